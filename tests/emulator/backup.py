@@ -299,6 +299,15 @@ class BackupWorld:
         """AWS documents no order for list results: serve a stable shuffle, so no client can lean on one."""
         return sorted(items, key=lambda item: hashlib.sha256(key(item).encode()).hexdigest())
 
+    def _points_unordered(self, points):
+        """A stable shuffle of recovery points whose newest never comes first (nor on the first page)."""
+        ordered = self._unordered(points, lambda p: p.arn)
+        if len(ordered) > 1:
+            newest = max(ordered, key=lambda p: p.created)
+            ordered.remove(newest)
+            ordered.append(newest)
+        return ordered
+
     # ------------------------------------------------------------------ recovery points
     def point(self, region, vault_name, arn):
         self.vault(region, vault_name)
@@ -333,14 +342,14 @@ class BackupWorld:
             points = [p for p in points if p.created >= params["ByCreatedAfter"]]
         if params.get("ByParentRecoveryPointArn"):
             points = []
-        points = self._unordered(points, lambda p: p.arn)
+        points = self._points_unordered(points)
         page, token = self._page(points, params, self._salt("ListRecoveryPointsByBackupVault", dict(params, region=region)))
         return {"RecoveryPoints": [p.describe(now) for p in page], "NextToken": token}
 
     def list_recovery_points_by_resource(self, region, params):
         now = self.clock.now()
         points = [p for p in self.recovery_points.values() if p.region == region and p.resource_arn == params["ResourceArn"]]
-        points = self._unordered(points, lambda p: p.arn)
+        points = self._points_unordered(points)
         page, token = self._page(points, params, self._salt("ListRecoveryPointsByResource", dict(params, region=region)))
         return {"RecoveryPoints": [p.describe(now) for p in page], "NextToken": token}
 

@@ -576,7 +576,8 @@ class Ec2Driver(Driver):
     def restore(self, point, metadata, job_id, copy_tags):
         region = point.region
         backend = self.backend(region)
-        kwargs = {"instance_type": metadata.get("InstanceType", point.restore_metadata.get("InstanceType", "t3.micro"))}
+        kwargs = {"instance_type": metadata.get("InstanceType", point.restore_metadata.get("InstanceType", "t3.micro")),
+                  "is_instance_type_default": False, "region_name": region}
         interfaces = json.loads(metadata["NetworkInterfaces"]) if metadata.get("NetworkInterfaces") else []
         if interfaces:
             kwargs["subnet_id"] = interfaces[0].get("SubnetId")

@@ -182,6 +182,8 @@ class Seeder:
         group = self.c("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[ASG])["AutoScalingGroups"][0]
         instance_id = group["Instances"][0]["InstanceId"]
         tags = ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [instance_id]}])["Tags"]
+        # The group's launch template requires IMDSv2; moto's autoscaling does not carry that onto the instance.
+        ec2.modify_instance_metadata_options(InstanceId=instance_id, HttpTokens="required", HttpEndpoint="enabled")
         if not any(t["Key"] == "Backup" for t in tags):
             ec2.create_tags(Resources=[instance_id], Tags=[{"Key": "Backup", "Value": "true"}, {"Key": "Name", "Value": "%s-app" % PREFIX}])
         self.world["app"] = {"asg": ASG, "launch_template": LAUNCH_TEMPLATE, "base_image": image, "instance_id": instance_id,
