@@ -308,6 +308,20 @@ class BackupWorld:
             ordered.append(newest)
         return ordered
 
+    # ------------------------------------------------------------------ vaults (moto keeps them; it omits the point count)
+    def describe_backup_vault(self, region, params):
+        vault = self.vault(region, params["BackupVaultName"])
+        return {
+            "BackupVaultName": vault.backup_vault_name, "BackupVaultArn": vault.backup_vault_arn, "VaultType": "BACKUP_VAULT",
+            "VaultState": "AVAILABLE", "EncryptionKeyArn": vault.encryption_key_arn,
+            "CreationDate": datetime.datetime.fromtimestamp(vault.creation_date, tz=UTC),
+            "CreatorRequestId": vault.creator_request_id,
+            "NumberOfRecoveryPoints": len(self._vault_points(region, vault.backup_vault_name)),
+            "Locked": bool(vault.locked), "MinRetentionDays": vault.min_retention_days, "MaxRetentionDays": vault.max_retention_days,
+            "LockDate": datetime.datetime.fromtimestamp(vault.lock_date, tz=UTC) if vault.lock_date else None,
+            "EncryptionKeyType": "CUSTOMER_MANAGED_KMS_KEY" if vault.encryption_key_arn else "AWS_OWNED_KMS_KEY",
+        }
+
     # ------------------------------------------------------------------ recovery points
     def point(self, region, vault_name, arn):
         self.vault(region, vault_name)
@@ -902,6 +916,7 @@ def selection_matches(spec, arn, tags):
 
 
 OPERATIONS = {
+    "DescribeBackupVault": "describe_backup_vault",
     "ListRecoveryPointsByBackupVault": "list_recovery_points_by_backup_vault",
     "ListRecoveryPointsByResource": "list_recovery_points_by_resource",
     "DescribeRecoveryPoint": "describe_recovery_point",

@@ -66,6 +66,7 @@ def test_every_operation_answers_in_botocore_shape(emulator, world):
     vault, role, plan = world["vault"], world["backup_role_arn"], world["backup_plan_id"]
 
     all_points = points_of(backup, vault)
+    assert backup.describe_backup_vault(BackupVaultName=vault)["NumberOfRecoveryPoints"] == len(all_points)
     rds_point = newest([p for p in all_points if p["ResourceType"] == "RDS"])
     s3_point = newest([p for p in all_points if p["ResourceArn"].endswith("tenant-100")])
     backup.list_recovery_points_by_resource(ResourceArn=s3_point["ResourceArn"])
