@@ -111,8 +111,9 @@ def fault_response(protocol, kind):
         return status, {"Content-Type": "application/xml"}, body.encode()
     if protocol == "ec2":
         code, status = ("RequestLimitExceeded", 503) if kind == "throttle" else ("InternalError", 500)
+        message = "Request limit exceeded." if kind == "throttle" else "An internal error has occurred"
         body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors>"
-                "<RequestID>%s</RequestID></Response>" % (code, "Request limit exceeded." if kind == "throttle" else "An internal error has occurred", request_id))
+                "<RequestID>%s</RequestID></Response>" % (code, message, request_id))
         return status, {"Content-Type": "text/xml"}, body.encode()
     if protocol == "query":
         code, status, party = ("Throttling", 400, "Sender") if kind == "throttle" else ("InternalFailure", 500, "Receiver")
@@ -292,7 +293,7 @@ class EmulatorApp:
             namer = self.namers.get(service)
             if namer is None:
                 namer = self.namers[service] = RestJsonService(service, service_model(service).operation_names)
-            op_model, _ = namer.route(method, raw_path, query)
+            op_model, _labels = namer.route(method, raw_path, query)
             if op_model is not None:
                 return op_model.name
         return "Unknown"

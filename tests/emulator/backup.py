@@ -791,13 +791,13 @@ class BackupWorld:
         return {"RestoreTestingPlan": dict(self._testing_plan(region, params["RestoreTestingPlanName"]))}
 
     def list_restore_testing_plans(self, region, params):
-        items = sorted((p for (r, _), p in self.testing_plans.items() if r == region), key=lambda p: p["CreationTime"])
+        items = sorted((p for (r, _name), p in self.testing_plans.items() if r == region), key=lambda p: p["CreationTime"])
         page, token = self._page(items, params, self._salt("ListRestoreTestingPlans", dict(params, region=region)))
         return {"RestoreTestingPlans": page, "NextToken": token}
 
     def delete_restore_testing_plan(self, region, params):
         self._testing_plan(region, params["RestoreTestingPlanName"])
-        if any(r == region and p == params["RestoreTestingPlanName"] for (r, p, _) in self.testing_selections):
+        if any(r == region and p == params["RestoreTestingPlanName"] for (r, p, _name) in self.testing_selections):
             raise ApiError("InvalidRequestException", "Delete the plan's restore testing selections first")
         del self.testing_plans[(region, params["RestoreTestingPlanName"])]
         return {}
@@ -830,7 +830,7 @@ class BackupWorld:
 
     def list_restore_testing_selections(self, region, params):
         self._testing_plan(region, params["RestoreTestingPlanName"])
-        items = sorted((s for (r, p, _), s in self.testing_selections.items()
+        items = sorted((s for (r, p, _name), s in self.testing_selections.items()
                         if r == region and p == params["RestoreTestingPlanName"]), key=lambda s: s["CreationTime"])
         page, token = self._page(items, params, self._salt("ListRestoreTestingSelections", dict(params, region=region)))
         return {"RestoreTestingSelections": page, "NextToken": token}
@@ -849,7 +849,7 @@ class BackupWorld:
         vault_patterns = selection_rule.get("IncludeVaults") or ["*"]
         excluded = selection_rule.get("ExcludeVaults") or []
         job_ids = []
-        for (r, p, _), selection in sorted(self.testing_selections.items()):
+        for (r, p, _name), selection in sorted(self.testing_selections.items()):
             if r != region or p != plan_name:
                 continue
             candidates = [pt for pt in self.recovery_points.values()

@@ -104,8 +104,8 @@ class RdsDriver(Driver):
 
     @staticmethod
     def split(arn):
-        _, _, _, region, _, _, identifier = arn.split(":", 6)
-        return region, identifier
+        parts = arn.split(":", 6)
+        return parts[3], parts[6]
 
     def instance(self, arn):
         region, identifier = self.split(arn)
@@ -140,12 +140,12 @@ class RdsDriver(Driver):
         elif action == "ModifyDBInstance" and params.get("NewDBInstanceIdentifier"):
             old, new = params["DBInstanceIdentifier"], params["NewDBInstanceIdentifier"]
             if new in backend.databases and (old in self.fleet.identifiers()):
-                _, port = self.fleet.rename(old, new)
+                port = self.fleet.rename(old, new)[1]
                 backend.databases[new].port = port
 
     def attach_server(self, database, dump_path=None):
-        _, port = self.fleet.create(database.db_instance_identifier, database.master_username,
-                                    master_password(database), dump_path)
+        port = self.fleet.create(database.db_instance_identifier, database.master_username,
+                                 master_password(database), dump_path)[1]
         database.port = port
         if database.db_name and not dump_path:
             # RDS creates the initial database named by DBName.

@@ -38,7 +38,7 @@ class Route:
         http = operation.http
         self.method = http["method"]
         uri = http["requestUri"]
-        path, _, fixed_query = uri.partition("?")
+        path, _sep, fixed_query = uri.partition("?")
         self.fixed_query = dict(urllib.parse.parse_qsl(fixed_query, keep_blank_values=True))
         pattern = ""
         self.literal_chars = 0

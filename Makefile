@@ -1,0 +1,119 @@
+# restorekit.aws developer entry points. `make help` lists them.
+# Everything a target needs is installed by `make venv`: Python tools into .venv (from PyPI),
+# MariaDB and shellcheck (and rclone for `make bench`) from Debian when missing.
+# See docs/development.md.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+PYTHON ?= python3.11
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+# The stamp is named after the content of requirements-dev.txt: a changed file means a new install.
+REQ_HASH := $(shell sha256sum $(ROOT)/requirements-dev.txt | cut -c1-16)
+VENV_STAMP := $(VENV)/.restorekit-requirements-$(REQ_HASH)
+COLLECTION_LINK := $(VENV)/collections/ansible_collections/restorekit/aws
+# ansible-test needs a real .../ansible_collections/restorekit/aws directory (symlinks resolve away).
+BUILD_COLLECTION := $(ROOT)/.build/ansible_collections/restorekit/aws
+SANITY_PYTHON ?= 3.11
+SANITY_ARGS ?=
+PYTEST_ARGS ?=
+LINT_ARGS ?=
+
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
+
+# Root runs apt-get directly; others go through sudo when it exists.
+APT = if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	else echo "error: installing $(1) needs root or sudo" >&2; exit 1; fi; \
+	echo "installing Debian packages: $(1)"; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1)
+
+.PHONY: help venv debs rclone sanity lint units integration test demo bench build clean distclean
+
+help:
+	@echo "make demo       incident rehearsal against the local emulator (installs what it needs)"
+	@echo "make test       everything the project checks: sanity, lint, units, integration"
+	@echo "make venv       create/refresh .venv, the collection link, Debian packages, ansible-test bootstrap"
+	@echo "make sanity     ansible-test sanity on a staged copy in .build/"
+	@echo "make lint       ansible-lint (profile: production)"
+	@echo "make units      pytest: tests/unit and tests/emulator/tests"
+	@echo "make integration  tests/integration/run, when present"
+	@echo "make build      ansible-galaxy collection build into .build/"
+	@echo "make bench      benchmarks (bench/run), installs rclone"
+	@echo "make clean      remove build output and caches; distclean also removes .venv"
+
+venv: $(VENV_STAMP) debs
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@if [ "$$(readlink $(COLLECTION_LINK) 2>/dev/null)" != "../../../.." ]; then \
+		rm -rf $(COLLECTION_LINK); ln -s ../../../.. $(COLLECTION_LINK); \
+		echo "linked $(COLLECTION_LINK) -> $(ROOT)"; fi
+	@$(BIN)/python $(ROOT)/tools/get_pip_standin.py --install
+
+$(VENV_STAMP): $(ROOT)/requirements-dev.txt
+	@if [ ! -x $(BIN)/python ]; then \
+		if ! command -v $(PYTHON) >/dev/null 2>&1; then echo "error: $(PYTHON) not found (set PYTHON=...)" >&2; exit 1; fi; \
+		if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then $(call APT,python3-venv python3.11-venv); fi; \
+		echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r $(ROOT)/requirements-dev.txt
+	@rm -f $(VENV)/.restorekit-requirements-*
+	@touch $@
+
+# MariaDB backs the emulated RDS instances; shellcheck checks the shell scripts (sanity and lint).
+debs:
+	@need=; \
+	if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then need="mariadb-server mariadb-client"; fi; \
+	if ! command -v shellcheck >/dev/null 2>&1; then need="$$need shellcheck"; fi; \
+	if [ -n "$$need" ]; then $(call APT,$$need); fi
+
+rclone:
+	@if ! command -v rclone >/dev/null 2>&1; then $(call APT,rclone); fi
+
+sanity: venv
+	@$(BIN)/python $(ROOT)/tools/stage_collection.py $(BUILD_COLLECTION)
+	cd $(BUILD_COLLECTION) && env -u ANSIBLE_CONFIG $(BIN)/ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no $(SANITY_ARGS)
+
+lint: venv
+	cd $(ROOT) && $(BIN)/ansible-lint $(LINT_ARGS)
+	@cd $(ROOT) && scripts=(); \
+	while IFS= read -r path; do \
+		case "$$(head -n1 "$$path" 2>/dev/null)" in \
+			'#!/bin/sh'*|'#!/bin/bash'*|'#!/usr/bin/env sh'*|'#!/usr/bin/env bash'*) scripts+=("$$path");; \
+		esac; \
+	done < <($(BIN)/python tools/stage_collection.py --list); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "shellcheck: no shell scripts"; else echo "shellcheck $${scripts[*]}"; shellcheck "$${scripts[@]}"; fi
+
+# pytest exits 5 when it collected no test: not a failure while the suites are being written.
+units: venv
+	cd $(ROOT) && rc=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "units: no tests collected"; else exit $$rc; fi
+
+integration: venv
+	@if [ -e $(ROOT)/tests/integration/run ]; then cd $(ROOT) && ./tests/integration/run; \
+	else echo "integration: no integration targets yet (tests/integration/run does not exist)"; fi
+
+test: venv sanity lint units integration
+
+demo: venv
+	@if [ ! -e $(ROOT)/tools/demo.sh ]; then echo "error: tools/demo.sh does not exist yet" >&2; exit 1; fi
+	cd $(ROOT) && bash tools/demo.sh
+
+bench: venv rclone
+	@if [ -e $(ROOT)/bench/run ]; then cd $(ROOT) && ./bench/run; \
+	else echo "bench: no benchmarks yet (bench/run does not exist)"; fi
+
+build: venv
+	@$(BIN)/python $(ROOT)/tools/stage_collection.py $(BUILD_COLLECTION)
+	cd $(BUILD_COLLECTION) && $(BIN)/ansible-galaxy collection build --force --output-path $(ROOT)/.build
+
+clean:
+	rm -rf $(ROOT)/.build $(ROOT)/.ansible $(ROOT)/.pytest_cache $(ROOT)/tests/output
+	find $(ROOT) -path $(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
