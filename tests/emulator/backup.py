@@ -493,19 +493,23 @@ class BackupWorld:
     def list_backup_jobs(self, region, params):
         jobs = [j for j in self.jobs["backup"].values() if j.region == region]
         jobs = self._filter_jobs(jobs, params, {
-            "ByResourceArn": lambda j, v: j.fields["ResourceArn"] == v,
-            "ByState": lambda j, v: j.state == v,
             "ByBackupVaultName": lambda j, v: j.fields["BackupVaultName"] == v,
-            "ByResourceType": lambda j, v: j.fields["ResourceType"] == v,
-            "ByAccountId": lambda j, v: v == self.account_id,
-            "ByParentJobId": lambda j, v: False,
             "ByMessageCategory": lambda j, v: v == "ANY" or (v == "SUCCESS") == (j.state == "COMPLETED"),
         })
         page, token = self._page(jobs, params, self._salt("ListBackupJobs", dict(params, region=region)))
         return {"BackupJobs": [self._backup_job_view(j) for j in page], "NextToken": token}
 
     def _filter_jobs(self, jobs, params, extra):
-        checks = dict(extra)
+        """The filters all job lists share, plus each list's own; then the API's lack of order."""
+        checks = {
+            "ByResourceArn": lambda j, v: j.fields.get("ResourceArn") == v,
+            "ByResourceType": lambda j, v: j.fields["ResourceType"] == v,
+            "ByState": lambda j, v: j.state == v,
+            "ByStatus": lambda j, v: j.state == v,
+            "ByAccountId": lambda j, v: v == self.account_id,
+            "ByParentJobId": lambda j, v: False,
+        }
+        checks.update(extra)
         checks.setdefault("ByCreatedBefore", lambda j, v: j.created <= v)
         checks.setdefault("ByCreatedAfter", lambda j, v: j.created >= v)
         checks.setdefault("ByCompleteBefore", lambda j, v: j.completed is not None and j.completed <= v)
@@ -576,12 +580,7 @@ class BackupWorld:
     def list_copy_jobs(self, region, params):
         jobs = [j for j in self.jobs["copy"].values() if j.region == region]
         jobs = self._filter_jobs(jobs, params, {
-            "ByResourceArn": lambda j, v: j.fields["ResourceArn"] == v,
-            "ByState": lambda j, v: j.state == v,
-            "ByResourceType": lambda j, v: j.fields["ResourceType"] == v,
             "ByDestinationVaultArn": lambda j, v: j.fields["DestinationBackupVaultArn"] == v,
-            "ByAccountId": lambda j, v: v == self.account_id,
-            "ByParentJobId": lambda j, v: False,
             "BySourceRecoveryPointArn": lambda j, v: j.fields["SourceRecoveryPointArn"] == v,
         })
         page, token = self._page(jobs, params, self._salt("ListCopyJobs", dict(params, region=region)))
@@ -657,11 +656,7 @@ class BackupWorld:
     def list_restore_jobs(self, region, params):
         jobs = [j for j in self.jobs["restore"].values() if j.region == region]
         jobs = self._filter_jobs(jobs, params, {
-            "ByAccountId": lambda j, v: v == self.account_id,
-            "ByResourceType": lambda j, v: j.fields["ResourceType"] == v,
-            "ByStatus": lambda j, v: j.state == v,
             "ByRestoreTestingPlanArn": lambda j, v: (j.fields.get("CreatedBy") or {}).get("RestoreTestingPlanArn") == v,
-            "ByParentJobId": lambda j, v: False,
         })
         page, token = self._page(jobs, params, self._salt("ListRestoreJobs", dict(params, region=region)))
         return {"RestoreJobs": [self._restore_job_view(j) for j in page], "NextToken": token}
@@ -670,7 +665,6 @@ class BackupWorld:
         jobs = [j for j in self.jobs["restore"].values()
                 if j.region == region and j.fields["SourceResourceArn"] == params["ResourceArn"]]
         jobs = self._filter_jobs(jobs, params, {
-            "ByStatus": lambda j, v: j.state == v,
             "ByRecoveryPointCreationDateAfter": lambda j, v: j.fields["RecoveryPointCreationDate"] >= v,
             "ByRecoveryPointCreationDateBefore": lambda j, v: j.fields["RecoveryPointCreationDate"] <= v,
         })
