@@ -14,6 +14,7 @@ import random
 import re
 import threading
 import time
+import traceback
 import uuid
 
 from moto.backup.models import backup_backends
@@ -188,8 +189,8 @@ class BackupWorld:
             try:
                 self.tick()
             except Exception:  # pylint: disable=broad-except
-                # The ticker must survive any one job's surprise; the job itself reports its failure.
-                pass
+                # The ticker must survive any one job's surprise; the emulator's log shows it.
+                traceback.print_exc()
 
     def tick(self):
         """Advance every active job, and expire recovery points whose retention has passed."""
