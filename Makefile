@@ -74,8 +74,12 @@ debs:
 rclone:
 	@if ! command -v rclone >/dev/null 2>&1; then $(call APT,rclone); fi
 
+# The collections this one depends on (amazon.aws, community.aws) come with the ansible package; ansible-test
+# finds them beside the staged copy, so they are linked into .build/ansible_collections/.
 sanity: venv
 	@$(BIN)/python $(ROOT)/tools/stage_collection.py $(BUILD_COLLECTION)
+	@site=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	for ns in amazon community; do ln -sfn "$$site/ansible_collections/$$ns" $(ROOT)/.build/ansible_collections/$$ns; done
 	cd $(BUILD_COLLECTION) && env -u ANSIBLE_CONFIG $(BIN)/ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no $(SANITY_ARGS)
 
 lint: venv
