@@ -257,9 +257,22 @@ searched:
 seen:
   description:
     - What the server-side filters returned, before the resource name and status filters.
-    - RV(seen.by_status) maps each status to its count and newest CreationDate.
   returned: always
   type: dict
+  contains:
+    total:
+      description: How many recovery points the server-side filters returned, all pages.
+      type: int
+      returned: always
+      sample: 12
+    by_status:
+      description: For each status seen, its count and the newest CreationDate (ISO 8601).
+      type: dict
+      returned: always
+      sample:
+        COMPLETED:
+          count: 11
+          newest_creation_date: "2026-11-23T05:00:00+00:00"
   sample:
     total: 12
     by_status:
