@@ -35,7 +35,7 @@ class Faults:
         self.reset()
 
     def reset(self, seed=0):
-        with getattr(self, "lock", threading.Lock()):
+        with self.lock:
             self.throttle = None
             self.errors = None
             self.latency = {}

@@ -386,7 +386,9 @@ class BackupWorld:
         if point.status == "DELETING":
             raise ApiError("InvalidRequestException", "The recovery point is already being deleted")
         del self.recovery_points[point.arn]
-        if not (point.payload or {}).get("bulk"):
+        # A copy shares its source's data (dump, objects): release it only when no point holds it any more.
+        shared = any(other.payload == point.payload for other in self.recovery_points.values())
+        if not shared and not (point.payload or {}).get("bulk"):
             self.drivers[point.resource_type].delete_recovery_point(point)
         vault = self.vault(region, point.vault_name)
         vault.num_of_recovery_points = len(self._vault_points(region, point.vault_name))

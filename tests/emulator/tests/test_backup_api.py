@@ -338,3 +338,23 @@ def test_bulk_points_for_scale(emulator, world):
     assert len(pages) == 3 and sum(len(p["RecoveryPoints"]) for p in pages) == 2500
     one = points_of(backup, "bulk-vault", ByResourceArn="arn:aws:s3:::bulk-tenant-7")
     assert len(one) == 100
+
+
+def test_deleting_a_source_point_keeps_its_copy_restorable(emulator, world):
+    """A copy in the DR vault shares its source's data; deleting the source must not take the copy's data with it."""
+    backup = emulator.client("backup")
+    dr = emulator.client("backup", region=world["dr_region"])
+    bucket_arn = "arn:aws:s3:::%s" % world["buckets"]["1"]
+    started = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=bucket_arn, IamRoleArn=world["backup_role_arn"])
+    emulator.wait_for_jobs()
+    copy = backup.start_copy_job(RecoveryPointArn=started["RecoveryPointArn"], SourceBackupVaultName=world["vault"],
+                                 DestinationBackupVaultArn=world["dr_vault_arn"], IamRoleArn=world["backup_role_arn"])
+    emulator.wait_for_jobs()
+    copied_arn = backup.describe_copy_job(CopyJobId=copy["CopyJobId"])["CopyJob"]["DestinationRecoveryPointArn"]
+    backup.delete_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=started["RecoveryPointArn"])
+    job_id = dr.start_restore_job(RecoveryPointArn=copied_arn, IamRoleArn=world["backup_role_arn"],
+                                  Metadata={"DestinationBucketName": "dr-copy-after-source-deleted", "NewBucket": "true"})["RestoreJobId"]
+    job = wait_restore(dr, job_id)
+    assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+    s3 = emulator.client("s3", region=world["dr_region"])
+    assert s3.list_objects_v2(Bucket="dr-copy-after-source-deleted")["KeyCount"] > 0
