@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Starting an AWS Backup restore exactly once, and waiting for it: the AWS side of ``restorekit.aws.restore_job``.
+
+Restores run for a long time and a responder's session can die mid-wait. Re-running must find the job already
+started, not start a second one. Two independent guards: a deterministic idempotency token (AWS returns the same
+job for the same token), and a look at recent jobs of the same recovery point and target before starting (which
+also holds where tokens are not honoured, and across token expiry).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.restore_metadata import same_target
+
+ACTIVE = ("PENDING", "RUNNING")
+FAILED = ("FAILED", "ABORTED")
+FINAL = ("COMPLETED",) + FAILED
+RESTORABLE_POINT_STATUSES = ("COMPLETED", "AVAILABLE")
+MAX_POLL_SECONDS = 60.0
+
+
+class RestoreJobError(Exception):
+    """A restore that cannot go on; ``job`` is the restore job as AWS describes it, when there is one."""
+
+    def __init__(self, message, job=None):
+        super().__init__(message)
+        self.message = message
+        self.job = job
+
+
+@AWSRetry.jittered_backoff()
+def _paginate(client, method, **request):
+    return client.get_paginator(method).paginate(**request).build_full_result()
+
+
+@AWSRetry.jittered_backoff()
+def _call(client, method, **request):
+    return getattr(client, method)(**request)
+
+
+def describe_recovery_point(client, vault, arn):
+    """DescribeRecoveryPoint, with a message that names the vault and the point when either is unknown."""
+    try:
+        return _call(client, "describe_recovery_point", BackupVaultName=vault, RecoveryPointArn=arn)
+    except is_boto3_error_code("ResourceNotFoundException") as e:
+        raise RestoreJobError("backup_vault_name=%r / recovery_point_arn=%r: %s" % (vault, arn, e.response["Error"].get("Message"))) from None
+
+
+def recovery_point_metadata(client, vault, arn):
+    return _call(client, "get_recovery_point_restore_metadata", BackupVaultName=vault, RecoveryPointArn=arn).get("RestoreMetadata", {})
+
+
+def describe(client, job_id):
+    try:
+        return _call(client, "describe_restore_job", RestoreJobId=job_id)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        raise RestoreJobError("restore_job_id=%r: no such restore job in this account and region" % job_id) from None
+
+
+def account_id(sts_client):
+    return _call(sts_client, "get_caller_identity")["Account"]
+
+
+def start(client, request):
+    return _call(client, "start_restore_job", **request)["RestoreJobId"]
+
+
+def find_existing(client, recovery_point_arn, resource_type, metadata, since, resource_exists):
+    """(job, superseded): the newest job of this recovery point and target that is still running, or completed with its
+    resource present; and the ids of completed jobs of the same restore whose resource is gone.
+
+    ListRestoreJobs carries no target, so each candidate's metadata is read (GetRestoreJobMetadata) and compared.
+    A COMPLETED job whose created resource is gone does not count: restoring again is then what the play wants.
+    """
+    jobs = _paginate(client, "list_restore_jobs", ByResourceType=resource_type, ByCreatedAfter=since).get("RestoreJobs", [])
+    candidates = [j for j in jobs if j.get("RecoveryPointArn") == recovery_point_arn and j.get("Status") in ACTIVE + ("COMPLETED",)]
+    candidates.sort(key=lambda j: j.get("CreationDate") or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc), reverse=True)
+    superseded = []
+    for job in candidates:
+        theirs = _call(client, "get_restore_job_metadata", RestoreJobId=job["RestoreJobId"]).get("Metadata", {})
+        if not same_target(resource_type, metadata, theirs):
+            continue
+        if job["Status"] in ACTIVE:
+            return job, superseded
+        if job.get("CreatedResourceArn") and resource_exists(job["CreatedResourceArn"]):
+            return job, superseded
+        superseded.append(job["RestoreJobId"])
+    return None, superseded
+
+
+def resource_exists(clients, arn):
+    """Whether what a restore created still exists (an RDS instance, a bucket, a running or stopped instance)."""
+    service = arn.split(":")[2]
+    try:
+        if service == "rds":
+            _call(clients("rds"), "describe_db_instances", DBInstanceIdentifier=arn.rsplit(":", 1)[1])
+            return True
+        if service == "s3":
+            _call(clients("s3"), "head_bucket", Bucket=arn.rsplit(":", 1)[1])
+            return True
+        if service == "ec2":
+            found = _call(clients("ec2"), "describe_instances", InstanceIds=[arn.rsplit("/", 1)[1]])
+            states = [i["State"]["Name"] for r in found.get("Reservations", []) for i in r.get("Instances", [])]
+            return any(state not in ("terminated", "shutting-down") for state in states)
+    except is_boto3_error_code(["DBInstanceNotFound", "DBInstanceNotFoundFault", "404", "NoSuchBucket", "NotFound",
+                                "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"]):
+        return False
+    return True
+
+
+def progress_line(job, elapsed):
+    """One line a responder reads while waiting: job, state, percent done, time waited."""
+    return "restore job %s: %s %s (waited %ds)" % (job.get("RestoreJobId"), job.get("Status"), job.get("PercentDone", ""), int(elapsed))
+
+
+def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):
+    """Poll until the job ends, with backoff from ``poll_interval`` up to a minute; fail on FAILED/ABORTED or timeout."""
+    started = clock()
+    delay = poll_interval
+    while True:
+        job = describe(client, job_id)
+        elapsed = clock() - started
+        if on_poll:
+            on_poll(job, elapsed)
+        if job["Status"] == "COMPLETED":
+            return job
+        if job["Status"] in FAILED:
+            raise RestoreJobError(failure_message(job), job)
+        if elapsed + delay > timeout:
+            raise RestoreJobError(timeout_message(job, timeout), job)
+        sleep(delay)
+        delay = min(delay * 1.5, MAX_POLL_SECONDS)
+
+
+def failure_message(job):
+    return "restore job %s %s: %s" % (job["RestoreJobId"], job["Status"], job.get("StatusMessage") or "no status message")
+
+
+def timeout_message(job, timeout):
+    return ("restore job %s is still %s after wait_timeout=%ss; it goes on in AWS. Re-running the same task adopts it "
+            "instead of starting another." % (job["RestoreJobId"], job.get("Status"), timeout))
+
+
+def elapsed_seconds(job, now=None):
+    """Seconds from the job's creation to its completion (or to now, while it runs)."""
+    created = job.get("CreationDate")
+    if not isinstance(created, datetime.datetime):
+        return None
+    end = job.get("CompletionDate") if isinstance(job.get("CompletionDate"), datetime.datetime) else None
+    end = end or now or datetime.datetime.now(tz=created.tzinfo or datetime.timezone.utc)
+    return round((end - created).total_seconds(), 1)
+
+
+def point_is_restorable(point):
+    if point.get("Status") not in RESTORABLE_POINT_STATUSES:
+        raise RestoreJobError("recovery point %s is %s%s; only COMPLETED points restore"
+                              % (point.get("RecoveryPointArn"), point.get("Status"),
+                                 " (%s)" % point["StatusMessage"] if point.get("StatusMessage") else ""))

@@ -1,0 +1,399 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: restore_job
+short_description: Start an AWS Backup restore exactly once, safely, and wait for it
+version_added: 0.1.0
+description:
+  - Starts a restore job from an AWS Backup recovery point (runbook sections 5.2 and 6.2), or adopts the one
+    a previous run already started, and waits for it while showing its progress at each poll.
+  - The metadata sent is the recovery point's own restore metadata (GetRecoveryPointRestoreMetadata) with
+    O(metadata) on top, normalised for the resource type. Keys are matched to the API's spelling regardless of
+    letter case; the runbook's C(SubnetGroupName)/C(DbSubnetGroupName) pair is folded when equal and refused
+    when different; values become strings, lists become JSON (a bare security group string becomes a
+    one-element list), booleans become C("true")/C("false"). Unknown keys are sent as given, with a warning.
+  - B(Never onto the source by accident.) A recovery point's own metadata names the resource it was taken
+    from. The target (O(target_name), or the metadata's C(DBInstanceIdentifier)/C(DestinationBucketName)) must
+    be given and must differ from that source unless O(allow_source_target=true).
+  - B(Exactly once.) The request carries an idempotency token derived from the recovery point and the target;
+    before starting, recent restore jobs of the same recovery point are read and their metadata compared, so a
+    job that is C(PENDING)/C(RUNNING), or C(COMPLETED) with its created resource still present, is adopted
+    (C(changed=false)) instead of starting a second restore. A C(COMPLETED) job whose resource is gone does not
+    block a new restore.
+  - With O(wait=true) the task shows one progress line per poll (state and percent done) while it waits, in
+    C(ansible-playbook) and AWX output alike. A timeout leaves the job running in AWS and says so; re-running
+    the task adopts it.
+  - In check mode nothing starts; the module returns the final request (ARN, role, normalised metadata) and
+    any job it would adopt.
+author:
+  - restorekit contributors (@restorekit)
+options:
+  recovery_point_arn:
+    description:
+      - The recovery point to restore, as returned by M(restorekit.aws.recovery_point_info).
+      - Mutually exclusive with O(restore_job_id).
+    type: str
+  restore_job_id:
+    description:
+      - Describe, and with O(wait=true) wait for, an existing restore job instead of starting one.
+    type: str
+  backup_vault_name:
+    description:
+      - The vault that holds the recovery point (GetRecoveryPointRestoreMetadata needs it).
+      - When omitted, derived as C(<project_name>-<environment>-backup-vault), the runbook's name.
+    type: str
+  project_name:
+    description: The runbook's project name, to derive the vault and the backup role names.
+    type: str
+  environment:
+    description: The runbook's environment name, to derive the vault and the backup role names.
+    type: str
+  resource_type:
+    description:
+      - The recovery point's resource type. Inferred from the ARN or the recovery point when omitted; a value
+        that contradicts either is refused.
+    type: str
+    choices: [RDS, S3, EC2]
+  target_name:
+    description:
+      - What the restore creates, by name. For C(RDS) the new DB identifier, for C(S3) the destination bucket.
+      - C(EC2) restores always launch a new instance and take no target name.
+    type: str
+  metadata:
+    description:
+      - Restore metadata overrides, merged over the recovery point's own. Keys as the AWS Backup documentation
+        spells them, in any letter case; values may be strings, booleans, numbers or lists.
+    type: dict
+    default: {}
+  allow_source_target:
+    description:
+      - Allow the target to be the recovery point's source resource (a restore aimed at what the point was taken
+        from). Off by default; AWS refuses most such restores anyway, and the ones it accepts overwrite nothing
+        only by luck.
+    type: bool
+    default: false
+  iam_role_arn:
+    description:
+      - The role AWS Backup assumes for the restore. When omitted, derived as
+        C(arn:aws:iam::<account>:role/<project_name>-<environment>-backup-role), the runbook's role.
+    type: str
+  copy_source_tags:
+    description: Copy the source resource's tags to the restored one (CopySourceTagsToRestoredResource).
+    type: bool
+    default: false
+  adopt_window_hours:
+    description: How far back to look for a restore job of the same point and target to adopt.
+    type: int
+    default: 72
+  wait:
+    description: Wait for the job to end. The task fails when it ends C(FAILED) or C(ABORTED).
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait at most. The job goes on in AWS after a timeout; re-running adopts it.
+    type: int
+    default: 7200
+  poll_interval:
+    description: Seconds between the first polls; the interval grows by half each poll, up to a minute.
+    type: int
+    default: 15
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - Requires C(backup:StartRestoreJob), C(backup:DescribeRestoreJob), C(backup:ListRestoreJobs),
+    C(backup:GetRestoreJobMetadata), C(backup:DescribeRecoveryPoint), C(backup:GetRecoveryPointRestoreMetadata),
+    C(iam:PassRole) on the backup role, and read access to the restored resource type (to tell whether a completed
+    job's resource still exists).
+attributes:
+  check_mode:
+    description: Returns the request it would send and the job it would adopt; starts nothing.
+    support: full
+  diff_mode:
+    description: Not supported.
+    support: none
+  idempotent:
+    description: Re-running adopts the job already started for the same recovery point and target.
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Pick the newest completed RDS point (runbook 5.1, done right)
+  restorekit.aws.recovery_point_info:
+    project_name: multi-tenant-app
+    environment: prod
+    resource_type: RDS
+    resource_name: multi-tenant-app-prod-db
+    select: latest
+  register: point
+
+- name: Restore it to a new instance (runbook 5.2) and wait, showing progress
+  restorekit.aws.restore_job:
+    project_name: multi-tenant-app
+    environment: prod
+    recovery_point_arn: "{{ point.recovery_point.recovery_point_arn }}"
+    target_name: multi-tenant-app-prod-db-restore
+    metadata:
+      DBInstanceClass: db.t3.medium
+      SubnetGroupName: multi-tenant-app-prod-db-subnet-group
+      VpcSecurityGroupIds: sg-0123456789abcdef0
+      MultiAZ: false
+    wait_timeout: 3600
+  register: restore
+
+- name: Show the final metadata without starting anything
+  restorekit.aws.restore_job:
+    backup_vault_name: multi-tenant-app-prod-backup-vault
+    recovery_point_arn: "{{ point.recovery_point.recovery_point_arn }}"
+    target_name: multi-tenant-app-prod-db-restore
+    iam_role_arn: arn:aws:iam::123456789012:role/multi-tenant-app-prod-backup-role
+  check_mode: true
+
+- name: Restore tenant 12's bucket to its staging bucket (runbook 6.2)
+  restorekit.aws.restore_job:
+    project_name: multi-tenant-app
+    environment: prod
+    recovery_point_arn: "{{ tenant_point.recovery_point.recovery_point_arn }}"
+    target_name: multi-tenant-app-prod-tenant-12-restore
+    metadata:
+      NewBucket: true
+
+- name: Start without waiting, then wait for it later
+  restorekit.aws.restore_job:
+    project_name: multi-tenant-app
+    environment: prod
+    recovery_point_arn: "{{ point.recovery_point.recovery_point_arn }}"
+    target_name: multi-tenant-app-prod-db-restore
+    wait: false
+  register: started
+
+- name: Wait for the job started above
+  restorekit.aws.restore_job:
+    restore_job_id: "{{ started.restore_job_id }}"
+    wait_timeout: 7200
+"""
+
+RETURN = r"""
+restore_job_id:
+  description: The restore job's id.
+  returned: when a job was started, adopted or described
+  type: str
+  sample: "1043ABAA-F694-4692-A5C8-75D4270A478F"
+adopted:
+  description: Whether an existing job of the same recovery point and target was adopted instead of starting one.
+  returned: when a job was started or adopted
+  type: bool
+  sample: false
+restore_job:
+  description: The restore job as DescribeRestoreJob returns it, in snake_case.
+  returned: when a job was started, adopted or described
+  type: dict
+  sample:
+    restore_job_id: "1043ABAA-F694-4692-A5C8-75D4270A478F"
+    status: COMPLETED
+    percent_done: "100.00%"
+    recovery_point_arn: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-3089bc46"
+    created_resource_arn: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+created_resource_arn:
+  description: What the restore created, once the job completed.
+  returned: when the job completed
+  type: str
+  sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+metadata:
+  description: The final restore metadata (sent, or that would be sent in check mode).
+  returned: when a restore was requested
+  type: dict
+  sample:
+    DBInstanceIdentifier: multi-tenant-app-prod-db-restore
+    DBSubnetGroupName: multi-tenant-app-prod-db-subnet-group
+    VpcSecurityGroupIds: '["sg-0123456789abcdef0"]'
+    MultiAZ: "false"
+request:
+  description: The StartRestoreJob request in full (check mode shows it instead of sending it).
+  returned: when a restore was requested
+  type: dict
+  sample:
+    RecoveryPointArn: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-3089bc46"
+    IamRoleArn: "arn:aws:iam::123456789012:role/multi-tenant-app-prod-backup-role"
+    ResourceType: RDS
+    IdempotencyToken: "restorekit-5b1c..."
+    Metadata: {}
+source:
+  description: The resource the recovery point was taken from (name), which the target may not be unless allowed.
+  returned: when a restore was requested
+  type: str
+  sample: multi-tenant-app-prod-db
+elapsed_seconds:
+  description: Seconds from the job's creation to its completion, or to now while it runs.
+  returned: when a job was started, adopted or described
+  type: float
+  sample: 412.5
+progress:
+  description: The progress lines shown while waiting, one per poll.
+  returned: when the module waited
+  type: list
+  elements: str
+  sample: ["restore job 1043ABAA: RUNNING 45.00% (waited 60s)"]
+"""
+
+import datetime
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore.
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+
+
+def job_result(job):
+    job = {k: v for k, v in job.items() if k != "ResponseMetadata"}
+    out = {"restore_job_id": job["RestoreJobId"], "restore_job": camel_dict_to_snake_dict(job),
+           "elapsed_seconds": jobs.elapsed_seconds(job)}
+    if job.get("CreatedResourceArn") and job.get("Status") == "COMPLETED":
+        out["created_resource_arn"] = job["CreatedResourceArn"]
+    return out
+
+
+def wait_for(module, client, job_id, result):
+    progress = []
+
+    def on_poll(job, elapsed):
+        progress.append(jobs.progress_line(job, elapsed))
+
+    try:
+        job = jobs.wait(client, job_id, module.params["wait_timeout"], module.params["poll_interval"], on_poll)
+    except jobs.RestoreJobError as e:
+        result.update(job_result(e.job) if e.job else {})
+        module.fail_json(msg=e.message, progress=progress, **result)
+    result.update(job_result(job))
+    result["progress"] = progress
+    return result
+
+
+def validate(module):
+    params = module.params
+    if params["adopt_window_hours"] <= 0:
+        module.fail_json(msg="adopt_window_hours=%r must be greater than 0" % params["adopt_window_hours"])
+    if params["recovery_point_arn"]:
+        try:
+            rm.resource_type_from_arn(params["recovery_point_arn"])
+        except rm.MetadataError as e:
+            module.fail_json(msg=str(e))
+    if not params["backup_vault_name"] and not (params["project_name"] and params["environment"]):
+        module.fail_json(msg="recovery_point_arn needs its vault: set backup_vault_name, or project_name and environment")
+    if not params["iam_role_arn"] and not (params["project_name"] and params["environment"]):
+        module.fail_json(msg="set iam_role_arn, or project_name and environment to use the runbook's backup role")
+
+
+def restore(module, client):
+    """Start the restore (or adopt the one already started) and, when asked, wait for it."""
+    params = module.params
+    arn = params["recovery_point_arn"]
+    vault = params["backup_vault_name"] or "%s-%s-backup-vault" % (params["project_name"], params["environment"])
+    try:
+        point = jobs.describe_recovery_point(client, vault, arn)
+        resource_type = rm.check_resource_type(arn, params["resource_type"], point.get("ResourceType"))
+        jobs.point_is_restorable(point)
+        own = jobs.recovery_point_metadata(client, vault, arn)
+        metadata, warnings = rm.merge(resource_type, own, params["metadata"], params["target_name"])
+        source = rm.source_name(resource_type, own, point.get("ResourceArn"))
+        rm.check_target(resource_type, metadata, source, params["allow_source_target"])
+    except (rm.MetadataError, jobs.RestoreJobError) as e:
+        module.fail_json(msg=getattr(e, "message", str(e)))
+    for warning in warnings:
+        module.warn(warning)
+
+    role = params["iam_role_arn"]
+    if not role:
+        role = "arn:aws:iam::%s:role/%s-%s-backup-role" % (jobs.account_id(module.client("sts")), params["project_name"], params["environment"])
+    since = datetime.datetime.now(tz=datetime.timezone.utc) - datetime.timedelta(hours=params["adopt_window_hours"])
+    existing, superseded = jobs.find_existing(client, arn, resource_type, metadata, since,
+                                              lambda created: jobs.resource_exists(module.client, created))
+    request = {"RecoveryPointArn": arn, "Metadata": metadata, "IamRoleArn": role, "ResourceType": resource_type,
+               "IdempotencyToken": rm.idempotency_token(arn, resource_type, metadata, superseded)}
+    if params["copy_source_tags"]:
+        request["CopySourceTagsToRestoredResource"] = True
+    result = dict(changed=False, metadata=metadata, request=request, source=source, resource_type=resource_type)
+    if existing is not None:
+        result.update(adopted=True, **job_result(existing))
+        if params["wait"] and existing["Status"] not in jobs.FINAL and not module.check_mode:
+            result = wait_for(module, client, existing["RestoreJobId"], result)
+        return result
+    result.update(adopted=False, changed=True)
+    if module.check_mode:
+        return result
+    job_id = jobs.start(client, request)
+    result.update(job_result(jobs.describe(client, job_id)))
+    if params["wait"]:
+        result = wait_for(module, client, job_id, result)
+    return result
+
+
+def describe_existing(module, client):
+    """restore_job_id given: describe the job and, when asked, wait for it."""
+    params = module.params
+    try:
+        job = jobs.describe(client, params["restore_job_id"])
+    except jobs.RestoreJobError as e:
+        module.fail_json(msg=e.message)
+    result = dict(changed=False, **job_result(job))
+    if params["wait"] and job["Status"] not in jobs.FINAL and not module.check_mode:
+        result = wait_for(module, client, job["RestoreJobId"], result)
+    elif job["Status"] in jobs.FAILED:
+        module.fail_json(msg=jobs.failure_message(job), **result)
+    return result
+
+
+def main():
+    argument_spec = dict(
+        recovery_point_arn=dict(type="str"),
+        restore_job_id=dict(type="str"),
+        backup_vault_name=dict(type="str"),
+        project_name=dict(type="str"),
+        environment=dict(type="str"),
+        resource_type=dict(type="str", choices=list(rm.RESOURCE_TYPES)),
+        target_name=dict(type="str"),
+        metadata=dict(type="dict", default={}),
+        allow_source_target=dict(type="bool", default=False),
+        iam_role_arn=dict(type="str"),
+        copy_source_tags=dict(type="bool", default=False),
+        adopt_window_hours=dict(type="int", default=72),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=7200),
+        poll_interval=dict(type="int", default=15),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_one_of=[["recovery_point_arn", "restore_job_id"]],
+        mutually_exclusive=[["recovery_point_arn", "restore_job_id"]],
+        required_together=[["project_name", "environment"]],
+    )
+    params = module.params
+    for option in ("wait_timeout", "poll_interval"):
+        if params[option] <= 0:
+            module.fail_json(msg="%s=%r must be greater than 0" % (option, params[option]))
+    client = module.client("backup")
+    try:
+        if params["restore_job_id"]:
+            module.exit_json(**describe_existing(module, client))
+        validate(module)
+        module.exit_json(**restore(module, client))
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="AWS refused a call of the restore")
+
+
+if __name__ == "__main__":
+    main()

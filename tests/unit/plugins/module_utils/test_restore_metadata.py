@@ -1,0 +1,181 @@
+"""The metadata, target-safety and exactly-once rules of restore_job, without Ansible or AWS."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+
+RDS_ARN = "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+S3_ARN = "arn:aws:backup:us-east-1:123456789012:recovery-point:ABC"
+EC2_ARN = "arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0"
+# The runbook's section 5.2 restore-metadata.json, as written there.
+RUNBOOK_SAMPLE = {
+    "SubnetGroupName": "multi-tenant-app-prod-db-subnet-group",
+    "VpcSecurityGroupIds": "sg-0123456789abcdef0",
+    "DbInstanceIdentifier": "multi-tenant-app-prod-db-restore",
+    "DbInstanceClass": "db.t3.medium",
+    "DbSubnetGroupName": "multi-tenant-app-prod-db-subnet-group",
+    "Engine": "mysql",
+}
+RDS_POINT_METADATA = {
+    "DBInstanceIdentifier": "multi-tenant-app-prod-db", "DBInstanceClass": "db.t3.large", "Engine": "mysql",
+    "DBSubnetGroupName": "multi-tenant-app-prod-db-subnet-group", "VpcSecurityGroupIds": '["sg-prod"]', "MultiAZ": "true",
+    "AvailabilityZone": "us-east-1a", "Port": "3306",
+}
+
+
+def test_runbook_sample_is_normalised():
+    merged, warnings = rm.merge("RDS", RDS_POINT_METADATA, RUNBOOK_SAMPLE)
+    assert merged["DBInstanceIdentifier"] == "multi-tenant-app-prod-db-restore"
+    assert merged["DBInstanceClass"] == "db.t3.medium"
+    assert merged["DBSubnetGroupName"] == "multi-tenant-app-prod-db-subnet-group"
+    assert json.loads(merged["VpcSecurityGroupIds"]) == ["sg-0123456789abcdef0"]
+    assert not {"SubnetGroupName", "DbInstanceIdentifier", "DbSubnetGroupName", "DbInstanceClass"} & set(merged)
+    assert warnings == []
+    assert all(isinstance(value, str) for value in merged.values())
+
+
+def test_conflicting_spellings_are_refused_naming_both():
+    sample = dict(RUNBOOK_SAMPLE, DbSubnetGroupName="another-group")
+    with pytest.raises(rm.MetadataError) as err:
+        rm.merge("RDS", RDS_POINT_METADATA, sample)
+    assert "SubnetGroupName" in str(err.value) and "another-group" in str(err.value)
+
+
+def test_values_become_what_the_api_wants():
+    merged, _warnings = rm.merge("RDS", {}, {"dbinstanceidentifier": "x-restore", "MultiAZ": False, "Port": 3307,
+                                              "VpcSecurityGroupIds": ["sg-1", "sg-2"], "PubliclyAccessible": "no"})
+    assert merged == {"DBInstanceIdentifier": "x-restore", "MultiAZ": "false", "Port": "3307",
+                      "VpcSecurityGroupIds": '["sg-1", "sg-2"]', "PubliclyAccessible": "false"}
+    merged, _warnings = rm.merge("RDS", {}, {"VpcSecurityGroupIds": "sg-1, sg-2"}, target_name="r")
+    assert json.loads(merged["VpcSecurityGroupIds"]) == ["sg-1", "sg-2"]
+    with pytest.raises(rm.MetadataError, match="MultiAZ"):
+        rm.merge("RDS", {}, {"MultiAZ": "maybe"}, target_name="r")
+    with pytest.raises(rm.MetadataError, match="VpcSecurityGroupIds"):
+        rm.merge("RDS", {}, {"VpcSecurityGroupIds": {"a": 1}}, target_name="r")
+
+
+def test_unknown_keys_are_sent_with_a_warning():
+    merged, warnings = rm.merge("S3", {}, {"DestinationBucketName": "b-restore", "Colour": "blue"})
+    assert merged["Colour"] == "blue"
+    assert len(warnings) == 1 and "Colour" in warnings[0]
+
+
+def test_the_source_is_never_the_target_by_accident():
+    with pytest.raises(rm.MetadataError, match="explicit target.*multi-tenant-app-prod-db"):
+        rm.merge("RDS", RDS_POINT_METADATA, {})
+    merged, _warnings = rm.merge("RDS", RDS_POINT_METADATA, {}, target_name="multi-tenant-app-prod-db")
+    source = rm.source_name("RDS", RDS_POINT_METADATA, "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db")
+    assert source == "multi-tenant-app-prod-db"
+    with pytest.raises(rm.MetadataError, match="source"):
+        rm.check_target("RDS", merged, source, allow_source_target=False)
+    with pytest.raises(rm.MetadataError, match="source"):
+        rm.check_target("RDS", dict(merged, DBInstanceIdentifier="Multi-Tenant-App-Prod-DB"), source, allow_source_target=False)
+    assert rm.check_target("RDS", merged, source, allow_source_target=True) == "multi-tenant-app-prod-db"
+    with pytest.raises(rm.MetadataError, match="DestinationBucketName"):
+        rm.check_target("S3", {}, "bucket", allow_source_target=False)
+    with pytest.raises(rm.MetadataError, match="not a valid DB identifier"):
+        rm.check_target("RDS", {"DBInstanceIdentifier": "bad--name"}, source, allow_source_target=False)
+
+
+def test_target_name_sets_the_target_and_must_agree():
+    merged, _warnings = rm.merge("S3", {"DestinationBucketName": "tenant-12"}, {}, target_name="tenant-12-restore")
+    assert merged["DestinationBucketName"] == "tenant-12-restore"
+    with pytest.raises(rm.MetadataError, match="disagree"):
+        rm.merge("S3", {}, {"DestinationBucketName": "a-b-c"}, target_name="x-y-z")
+    with pytest.raises(rm.MetadataError, match="new instance"):
+        rm.merge("EC2", {}, {}, target_name="web-1")
+
+
+def test_ec2_subnet_override_drops_the_points_network_interfaces():
+    own = {"InstanceType": "t3.small", "NetworkInterfaces": '[{"DeviceIndex": 0, "SubnetId": "subnet-old"}]'}
+    merged, _warnings = rm.merge("EC2", own, {"SubnetId": "subnet-new"})
+    assert "NetworkInterfaces" not in merged and merged["SubnetId"] == "subnet-new"
+    merged, _warnings = rm.merge("EC2", own, {"InstanceType": "t3.large"})
+    assert "NetworkInterfaces" in merged
+
+
+def test_multi_az_drops_the_points_zone_unless_asked():
+    merged, _warnings = rm.merge("RDS", RDS_POINT_METADATA, {"DBInstanceIdentifier": "r"})
+    assert "AvailabilityZone" not in merged
+    merged, _warnings = rm.merge("RDS", RDS_POINT_METADATA, {"DBInstanceIdentifier": "r", "MultiAZ": False})
+    assert merged["AvailabilityZone"] == "us-east-1a"
+
+
+def test_resource_type_from_the_arn_and_contradictions():
+    assert rm.check_resource_type(RDS_ARN, None) == "RDS"
+    assert rm.check_resource_type(EC2_ARN, None) == "EC2"
+    assert rm.check_resource_type(S3_ARN, None, "S3") == "S3"
+    with pytest.raises(rm.MetadataError, match="contradicts"):
+        rm.check_resource_type(RDS_ARN, "S3")
+    with pytest.raises(rm.MetadataError, match="contradicts"):
+        rm.check_resource_type(S3_ARN, "EC2", "S3")
+    with pytest.raises(rm.MetadataError, match="recovery_point_arn='not-an-arn'"):
+        rm.check_resource_type("not-an-arn", None)
+
+
+def test_idempotency_token_is_stable_per_point_and_target():
+    one = rm.idempotency_token(RDS_ARN, "RDS", {"DBInstanceIdentifier": "a", "DBInstanceClass": "db.t3.micro"})
+    assert one == rm.idempotency_token(RDS_ARN, "RDS", {"DBInstanceIdentifier": "a", "DBInstanceClass": "db.t3.large"})
+    assert one != rm.idempotency_token(RDS_ARN, "RDS", {"DBInstanceIdentifier": "b"})
+    assert one != rm.idempotency_token(RDS_ARN.replace("job-1", "job-2"), "RDS", {"DBInstanceIdentifier": "a"})
+    assert one != rm.idempotency_token(RDS_ARN, "RDS", {"DBInstanceIdentifier": "a"}, superseded=["OLD-JOB"])
+    assert rm.idempotency_token(RDS_ARN, "RDS", {"DBInstanceIdentifier": "a"}, superseded=["J2", "J1"]) == \
+        rm.idempotency_token(RDS_ARN, "RDS", {"DBInstanceIdentifier": "a"}, superseded=["J1", "J2"])
+    assert rm.same_target("RDS", {"DBInstanceIdentifier": "a"}, {"dbinstanceidentifier": "A"})
+    assert not rm.same_target("S3", {"DestinationBucketName": "x"}, {"DestinationBucketName": "y"})
+
+
+class FakeBackup:
+    """describe_restore_job answering from a script of states."""
+
+    def __init__(self, states):
+        self.states = list(states)
+        self.calls = 0
+
+    def describe_restore_job(self, RestoreJobId):  # noqa: N803  pylint: disable=invalid-name
+        self.calls += 1
+        status = self.states.pop(0) if len(self.states) > 1 else self.states[0]
+        return {"RestoreJobId": RestoreJobId, "Status": status, "PercentDone": "50.00%", "StatusMessage": "disk full",
+                "CreationDate": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)}
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+def test_wait_backs_off_and_reports_each_poll():
+    client, clock, lines = FakeBackup(["PENDING", "RUNNING", "RUNNING", "RUNNING", "COMPLETED"]), FakeClock(), []
+    job = jobs.wait(client, "J1", timeout=600, poll_interval=10, on_poll=lambda j, e: lines.append(jobs.progress_line(j, e)),
+                    sleep=clock.sleep, clock=clock)
+    assert job["Status"] == "COMPLETED" and client.calls == 5
+    assert clock.sleeps == [10, 15, 22.5, 33.75]
+    assert len(lines) == 5 and "RUNNING 50.00%" in lines[1]
+
+
+def test_wait_fails_with_the_status_message_and_job_id():
+    with pytest.raises(jobs.RestoreJobError) as err:
+        jobs.wait(FakeBackup(["RUNNING", "FAILED"]), "J2", timeout=600, poll_interval=1, sleep=FakeClock().sleep, clock=FakeClock())
+    assert "J2" in err.value.message and "FAILED" in err.value.message and "disk full" in err.value.message
+
+
+def test_wait_timeout_names_the_job_and_says_rerun_adopts():
+    clock = FakeClock()
+    with pytest.raises(jobs.RestoreJobError) as err:
+        jobs.wait(FakeBackup(["RUNNING"]), "J3", timeout=30, poll_interval=10, sleep=clock.sleep, clock=clock)
+    assert "J3" in err.value.message and "adopts" in err.value.message
+    assert clock.now <= 30
