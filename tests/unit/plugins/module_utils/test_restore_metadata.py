@@ -48,8 +48,9 @@ def test_conflicting_spellings_are_refused_naming_both():
 
 
 def test_values_become_what_the_api_wants():
-    merged, _warnings = rm.merge("RDS", {}, {"dbinstanceidentifier": "x-restore", "MultiAZ": False, "Port": 3307,
-                                              "VpcSecurityGroupIds": ["sg-1", "sg-2"], "PubliclyAccessible": "no"})
+    given = {"dbinstanceidentifier": "x-restore", "MultiAZ": False, "Port": 3307, "VpcSecurityGroupIds": ["sg-1", "sg-2"],
+             "PubliclyAccessible": "no"}
+    merged, _warnings = rm.merge("RDS", {}, given)
     assert merged == {"DBInstanceIdentifier": "x-restore", "MultiAZ": "false", "Port": "3307",
                       "VpcSecurityGroupIds": '["sg-1", "sg-2"]', "PubliclyAccessible": "false"}
     merged, _warnings = rm.merge("RDS", {}, {"VpcSecurityGroupIds": "sg-1, sg-2"}, target_name="r")
