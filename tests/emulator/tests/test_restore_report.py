@@ -1,0 +1,221 @@
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The restorekit.aws.restore_report role, run by ansible-playbook after recovery_point_info against the emulator.
+
+The report is what a responder hands over after an incident: the assertions are about what it says (the recovery point
+that was really selected, the failing check up front, who ran it) and what it must never say (a credential).
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+VENV_BIN = os.path.join(ROOT, ".venv", "bin")
+ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
+PYTHON = os.path.join(VENV_BIN, "python") if os.path.exists(os.path.join(VENV_BIN, "python")) else sys.executable
+SCHEMA = os.path.join(ROOT, "docs", "restore-report.schema.json")
+SECRET = "hunter2-do-not-print"
+PROJECT = {"project_name": "multi-tenant-app", "environment": "prod"}
+
+# A restore job as the restorekit.aws.restore_job module returns it, and a bare DescribeRestoreJob dict of a failed one.
+JOB_RESULT = {
+    "changed": True,
+    "restore_job": {
+        "restore_job_id": "11111111-2222-3333-4444-555555555555", "status": "COMPLETED",
+        "creation_date": "2026-11-24T02:00:00.250000+00:00", "completion_date": "2026-11-24T02:12:34.900000+00:00",
+        "created_resource_arn": "arn:aws:s3:::multi-tenant-app-prod-tenant-1-restore", "status_message": None,
+    },
+    "created_resource_arn": "arn:aws:s3:::multi-tenant-app-prod-tenant-1-restore",
+    "metadata": {"DestinationBucketName": "multi-tenant-app-prod-tenant-1-restore", "NewBucket": "true",
+                 "KmsSecretKeyHint": SECRET},
+    "elapsed_seconds": 755,
+}
+BARE_FAILED_JOB = {
+    "restore_job_id": "66666666-7777-8888-9999-000000000000", "status": "FAILED",
+    "creation_date": "2026-11-24T02:20:00Z", "completion_date": "2026-11-24T02:21:00Z",
+    "status_message": "Bucket multi-tenant-app-prod-tenant-1-restore already exists | try another name",
+    "recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:bare",
+}
+
+
+def report_tasks(reports):
+    """recovery_point_info for tenant 1, then the role with that point, the two jobs and two checks (one fails)."""
+    return [
+        {"name": "Tenant 1, latest", "restorekit.aws.recovery_point_info": dict(PROJECT, tenant_id="1", select="latest"),
+         "register": "point"},
+        {"name": "Report", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_report"}, "vars": {
+            "restore_report_dir": str(reports),
+            "restore_report_playbook": "tenant bucket restore",
+            "restore_report_recovery_points": ["{{ point.recovery_point }}"],
+            "restore_report_restore_jobs": [
+                dict(JOB_RESULT, restore_job=dict(JOB_RESULT["restore_job"], recovery_point_arn="{{ point.recovery_point.recovery_point_arn }}")),
+                BARE_FAILED_JOB,
+            ],
+            "restore_report_checks": [
+                {"name": "objects restored", "target": "multi-tenant-app-prod-tenant-1-restore", "result": "pass",
+                 "details": {"objects": 12}},
+                {"name": "invoice PDFs present", "target": "multi-tenant-app-prod-tenant-1-restore", "result": False,
+                 "details": {"missing": ["invoices/2026-11.pdf"], "password": SECRET, "nested": [{"Api_Token": SECRET}]}},
+            ],
+            "restore_report_resources": {"created": ["arn:aws:s3:::multi-tenant-app-prod-tenant-1-restore"],
+                                         "left_alone": ["arn:aws:s3:::multi-tenant-app-prod-tenant-1"]},
+            "restore_report_notes": ["Staging bucket kept for the selective copy."],
+            "restore_report_outcome": "failed",
+        }},
+        {"name": "Save what the play knows", "ansible.builtin.copy": {
+            "content": "{{ {'point': point, 'paths': restore_report_paths} | to_nice_json }}", "dest": str(reports / "play.json")},
+         "check_mode": False},
+    ]
+
+
+def run_playbook(emulator, tmp_path, tasks, extra_vars=None, check=False):
+    play = [{"name": "restore_report against the emulator", "hosts": "localhost", "connection": "local", "gather_facts": False,
+             "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": emulator.endpoint, "region": "us-east-1"}},
+             "tasks": tasks}]
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(json.dumps(play, indent=2), encoding="utf-8")
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % PYTHON, encoding="utf-8")
+    env = dict(emulator.env())
+    env.update({
+        "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": os.environ.get("LANG") or "C.UTF-8",
+        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "USER": "oncall-responder",
+        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
+        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
+    })
+    env.pop("SUDO_USER", None)
+    command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)]
+    if extra_vars:
+        command += ["-e", json.dumps(extra_vars)]
+    if check:
+        command.append("--check")
+    proc = subprocess.run(command, cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, "ansible-playbook failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+def validate(report):
+    with open(SCHEMA, encoding="utf-8") as handle:
+        schema = json.load(handle)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
+
+
+def newest_completed(backup, vault, resource_arn):
+    pages = backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=vault, ByResourceArn=resource_arn)
+    points = [p for page in pages for p in page["RecoveryPoints"] if p["Status"] == "COMPLETED"]
+    return max(points, key=lambda p: p["CreationDate"])
+
+
+def read_report(reports):
+    play = json.loads((reports / "play.json").read_text(encoding="utf-8"))
+    paths = play["paths"]
+    assert os.path.dirname(paths["json"]) == str(reports) and os.path.dirname(paths["markdown"]) == str(reports)
+    with open(paths["json"], encoding="utf-8") as handle:
+        json_text = handle.read()
+    with open(paths["markdown"], encoding="utf-8") as handle:
+        markdown = handle.read()
+    return play, json.loads(json_text), json_text, markdown
+
+
+def test_report_of_an_awx_run(emulator, world, tmp_path):
+    """AWX run: the report names the AWX job, the recovery point really selected, both jobs, the failing check first,
+    validates against the shipped schema and holds no credential."""
+    expected = newest_completed(emulator.client("backup"), world["vault"], "arn:aws:s3:::%s" % world["buckets"]["1"])
+    reports = tmp_path / "reports"
+    awx = {"awx_job_id": 4711, "awx_job_template_name": "Restore | tenant bucket", "awx_user_name": "alice"}
+    run_playbook(emulator, tmp_path, report_tasks(reports), extra_vars=awx)
+    play, report, json_text, markdown = read_report(reports)
+
+    validate(report)
+    assert sorted(os.listdir(str(reports))) == sorted([report["run"]["id"] + ".json", report["run"]["id"] + ".md", "play.json"])
+    assert report["run"]["who"] == {"kind": "awx", "awx_job_id": "4711", "awx_job_template": "Restore | tenant bucket", "awx_user": "alice"}
+    assert "AWX job 4711" in markdown and "alice" in markdown and "oncall-responder" not in markdown
+
+    point = report["recovery_points"][0]
+    assert point["arn"] == expected["RecoveryPointArn"] == play["point"]["recovery_point"]["recovery_point_arn"]
+    assert point["resource_arn"] == "arn:aws:s3:::%s" % world["buckets"]["1"]
+    assert point["vault"] == world["vault"] and point["resource_type"] == "S3"
+    assert point["creation_date"] == expected["CreationDate"].astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert "`%s`" % expected["RecoveryPointArn"] in markdown
+
+    done, failed = report["restore_jobs"]
+    assert done["restore_job_id"] == JOB_RESULT["restore_job"]["restore_job_id"]
+    assert done["recovery_point_arn"] == expected["RecoveryPointArn"]
+    assert (done["started"], done["finished"], done["duration_seconds"]) == ("2026-11-24T02:00:00Z", "2026-11-24T02:12:34Z", 754)
+    assert done["created_resource_arn"] == "arn:aws:s3:::multi-tenant-app-prod-tenant-1-restore"
+    assert done["metadata"] == {"DestinationBucketName": "multi-tenant-app-prod-tenant-1-restore", "NewBucket": "true"}
+    assert (failed["status"], failed["duration_seconds"]) == ("FAILED", 60)
+    assert "0h 12m 34s" in markdown
+    # Started defaults to the first restore job's start, not to the moment the report was written.
+    assert report["run"]["started"] == "2026-11-24T02:00:00Z"
+
+    assert [c["result"] for c in report["checks"]] == ["pass", "fail"]
+    assert report["summary"]["checks"] == {"pass": 1, "fail": 1, "warn": 0, "skip": 0}
+    assert report["outcome"] == "failed" and markdown.startswith("# FAILED, 1 check failed: tenant bucket restore\n")
+    attention = markdown.split("## Needs attention", 1)[1].split("## Recovery points", 1)[0]
+    assert "FAILED check **invoice PDFs present**" in attention and BARE_FAILED_JOB["restore_job_id"] in attention
+    assert "| **FAIL** | invoice PDFs present |" in markdown
+    # A pipe inside a value must not break the table row.
+    assert "already exists \\| try another name" in markdown
+
+    assert report["resources"] == {"created": ["arn:aws:s3:::multi-tenant-app-prod-tenant-1-restore"], "changed": [],
+                                   "left_alone": ["arn:aws:s3:::multi-tenant-app-prod-tenant-1"]}
+    assert "Staging bucket kept for the selective copy." in markdown
+
+    for text in (json_text, markdown):
+        assert SECRET not in text
+        assert "password" not in text.lower() and "token" not in text.lower()
+    assert report["checks"][1]["details"] == {"missing": ["invoices/2026-11.pdf"], "nested": [{}]}
+    expected_redacted = ["restore_jobs[0].metadata (1 key)", "checks[1].details (1 key)", "checks[1].details.nested[0] (1 key)"]
+    assert sorted(report["redacted"]) == sorted(expected_redacted)
+
+
+def test_report_of_a_local_check_mode_run(emulator, world, tmp_path):
+    """A local run names the user and host; in check mode the report is still written and says it was a dry run."""
+    reports = tmp_path / "reports"
+    run_playbook(emulator, tmp_path, report_tasks(reports), check=True)
+    play, report, json_text, markdown = read_report(reports)
+
+    validate(report)
+    assert report["run"]["who"]["kind"] == "local" and report["run"]["who"]["user"] == "oncall-responder"
+    assert report["run"]["who"]["host"]
+    assert "awx" not in json_text.lower()
+    assert report["run"]["check_mode"] is True and "**yes**: a dry run" in markdown
+    assert report["recovery_points"][0]["arn"] == play["point"]["recovery_point"]["recovery_point_arn"]
+
+
+def test_bad_inputs_fail_naming_the_variable():
+    """Wrong shapes fail before anything is written, naming the role variable; a credential in the bad value is hidden."""
+    with pytest.raises(AnsibleFilterError, match=r"restore_report_checks\[0\]\.result='maybe'"):
+        restore_report({"checks": [{"name": "x", "result": "maybe"}]})
+    with pytest.raises(AnsibleFilterError, match=r"restore_report_restore_jobs\[0\].*no restore_job_id") as caught:
+        restore_report({"restore_jobs": [{"status": "COMPLETED", "secret_access_key": SECRET}]})
+    assert SECRET not in str(caught.value)
+    with pytest.raises(AnsibleFilterError, match=r"restore_report_recovery_points\[0\]\.creation_date='yesterday'"):
+        restore_report({"recovery_points": [{"recovery_point_arn": "arn:aws:backup:x", "creation_date": "yesterday"}]})
+    with pytest.raises(AnsibleFilterError, match=r"restore_report_resources=.*unknown keys deleted"):
+        restore_report({"resources": {"deleted": ["arn:aws:s3:::b"]}})
+    with pytest.raises(AnsibleFilterError, match=r"restore_report_name='\.\./etc'"):
+        restore_report({"run": {"id": "../etc"}})
+
+
+def test_a_restore_job_that_never_started_becomes_a_note():
+    """Written from an `always:` section after restore_job failed before AWS gave it an id, the report still says so."""
+    report = restore_report({"restore_jobs": [
+        {"failed": True, "msg": "target_db_instance_identifier='multi-tenant-app-prod-db' is the source"},
+        BARE_FAILED_JOB,
+    ], "outcome": "failed"})
+    assert [job["restore_job_id"] for job in report["restore_jobs"]] == [BARE_FAILED_JOB["restore_job_id"]]
+    assert report["notes"] == ["Restore job 1 was refused before it started: "
+                               "target_db_instance_identifier='multi-tenant-app-prod-db' is the source"]
+    validate(report)
