@@ -64,7 +64,7 @@ def main():
     if result.returncode != 0:
         say("the rehearsal FAILED (exit %d); emulator log: %s" % (result.returncode, os.path.join(report_dir, "emulator.log")))
         return result.returncode
-    say("done; the restore report is %s" % os.path.join(report_dir, "report.json"))
+    say("done; the restore report is %s (and .md)" % os.path.join(report_dir, "restore-report.json"))
     return 0
 
 

@@ -56,6 +56,7 @@ _value:
 """
 
 import datetime
+import getpass
 import re
 import socket
 
@@ -207,6 +208,14 @@ def _resources(value, option):
     return resources
 
 
+def _os_user():
+    """The account running the play when no variable names one (containers often set no USER)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def _who(run):
     awx_job_id = run.get("awx_job_id")
     if awx_job_id not in (None, ""):
@@ -218,7 +227,7 @@ def _who(run):
         }
     return {
         "kind": "local",
-        "user": _text_or_none(run.get("user")) or "unknown",
+        "user": _text_or_none(run.get("user")) or _os_user(),
         "host": _text_or_none(run.get("host")) or socket.gethostname(),
     }
 
