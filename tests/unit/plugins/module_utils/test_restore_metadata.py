@@ -180,3 +180,58 @@ def test_wait_timeout_names_the_job_and_says_rerun_adopts():
         jobs.wait(FakeBackup(["RUNNING"]), "J3", timeout=30, poll_interval=10, sleep=clock.sleep, clock=clock)
     assert "J3" in err.value.message and "adopts" in err.value.message
     assert clock.now <= 30
+
+
+class FakeJobs:
+    """ListRestoreJobs pages and GetRestoreJobMetadata answers for find_existing."""
+
+    def __init__(self, jobs, metadata):
+        self.jobs = jobs
+        self.metadata = metadata
+
+    def get_paginator(self, method):
+        assert method == "list_restore_jobs"
+        return self
+
+    def paginate(self, **request):
+        assert request["ByResourceType"] == "S3"
+        return self
+
+    def build_full_result(self):
+        return {"RestoreJobs": self.jobs}
+
+    def get_restore_job_metadata(self, RestoreJobId):  # noqa: N803  pylint: disable=invalid-name
+        return {"Metadata": self.metadata[RestoreJobId]}
+
+
+def _job(job_id, status, hour, point=S3_ARN, created=None):
+    job = {"RestoreJobId": job_id, "Status": status, "RecoveryPointArn": point,
+           "CreationDate": datetime.datetime(2026, 11, 20, hour, tzinfo=datetime.timezone.utc)}
+    if created:
+        job["CreatedResourceArn"] = created
+    return job
+
+
+def test_find_existing_adopts_only_the_same_point_and_target():
+    ours = {"DestinationBucketName": "tenant-12-restore"}
+    client = FakeJobs(
+        [_job("OTHER-TARGET", "RUNNING", 5), _job("OTHER-POINT", "RUNNING", 6, point=S3_ARN + "-2"),
+         _job("FAILED-ONE", "FAILED", 7), _job("RUNNING-ONE", "RUNNING", 4)],
+        {"OTHER-TARGET": {"DestinationBucketName": "elsewhere"}, "OTHER-POINT": ours, "FAILED-ONE": ours,
+         "RUNNING-ONE": {"destinationbucketname": "TENANT-12-RESTORE"}})
+    job, superseded = jobs.find_existing(client, S3_ARN, "S3", ours, None, lambda arn: True)
+    assert job["RestoreJobId"] == "RUNNING-ONE" and superseded == []
+
+
+def test_find_existing_skips_completed_jobs_whose_resource_is_gone():
+    ours = {"DestinationBucketName": "tenant-12-restore"}
+    gone, present = "arn:aws:s3:::tenant-12-restore", "arn:aws:s3:::tenant-12-restore"
+    client = FakeJobs([_job("NEWER-GONE", "COMPLETED", 9, created=gone), _job("OLDER-PRESENT", "COMPLETED", 8, created=present)],
+                      {"NEWER-GONE": ours, "OLDER-PRESENT": ours})
+    exists = {"NEWER-GONE": False, "OLDER-PRESENT": True}
+    calls = iter(["NEWER-GONE", "OLDER-PRESENT"])
+    job, superseded = jobs.find_existing(client, S3_ARN, "S3", ours, None, lambda arn: exists[next(calls)])
+    assert job["RestoreJobId"] == "OLDER-PRESENT" and superseded == ["NEWER-GONE"]
+    client = FakeJobs([_job("ONLY-GONE", "COMPLETED", 9, created=gone)], {"ONLY-GONE": ours})
+    job, superseded = jobs.find_existing(client, S3_ARN, "S3", ours, None, lambda arn: False)
+    assert job is None and superseded == ["ONLY-GONE"]
