@@ -18,6 +18,7 @@ import uuid
 from moto.server import DomainDispatcherApplication, create_backend_app
 
 from . import backup as backup_module
+from . import iam_sim
 from . import shapes
 from .backup import BackupWorld, RecoveryPoint
 from .drivers import make_drivers
@@ -238,13 +239,15 @@ class EmulatorApp:
         if fault:
             status, out_headers, out_body = fault_response(self._protocol(service), fault)
             return self._respond(start_response, status, out_headers, out_body)
+        if service == "iam" and operation == "SimulatePrincipalPolicy":  # moto lacks it; see iam_sim.py
+            return self._respond(start_response, *iam_sim.handle(backup_module.ACCOUNT_ID, body, query))
         if service == "backup":
             op_model, labels = self.backup_api.route(environ["REQUEST_METHOD"], raw_path, query)
             if op_model is not None:
                 return self._backup(start_response, op_model, labels, query, headers, body, region)
         result = self.moto(environ, start_response)
         if service == "rds" and operation in ("CreateDBInstance", "DeleteDBInstance", "ModifyDBInstance",
-                                              "RestoreDBInstanceFromDBSnapshot"):
+                                              "RestoreDBInstanceFromDBSnapshot", "RestoreDBInstanceToPointInTime"):
             result = self._rds_hook(result, region, operation, body, query)
         return result
 

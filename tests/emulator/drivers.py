@@ -17,6 +17,7 @@ from moto.ec2.models import ec2_backends
 from moto.rds.models import DBInstance, rds_backends
 from moto.s3.models import s3_backends
 
+from . import pitr
 from .protocol import ApiError
 
 ENDPOINT_ADDRESS = "127.0.0.1"
@@ -98,6 +99,8 @@ class RdsDriver(Driver):
         self.fleet = fleet
         self.lock = threading.Lock()
         install_endpoint_patch()
+        self.automated_backups = pitr.AutomatedBackups(state_dir, fleet)
+        pitr.install(self.automated_backups)
 
     def backend(self, region):
         return rds_backends[self.account_id][region]
@@ -133,15 +136,34 @@ class RdsDriver(Driver):
                 snapshot = backend.database_snapshots.get(params.get("DBSnapshotIdentifier"))
                 dump = getattr(snapshot, "restorekit_dump", None)
             self.attach_server(database, dump)
+        elif action == "RestoreDBInstanceToPointInTime":
+            # pitr.py checked the window and planned the restore when moto created the instance (see pitr.install).
+            database = backend.databases.get(params.get("TargetDBInstanceIdentifier"))
+            plan = getattr(database, "restorekit_pitr", None)
+            if plan is None or not is_mysql(database.engine):
+                return
+            try:
+                self.attach_server(database, plan["base"])
+            except Exception:
+                database.status = "incompatible-restore"  # what RDS shows when a point-in-time restore cannot finish
+                raise
         elif action == "DeleteDBInstance":
             identifier = params.get("DBInstanceIdentifier")
             if identifier and identifier not in backend.databases and (identifier in self.fleet.identifiers()):
+                # Before the server goes: retained automated backups need its binary logs (AWS default: delete them).
+                retain = params.get("DeleteAutomatedBackups", "true").lower() == "false"
+                self.automated_backups.deleted(region, identifier, retain)
                 self.fleet.delete(identifier)
         elif action == "ModifyDBInstance" and params.get("NewDBInstanceIdentifier"):
             old, new = params["DBInstanceIdentifier"], params["NewDBInstanceIdentifier"]
             if new in backend.databases and (old in self.fleet.identifiers()):
                 port = self.fleet.rename(old, new)[1]
                 backend.databases[new].port = port
+                self.automated_backups.renamed(region, old, new)
+        if action == "ModifyDBInstance" and params.get("BackupRetentionPeriod"):
+            database = backend.databases.get(params.get("NewDBInstanceIdentifier") or params.get("DBInstanceIdentifier"))
+            if database is not None and is_mysql(database.engine):
+                self.automated_backups.modified(region, database)
 
     def attach_server(self, database, dump_path=None):
         port = self.fleet.create(database.db_instance_identifier, database.master_username,
@@ -155,6 +177,7 @@ class RdsDriver(Driver):
                     cur.execute("CREATE DATABASE IF NOT EXISTS `%s`" % database.db_name.replace("`", ""))
             finally:
                 conn.close()
+        self.automated_backups.attached(database, database.region)
 
     # --- backup, copy, restore
     def recovery_point_arn(self, region, job_id):
