@@ -33,6 +33,10 @@ def client_config(max_pool_connections=16, max_attempts=DEFAULT_MAX_ATTEMPTS, **
     botocore's default pool holds 10 connections; more threads than that wait for a connection or, worse,
     open and drop one per call. Extra keyword arguments go to ``Config`` unchanged.
     """
+    # The engines build every request from listing data they just received; botocore's client-side parameter
+    # validation would re-check each of thousands of identical-shaped calls (a tenth of the client's CPU per copy),
+    # and S3 itself still refuses a malformed request.
+    kwargs.setdefault("parameter_validation", False)
     return Config(
         max_pool_connections=max(1, int(max_pool_connections)),
         retries={"mode": "standard", "max_attempts": max(1, int(max_attempts))},
