@@ -182,7 +182,7 @@ def verdict(ok):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--objects", type=int, default=5000)
     parser.add_argument("--latency-objects", type=int, default=500)
     parser.add_argument("--parallelism", type=int, default=32)

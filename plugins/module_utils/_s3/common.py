@@ -51,8 +51,7 @@ def iter_pages(client, method, **kwargs):
     """
     params = dict((name, value) for name, value in kwargs.items() if value is not None)
     paginator = client.get_paginator(method)
-    for page in paginator.paginate(**params):
-        yield page
+    yield from paginator.paginate(**params)
 
 
 def collapse_prefixes(prefixes):

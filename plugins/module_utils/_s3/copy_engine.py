@@ -114,8 +114,7 @@ def list_objects(client, bucket, key_filter):
     """Yield the objects of BUCKET under the filter's prefixes, in key order, one page in memory at a time."""
     for prefix in key_filter.list_prefixes():
         for page in iter_pages(client, "list_objects_v2", Bucket=bucket, Prefix=prefix or None):
-            for obj in page.get("Contents", []):
-                yield obj
+            yield from page.get("Contents", [])
 
 
 def prefetch(iterable, depth=2000):
