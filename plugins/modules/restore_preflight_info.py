@@ -99,7 +99,7 @@ except ImportError:
     pass  # Handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
 
@@ -122,7 +122,7 @@ def main():
         module.fail_json(msg="bucket_names=%r contains an empty name" % params["bucket_names"])
 
     def client(service):
-        return module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+        return module.client(service, retry_decorator=jittered_backoff())
 
     result = dict(changed=False)
     caller = params["caller_arn"]

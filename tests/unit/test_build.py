@@ -25,7 +25,9 @@ def test_built_tarball_installs_and_loads(tmp_path):
     assert not [n for n in names if n.startswith((".venv", "tools/", "bench/", ".ci", "reports/"))]
     installed = tmp_path / "installed"
     # Galaxy is not reachable here; amazon.aws and community.aws come with the ansible package.
-    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "--no-deps", "-p", str(installed),
+    # --force: a copy of the collection elsewhere on the configured paths (molecule installs one) must not make the
+    # install a no-op; this test proves its own tarball.
+    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "--offline", "--no-deps", "-p", str(installed),
          str(tmp_path / tarballs[0])], cwd=str(tmp_path))
     listed = run([os.path.join(BIN, "ansible-galaxy"), "collection", "list", "restorekit.aws", "-p", str(installed)], cwd=str(tmp_path))
     assert "restorekit.aws" in listed.stdout and "0.1.0" in listed.stdout

@@ -24,7 +24,7 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RESOURCE_TYPES
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RecoveryPointError
@@ -262,7 +262,7 @@ def summarize_resources(resources_points, now, rpo_hours):
 
 # ------------------------------------------------------------------ AWS calls
 
-@AWSRetry.jittered_backoff()
+@jittered_backoff()
 def _paginate(client, paginator_name, **request):
     return client.get_paginator(paginator_name).paginate(**request).build_full_result()
 

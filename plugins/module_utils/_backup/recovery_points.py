@@ -26,7 +26,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 # The AWS Backup resource types this selection understands, with the ARN service of each.
 RESOURCE_TYPE_SERVICES = {
@@ -234,7 +234,7 @@ def searched(query):
     }
 
 
-@AWSRetry.jittered_backoff()
+@jittered_backoff()
 def _paginate_recovery_points(client, **request):
     paginator = client.get_paginator("list_recovery_points_by_backup_vault")
     return paginator.paginate(**request).build_full_result()

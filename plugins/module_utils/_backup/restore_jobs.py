@@ -16,7 +16,7 @@ import datetime
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.restore_metadata import same_target
 
@@ -36,12 +36,12 @@ class RestoreJobError(Exception):
         self.job = job
 
 
-@AWSRetry.jittered_backoff()
+@jittered_backoff()
 def _paginate(client, method, **request):
     return client.get_paginator(method).paginate(**request).build_full_result()
 
 
-@AWSRetry.jittered_backoff()
+@jittered_backoff()
 def _call(client, method, **request):
     return getattr(client, method)(**request)
 
