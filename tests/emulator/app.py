@@ -17,6 +17,7 @@ import uuid
 
 from moto.server import DomainDispatcherApplication, create_backend_app
 
+from . import autoscaling
 from . import backup as backup_module
 from . import iam_sim
 from . import shapes
@@ -212,6 +213,8 @@ class EmulatorApp:
         self.counters = Counters()
         self.strict = strict
         self.shape_errors = []
+        self.refreshes = autoscaling.InstanceRefreshes(backup_module.ACCOUNT_ID)
+        self.lambda_invocations = []
 
     # ------------------------------------------------------------------ WSGI entry
     def __call__(self, environ, start_response):
@@ -241,6 +244,12 @@ class EmulatorApp:
             return self._respond(start_response, status, out_headers, out_body)
         if service == "iam" and operation == "SimulatePrincipalPolicy":  # moto lacks it; see iam_sim.py
             return self._respond(start_response, *iam_sim.handle(backup_module.ACCOUNT_ID, body, query))
+        if service == "autoscaling" and operation in autoscaling.OPERATIONS:  # moto lacks instance refresh; see autoscaling.py
+            return self._respond(start_response, *self.refreshes.handle(region, operation, body, query))
+        if service == "elasticloadbalancing" and autoscaling.action(body, query) == "DescribeTargetHealth":  # health a test can set
+            return self._respond(start_response, *self.refreshes.describe_target_health(region, body, query))
+        if service == "lambda" and operation == "Invoke":  # moto runs functions in Docker: record the call instead
+            return self._lambda_invoke(start_response, raw_path, body)
         if service == "backup":
             op_model, labels = self.backup_api.route(environ["REQUEST_METHOD"], raw_path, query)
             if op_model is not None:
@@ -249,6 +258,8 @@ class EmulatorApp:
         if service == "rds" and operation in ("CreateDBInstance", "DeleteDBInstance", "ModifyDBInstance",
                                               "RestoreDBInstanceFromDBSnapshot", "RestoreDBInstanceToPointInTime"):
             result = self._rds_hook(result, region, operation, body, query)
+        if service == "ec2" and operation == "CreateLaunchTemplateVersion":  # moto ignores SourceVersion; see autoscaling.py
+            result = self.refreshes.after_create_launch_template_version(result, region, body, query)
         return result
 
     @staticmethod
@@ -369,6 +380,15 @@ class EmulatorApp:
             return self._respond(start_response, 500, {"Content-Type": "application/json"},
                                  json.dumps({"error": "EmulatorError", "message": repr(exc)}).encode())
 
+    def _lambda_invoke(self, start_response, raw_path, body):
+        """Lambda Invoke, recorded (function, payload, time) and answered 200 with {"status": "ok"}."""
+        function = urllib.parse.unquote(raw_path.rstrip("/").split("/")[-2])
+        payload = json.loads(body) if body else None
+        with self.world.lock:
+            self.lambda_invocations.append({"function_name": function, "payload": payload, "time": self.world.clock.now().isoformat()})
+        return self._respond(start_response, 200, {"Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST"},
+                             json.dumps({"status": "ok"}).encode())
+
     def _control_call(self, method, path, spec):
         world = self.world
         if path == "health":
@@ -411,6 +431,10 @@ class EmulatorApp:
             if method == "DELETE":
                 self.counters.reset()
             return self.counters.snapshot()
+        if path == "lambda/invocations":
+            if method == "DELETE":
+                self.lambda_invocations = []
+            return {"invocations": self.lambda_invocations}
         if path == "shape-errors":
             return {"errors": self.shape_errors}
         if path == "recovery-points/status":
@@ -426,6 +450,8 @@ class EmulatorApp:
             return {"backup_job_ids": world.run_backup_rule(spec["region"], spec["backup_plan_id"], spec["rule_name"])}
         if path == "restore-testing/run":
             return {"restore_job_ids": world.run_restore_testing_plan(spec["region"], spec["plan_name"])}
+        if path.startswith("instance-refresh") or path == "target-health":
+            return self.refreshes.control(method, path, spec)
         raise ApiError("BadControlRequest", "Unknown control call %s %s" % (method, path))
 
     def _bulk_points(self, spec):
