@@ -40,7 +40,7 @@ from .protocol import service_model
 
 AUTOSCALING_XMLNS = "http://autoscaling.amazonaws.com/doc/2011-01-01/"
 ELBV2_XMLNS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
-OPERATIONS = ("StartInstanceRefresh", "DescribeInstanceRefreshes", "CancelInstanceRefresh")
+OPERATIONS = ("StartInstanceRefresh", "DescribeInstanceRefreshes", "CancelInstanceRefresh", "DisableMetricsCollection")
 ACTIVE = ("Pending", "InProgress", "Cancelling")
 
 
@@ -84,6 +84,13 @@ def _error(xmlns, err):
     body = ("<ErrorResponse xmlns=\"%s\"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>"
             "<RequestId>%s</RequestId></ErrorResponse>" % (xmlns, err.code, escape(err.message), uuid.uuid4()))
     return err.status, {"Content-Type": "text/xml"}, body.encode()
+
+
+def _reply_empty(operation, xmlns):
+    """An operation without output: only its ResponseMetadata, as the query protocol answers it."""
+    body = ("<%sResponse xmlns=\"%s\"><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>"
+            % (operation, xmlns, uuid.uuid4(), operation)).encode()
+    return 200, {"Content-Type": "text/xml"}, body
 
 
 def _reply(service, operation, xmlns, result_xml):
@@ -161,6 +168,12 @@ class InstanceRefreshes:
     def handle(self, region, operation, body, query):
         form = _form(body, query)
         try:
+            if operation == "DisableMetricsCollection":
+                # moto has EnableMetricsCollection but not its twin, which amazon.aws.autoscaling_group calls.
+                group = self._group(region, form.get("AutoScalingGroupName"))
+                named = _members(form, "Metrics")
+                group.metrics = [m for m in group.metrics if named and m not in named]
+                return _reply_empty(operation, AUTOSCALING_XMLNS)
             if operation == "StartInstanceRefresh":
                 result = "<InstanceRefreshId>%s</InstanceRefreshId>" % self.start(region, form)
             elif operation == "CancelInstanceRefresh":

@@ -121,3 +121,13 @@ def test_target_health_control_refuses_an_unknown_state(emulator, group):
     with pytest.raises(Exception) as err:
         emulator.control("target-health", {"target_group_arn": group["target_group_arn"], "instance_id": "i-0", "state": "sick"})
     assert "sick" in str(err.value)
+
+
+def test_metrics_collection_can_be_disabled(emulator, world):
+    """DisableMetricsCollection (which amazon.aws.autoscaling_group calls) answers and clears the group's metrics."""
+    asg = emulator.client("autoscaling")
+    name = world["app"]["asg"]
+    asg.enable_metrics_collection(AutoScalingGroupName=name, Granularity="1Minute", Metrics=["GroupInServiceInstances"])
+    assert asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["EnabledMetrics"]
+    asg.disable_metrics_collection(AutoScalingGroupName=name)
+    assert asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0].get("EnabledMetrics", []) == []
