@@ -24,7 +24,25 @@ import uuid
 import pymysql
 import pytest
 
-from tests.emulator.seed import DB_PASSWORD
+from tests.emulator.client import Emulator
+from tests.emulator.seed import DB_PASSWORD, seed
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    """A world of this module's own: a successful swap renames production, which no other test may see."""
+    state = tmp_path_factory.mktemp("swap-emulator-state")
+    emu = Emulator(state_dir=str(state), log_path=str(tmp_path_factory.getbasetemp() / "swap-emulator.log")).start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture(scope="module")
+def world(emulator):  # pylint: disable=redefined-outer-name
+    return seed(emulator)
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
