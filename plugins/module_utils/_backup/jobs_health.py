@@ -254,8 +254,8 @@ def summarize_resources(resources_points, now, rpo_hours):
     health = [resource_health(resource, points, now, rpo_hours) for resource, points in resources_points]
 
     def key(item):
-        age = item["age_hours"]
-        return (not item["stale"], -(age if age is not None else float("inf")), item["resource_arn"] or "")
+        # The exact creation time, not the rounded age: two points taken milliseconds apart must keep one order.
+        return (not item["stale"], str(item.get("newest_creation_date") or ""), item["resource_arn"] or "")
 
     return sorted(health, key=key)
 
