@@ -16,7 +16,6 @@ reports/demo-<time>/incident-report.md, and prints where it is. The exit status 
 
 import argparse
 import datetime
-import glob
 import json
 import os
 import subprocess
@@ -219,9 +218,10 @@ def main(argv=None):
                 failed.append(name)
                 say("%s rehearsal FAILED; emulator log: %s" % (name, os.path.join(report_dir, "emulator.log")))
         index = rehearsal.index()
-    for path in sorted(glob.glob(os.path.join(report_dir, "*.md"))):
-        if path != index:
-            say("report: %s" % os.path.relpath(path, ROOT))
+    for result in rehearsal.results:
+        path = (result["path"] or "").replace(".json", ".md")
+        if os.path.exists(path):
+            say("%s report: %s" % (result["name"], os.path.relpath(path, ROOT)))
             with open(path, encoding="utf-8") as handle:
                 print(handle.read(), flush=True)
     with open(index, encoding="utf-8") as handle:
