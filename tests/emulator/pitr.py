@@ -323,6 +323,19 @@ def _inherited_settings(database):
     return props
 
 
+def _restore_flags(database, overrides):
+    """What moto's restore gets wrong about flags: an explicit false is dropped (its ``if value:``), and deletion
+    protection is copied from the source. RDS takes both as asked, and a restore is unprotected unless asked."""
+    for names, attribute in ((("DeletionProtection", "deletion_protection"), "deletion_protection"),
+                             (("PubliclyAccessible", "publicly_accessible"), "publicly_accessible"),
+                             (("MultiAZ", "multi_az"), "multi_az")):
+        given = [overrides[name] for name in names if overrides.get(name) not in (None, "")]
+        if given:
+            setattr(database, attribute, _is_true(given[0]))
+        elif attribute == "deletion_protection":
+            database.deletion_protection = False
+
+
 _INSTALLED = []
 
 
@@ -350,6 +363,7 @@ def install(backups):
                     props[key] = value
             props["db_instance_identifier"] = target_db_identifier
             database = backend.create_db_instance(props)
+        _restore_flags(database, overrides)
         database.restorekit_pitr = plan
         return database
 

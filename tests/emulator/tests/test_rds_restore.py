@@ -143,3 +143,62 @@ def test_bad_input_and_a_foreign_target_change_nothing(emulator, world, tmp_path
     assert "never the source" in proc.stdout
     assert {i["DBInstanceIdentifier"] for i in emulator.client("rds").describe_db_instances()["DBInstances"]} == before
     assert report(tmp_path)["outcome"] == "failed"
+
+
+def test_source_gone_restores_a_time_from_its_retained_automated_backups(emulator, world, tmp_path):
+    """The disaster case: the instance was deleted keeping its automated backups; a time inside their window comes back."""
+    rds = emulator.client("rds")
+    doomed = "rr-doomed-%s" % uuid.uuid4().hex[:6]
+    password = "doomed-Secret-0"
+    rds.create_db_instance(DBInstanceIdentifier=doomed, DBInstanceClass="db.t3.micro", Engine="mysql", MasterUsername="admin",
+                           MasterUserPassword=password, AllocatedStorage=20, BackupRetentionPeriod=7)
+
+    def sql(identifier, statement, args=None, database="shop"):
+        endpoint = instance(emulator, identifier)["Endpoint"]
+        with pymysql.connect(host=endpoint["Address"], port=endpoint["Port"], user="admin", password=password, database=database,
+                             autocommit=True, connect_timeout=10) as conn, conn.cursor() as cur:
+            cur.execute(statement, args)
+            return cur.fetchall()
+
+    sql(doomed, "CREATE DATABASE shop", database=None)
+    sql(doomed, "CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, batch INT NOT NULL)")
+    # Binlog events carry whole seconds: more than a second on either side of the time restored to.
+    time.sleep(2.2)
+    sql(doomed, "INSERT INTO orders (batch) VALUES (1), (1), (1)")
+    time.sleep(2.2)
+    between = datetime.datetime.now(datetime.timezone.utc)
+    time.sleep(2.2)
+    sql(doomed, "INSERT INTO orders (batch) VALUES (2), (2)")
+    time.sleep(1.1)
+    rds.delete_db_instance(DBInstanceIdentifier=doomed, SkipFinalSnapshot=True, DeleteAutomatedBackups=False)
+    retained = rds.describe_db_instance_automated_backups(DBInstanceIdentifier=doomed)["DBInstanceAutomatedBackups"]
+    assert [b["Status"] for b in retained] == ["retained"]
+
+    target = doomed + "-restore"
+    when = between.strftime("%Y-%m-%dT%H:%M:%SZ")
+    proc = run(emulator, tmp_path, "rds_restore_source_identifier=%s" % doomed, "rds_restore_target_identifier=%s" % target,
+               "rds_restore_target_time=%s" % when)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
+    assert "native restore of %s" % doomed in proc.stdout
+    assert "from its retained automated backups %s" % retained[0]["DBInstanceAutomatedBackupsArn"] in proc.stdout
+
+    # Verified by rows: the first batch, none of the second.
+    assert sorted(row[0] for row in sql(target, "SELECT batch FROM orders")) == [1, 1, 1]
+    restored = instance(emulator, target)
+    assert restored["PubliclyAccessible"] is False
+    assert restored["DeletionProtection"] is True
+    assert restored["DBSubnetGroup"]["DBSubnetGroupName"] == "multi-tenant-app-prod-db-subnet-group"
+    assert [g["VpcSecurityGroupId"] for g in restored["VpcSecurityGroups"]] == [world["db_security_group_id"]]
+    assert tags(emulator, target)[RESTORED_FROM] == "pitr:%s@%s" % (doomed, when)
+    saved = report(tmp_path)
+    assert saved["outcome"] == "succeeded"
+    assert any("retained automated backups" in note for note in saved["notes"])
+
+    # A time outside the retained window is refused with the reason, and nothing is made.
+    early = (between - datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    proc = run(emulator, tmp_path, "rds_restore_source_identifier=%s" % doomed, "rds_restore_target_identifier=%s-early" % doomed,
+               "rds_restore_target_time=%s" % early, "rds_restore_method=native")
+    assert proc.returncode != 0
+    assert "outside the native automated-backup window of %s" % doomed in proc.stdout
+    assert not rds.describe_db_instances(Filters=[{"Name": "db-instance-id", "Values": [doomed + "-early"]}])["DBInstances"]
+    rds.modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)

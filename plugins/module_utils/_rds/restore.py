@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""RDS reads and native point-in-time restore for ``restorekit.aws.rds_restore_info`` and
+``restorekit.aws.rds_point_in_time_restore``.
+
+- ``describe_instance``: one DB instance with its tags, or ``None`` when it does not exist.
+- ``automated_backups``: an instance's automated backups, active and *retained* (what survives a DeleteDBInstance
+  with DeleteAutomatedBackups=false), newest window first; the disaster restore starts from the retained ones.
+- ``point_in_time_request``: the RestoreDBInstanceToPointInTime request, from a live instance, a DbiResourceId or an
+  automated-backups ARN, validated before anything is sent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+
+try:
+    import botocore
+except ImportError:
+    pass  # Modules are responsible for handling this.
+
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,62}$")
+AUTOMATED_BACKUPS_ARN = re.compile(r"^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:auto-backup:ab-[a-z0-9]+$")
+RESOURCE_ID = re.compile(r"^db-[A-Z0-9]+$")
+TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
+
+
+class RdsRestoreError(Exception):
+    """Bad input, named by option and value; raised before any call that changes anything."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _code(error):
+    return error.response.get("Error", {}).get("Code", "") if hasattr(error, "response") else ""
+
+
+def tags_of(instance):
+    return {tag["Key"]: tag["Value"] for tag in instance.get("TagList") or []}
+
+
+def describe_instance(client, identifier):
+    """The DB instance IDENTIFIER (its TagList included), or None when there is none.
+
+    CLIENT comes from ``module.client(..., retry_decorator=_retries.jittered_backoff())``: calls pass ``aws_retry``.
+    """
+    try:
+        found = client.describe_db_instances(aws_retry=True, DBInstanceIdentifier=identifier)["DBInstances"]
+    except botocore.exceptions.ClientError as e:
+        if _code(e) == "DBInstanceNotFound":
+            return None
+        raise
+    return found[0] if found else None
+
+
+def automated_backups(client, identifier):
+    """The automated backups DescribeDBInstanceAutomatedBackups keeps for IDENTIFIER, active and retained.
+
+    Newest restorable time first: after a delete and a re-create under the same name, the retained backups of the
+    old instance and the active ones of the new are both listed.
+    """
+    found = []
+    try:
+        for page in client.get_paginator("describe_db_instance_automated_backups").paginate(DBInstanceIdentifier=identifier):
+            found.extend(page.get("DBInstanceAutomatedBackups", []))
+    except botocore.exceptions.ClientError as e:
+        if _code(e) in ("DBInstanceAutomatedBackupNotFound", "DBInstanceAutomatedBackupNotFoundFault", "DBInstanceNotFound"):
+            return []
+        raise
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    return sorted(found, key=lambda backup: (backup.get("RestoreWindow") or {}).get("LatestTime") or epoch, reverse=True)
+
+
+def retained_backup(backups):
+    """The newest retained automated backup (the deleted instance's), or None."""
+    for backup in backups:
+        if backup.get("Status") == "retained":
+            return backup
+    return None
+
+
+def parse_time(value, option):
+    """ISO 8601 with an offset (``2026-11-20T14:30:00Z``) as an aware datetime; fractions of a second are dropped."""
+    text = str(value or "").strip()
+    if not TIME.match(text):
+        raise RdsRestoreError("%s=%s is not a time: give ISO 8601 with an offset, for example 2026-11-20T14:30:00Z" % (option, value))
+    text = re.sub(r"\.\d+", "", text).replace(" ", "T")
+    text = re.sub(r"Z$", "+00:00", text)
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
+    return datetime.datetime.fromisoformat(text).astimezone(datetime.timezone.utc)
+
+
+def point_in_time_request(params):
+    """The RestoreDBInstanceToPointInTime request for PARAMS (the module's options); RdsRestoreError on bad input."""
+    target = params.get("target_db_instance_identifier") or ""
+    if not IDENTIFIER.match(target):
+        raise RdsRestoreError("target_db_instance_identifier=%s: 1-63 letters, digits or hyphens, starting with a letter" % target)
+    sources = [(name, params.get(name)) for name in ("source_db_instance_identifier", "source_dbi_resource_id",
+                                                     "source_db_instance_automated_backups_arn") if params.get(name)]
+    if len(sources) != 1:
+        raise RdsRestoreError("give exactly one of source_db_instance_identifier, source_dbi_resource_id and "
+                              "source_db_instance_automated_backups_arn (got %s)" % (", ".join(n for n, _v in sources) or "none"))
+    name, value = sources[0]
+    request = {"TargetDBInstanceIdentifier": target}
+    if name == "source_db_instance_identifier":
+        if not IDENTIFIER.match(value):
+            raise RdsRestoreError("source_db_instance_identifier=%s is not a DB instance identifier" % value)
+        if value.lower() == target.lower():
+            raise RdsRestoreError("target_db_instance_identifier=%s is the source itself: a point-in-time restore makes a new instance" % target)
+        request["SourceDBInstanceIdentifier"] = value
+    elif name == "source_dbi_resource_id":
+        if not RESOURCE_ID.match(value):
+            raise RdsRestoreError("source_dbi_resource_id=%s is not a DbiResourceId (db-...)" % value)
+        request["SourceDbiResourceId"] = value
+    else:
+        if not AUTOMATED_BACKUPS_ARN.match(value):
+            raise RdsRestoreError("source_db_instance_automated_backups_arn=%s is not an automated-backups ARN "
+                                  "(arn:aws:rds:REGION:ACCOUNT:auto-backup:ab-...)" % value)
+        request["SourceDBInstanceAutomatedBackupsArn"] = value
+    if params.get("restore_time") and params.get("use_latest_restorable_time"):
+        raise RdsRestoreError("restore_time=%s and use_latest_restorable_time=true exclude each other" % params["restore_time"])
+    if params.get("restore_time"):
+        request["RestoreTime"] = parse_time(params["restore_time"], "restore_time")
+    else:
+        request["UseLatestRestorableTime"] = True
+    optional = (("db_instance_class", "DBInstanceClass"), ("db_subnet_group_name", "DBSubnetGroupName"),
+                ("multi_az", "MultiAZ"), ("publicly_accessible", "PubliclyAccessible"),
+                ("vpc_security_group_ids", "VpcSecurityGroupIds"), ("db_parameter_group_name", "DBParameterGroupName"),
+                ("deletion_protection", "DeletionProtection"))
+    for option, key in optional:
+        if params.get(option) is not None and params.get(option) != "":
+            request[key] = params[option]
+    if params.get("tags"):
+        request["Tags"] = [{"Key": key, "Value": str(value)} for key, value in sorted(params["tags"].items())]
+    return request
+
+
+def in_window(backup, moment):
+    """Whether MOMENT is inside BACKUP's RestoreWindow (both ends included)."""
+    window = backup.get("RestoreWindow") or {}
+    earliest, latest = window.get("EarliestTime"), window.get("LatestTime")
+    return bool(earliest and latest and earliest <= moment <= latest)
+
+
+def wait_available(client, identifier, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic):
+    """Poll until IDENTIFIER is available; returns it. A status that will never become available fails at once."""
+    started = clock()
+    while True:
+        instance = describe_instance(client, identifier)
+        status = (instance or {}).get("DBInstanceStatus")
+        if status == "available":
+            return instance
+        if status in ("failed", "incompatible-restore", "incompatible-parameters", "deleting", "inaccessible-encryption-credentials"):
+            raise RdsRestoreError("%s is %s and will not become available" % (identifier, status))
+        if clock() - started + poll_interval > timeout:
+            raise RdsRestoreError("%s is still %s after wait_timeout=%ss; the restore goes on in AWS and a re-run adopts it"
+                                  % (identifier, status or "not visible", timeout))
+        sleep(poll_interval)

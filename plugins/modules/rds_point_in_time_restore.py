@@ -1,0 +1,221 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: rds_point_in_time_restore
+version_added: 0.1.0
+short_description: Native RDS point-in-time restore into a new instance, also from the retained automated backups of a deleted instance
+description:
+  - Calls RestoreDBInstanceToPointInTime to make a NEW instance holding the data of a time inside the source's
+    automated-backup window.
+  - The source is a live instance (O(source_db_instance_identifier)) or, the disaster case, the automated backups RDS
+    kept when the instance was deleted with C(DeleteAutomatedBackups=false)
+    (O(source_db_instance_automated_backups_arn) or O(source_dbi_resource_id), as
+    M(restorekit.aws.rds_restore_info) returns them). M(amazon.aws.rds_instance) restores only from a live instance.
+  - Idempotent by target. When O(target_db_instance_identifier) exists, nothing is restored. It is adopted when its
+    tags include every one of O(tags) (a re-run of the same restore), and refused otherwise.
+  - Tags go on with the restore itself, so a restore interrupted right after the call is still recognisable.
+  - Bad input fails naming the option and the value, before any AWS call.
+author:
+  - restorekit contributors (@restorekit)
+attributes:
+  check_mode:
+    description: Validates, checks for an existing target and reports what would be restored; restores nothing.
+    support: full
+  diff_mode:
+    description: Not supported.
+    support: none
+  idempotent:
+    description: Re-running adopts the instance the first run restored (by its tags) instead of restoring again.
+    support: full
+options:
+  target_db_instance_identifier:
+    description: The new instance. Must differ from the source.
+    type: str
+    required: true
+  source_db_instance_identifier:
+    description: A live source instance.
+    type: str
+  source_dbi_resource_id:
+    description: The DbiResourceId of the source, live or deleted with its automated backups retained.
+    type: str
+  source_db_instance_automated_backups_arn:
+    description: The ARN of the source's (retained) automated backups (C(arn:aws:rds:REGION:ACCOUNT:auto-backup:ab-...)).
+    type: str
+  restore_time:
+    description:
+      - The time whose data to restore, ISO 8601 with an offset (C(2026-11-20T14:30:00Z)); fractions of a second are dropped.
+      - Omitted, the latest restorable time.
+    type: str
+  use_latest_restorable_time:
+    description: Restore the latest restorable time. The default when O(restore_time) is not given.
+    type: bool
+    default: false
+  db_instance_class:
+    description: Instance class of the new instance. Omitted, the source's.
+    type: str
+  db_subnet_group_name:
+    description: DB subnet group of the new instance.
+    type: str
+  vpc_security_group_ids:
+    description: VPC security group IDs of the new instance.
+    type: list
+    elements: str
+  multi_az:
+    description: Make the new instance Multi-AZ.
+    type: bool
+  publicly_accessible:
+    description: Make the new instance publicly accessible.
+    type: bool
+  db_parameter_group_name:
+    description: DB parameter group of the new instance.
+    type: str
+  deletion_protection:
+    description: Deletion protection of the new instance.
+    type: bool
+  tags:
+    description: Tags for the new instance. An existing target carrying all of them is adopted.
+    type: dict
+    default: {}
+  wait:
+    description: Wait until the new instance is available.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait at most. The restore goes on in AWS after a timeout; re-running adopts it.
+    type: int
+    default: 7200
+  poll_interval:
+    description: Seconds between polls while waiting.
+    type: int
+    default: 15
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Find the retained automated backups of the deleted production instance
+  restorekit.aws.rds_restore_info:
+    source_db_instance_identifier: multi-tenant-app-prod-db
+  register: restore_info
+
+- name: Restore the deleted production instance as of 14:30 into a new instance
+  restorekit.aws.rds_point_in_time_restore:
+    source_db_instance_automated_backups_arn: "{{ restore_info.retained_automated_backup.db_instance_automated_backups_arn }}"
+    target_db_instance_identifier: multi-tenant-app-prod-db-restore
+    restore_time: "2026-11-20T14:30:00Z"
+    db_subnet_group_name: multi-tenant-app-prod-db-subnet-group
+    vpc_security_group_ids: [sg-0123456789abcdef0]
+    publicly_accessible: false
+    tags:
+      restorekit:restored-from: "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"
+    wait: true
+"""
+
+RETURN = r"""
+db_instance:
+  description: The new (or adopted) instance as DescribeDBInstances returns it, snake_case, C(tags) as a dict.
+  returned: unless check mode restores nothing
+  type: dict
+  sample: {"db_instance_identifier": "multi-tenant-app-prod-db-restore", "db_instance_status": "available"}
+adopted:
+  description: The target existed with the asked tags; nothing was restored.
+  returned: always
+  type: bool
+  sample: false
+request:
+  description: The RestoreDBInstanceToPointInTime request made (or, in check mode, that would be made).
+  returned: always
+  type: dict
+  sample: {"SourceDBInstanceAutomatedBackupsArn": "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc", "RestoreTime": "2026-11-20T14:30:00+00:00"}
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+
+
+def snake_instance(instance):
+    return camel_dict_to_snake_dict(dict(instance, Tags=rr.tags_of(instance)), ignore_list=["Tags"]) if instance else {}
+
+
+def shown(request):
+    return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in request.items()}
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(
+            target_db_instance_identifier=dict(type="str", required=True),
+            source_db_instance_identifier=dict(type="str"),
+            source_dbi_resource_id=dict(type="str"),
+            source_db_instance_automated_backups_arn=dict(type="str"),
+            restore_time=dict(type="str"),
+            use_latest_restorable_time=dict(type="bool", default=False),
+            db_instance_class=dict(type="str"),
+            db_subnet_group_name=dict(type="str"),
+            vpc_security_group_ids=dict(type="list", elements="str"),
+            multi_az=dict(type="bool"),
+            publicly_accessible=dict(type="bool"),
+            db_parameter_group_name=dict(type="str"),
+            deletion_protection=dict(type="bool"),
+            tags=dict(type="dict", default={}),
+            wait=dict(type="bool", default=True),
+            wait_timeout=dict(type="int", default=7200),
+            poll_interval=dict(type="int", default=15),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        request = rr.point_in_time_request(params)
+        for option in ("wait_timeout", "poll_interval"):
+            if params[option] <= 0:
+                raise rr.RdsRestoreError("%s=%s must be > 0" % (option, params[option]))
+    except rr.RdsRestoreError as e:
+        module.fail_json(msg=e.message)
+    target = params["target_db_instance_identifier"]
+    result = dict(changed=False, adopted=False, request=shown(request))
+    try:
+        client = module.client("rds", retry_decorator=jittered_backoff())
+        existing = rr.describe_instance(client, target)
+        if existing is not None:
+            tags = rr.tags_of(existing)
+            wanted = {key: str(value) for key, value in params["tags"].items()}
+            if not wanted or any(tags.get(key) != value for key, value in wanted.items()):
+                module.fail_json(msg="target_db_instance_identifier=%s already exists and is not this restore (its tags %s lack %s); "
+                                     "choose another target" % (target, tags, wanted), **result)
+            result["adopted"] = True
+        elif module.check_mode:
+            result["changed"] = True
+            module.exit_json(**result)
+        else:
+            client.restore_db_instance_to_point_in_time(aws_retry=True, **request)
+            result["changed"] = True
+        instance = existing
+        if params["wait"] and not module.check_mode:
+            instance = rr.wait_available(client, target, params["wait_timeout"], params["poll_interval"])
+        elif result["changed"]:
+            instance = rr.describe_instance(client, target)
+        result["db_instance"] = snake_instance(instance)
+    except rr.RdsRestoreError as e:
+        module.fail_json(msg=e.message, **result)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg="Could not restore %s to a point in time" % target)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: rds_restore_info
+version_added: 0.1.0
+short_description: Everything an RDS restore decides on, read in one call
+description:
+  - Reads, in one task, what the role M(restorekit.aws.rds_restore) needs before it restores, so a responder does not
+    wait for one Ansible task per lookup.
+  - The source instance and the target instance (each with its tags, as M(amazon.aws.rds_instance_info) returns
+    them), the source's automated backups (DescribeDBInstanceAutomatedBackups), active and C(retained) - what is left
+    of an instance deleted with C(DeleteAutomatedBackups=false), the disaster restore's starting point, the AWS
+    Backup recovery point to restore (with the selection rules of M(restorekit.aws.recovery_point_info)), and the
+    security groups named for the new instance.
+  - Read-only; it changes nothing in AWS and never reports a change. A source or target that does not exist is
+    returned as an empty dict, not an error.
+author:
+  - restorekit contributors (@restorekit)
+attributes:
+  check_mode:
+    description: Read-only; runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Not supported.
+    support: none
+  idempotent:
+    description: Changes nothing.
+    support: full
+options:
+  source_db_instance_identifier:
+    description: The production DB instance. Its automated backups are listed even when it no longer exists.
+    type: str
+    required: true
+  target_db_instance_identifier:
+    description: The instance the restore will create (or adopt). Omit to skip that lookup.
+    type: str
+  backup_vault_name:
+    description: The vault to pick an AWS Backup recovery point of the source from. Omit to skip that lookup.
+    type: str
+  select:
+    description:
+      - V(latest) picks the newest COMPLETED recovery point of the source; V(at_or_before) the newest at or before
+        O(point_in_time). Only with O(backup_vault_name).
+    type: str
+    choices: [latest, at_or_before]
+    default: latest
+  point_in_time:
+    description: ISO 8601 time with an offset, for O(select=at_or_before).
+    type: str
+  security_group_names:
+    description: Security group names to look up (EC2 DescribeSecurityGroups, filter C(group-name)).
+    type: list
+    elements: str
+    default: []
+  automated_backups:
+    description: List the source's automated backups.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Read the source, the target, the automated backups and the recovery point at or before 14:30
+  restorekit.aws.rds_restore_info:
+    source_db_instance_identifier: multi-tenant-app-prod-db
+    target_db_instance_identifier: multi-tenant-app-prod-db-restore
+    backup_vault_name: multi-tenant-app-prod-backup-vault
+    select: at_or_before
+    point_in_time: "2026-11-20T14:30:00Z"
+    security_group_names:
+      - multi-tenant-app-prod-db-sg
+  register: restore_info
+
+- name: The source is gone; restore from its retained automated backups
+  ansible.builtin.debug:
+    msg: "{{ restore_info.retained_automated_backup.db_instance_automated_backups_arn }}"
+  when: not restore_info.source and restore_info.retained_automated_backup
+"""
+
+RETURN = r"""
+source:
+  description: The source instance as DescribeDBInstances returns it (snake_case, C(tags) as a dict); empty when it does not exist.
+  returned: always
+  type: dict
+  sample: {"db_instance_identifier": "multi-tenant-app-prod-db", "db_instance_status": "available", "tags": {"Backup": "true"}}
+target:
+  description: The target instance, the same way; empty when it does not exist or was not asked for.
+  returned: always
+  type: dict
+  sample: {}
+automated_backups:
+  description: The source's automated backups (DescribeDBInstanceAutomatedBackups, snake_case), newest window first.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"status": "retained", "restore_window": {"earliest_time": "2026-11-17T02:00:00+00:00", "latest_time": "2026-11-24T03:10:00+00:00"}}]
+retained_automated_backup:
+  description: The newest C(retained) entry of RV(automated_backups) (the source was deleted keeping them); empty when none.
+  returned: always
+  type: dict
+  sample: {"db_instance_automated_backups_arn": "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc123", "dbi_resource_id": "db-ABC"}
+recovery_point:
+  description: The recovery point selected (as M(restorekit.aws.recovery_point_info) returns it); empty when none matched.
+  returned: always
+  type: dict
+  sample: {"recovery_point_arn": "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1", "creation_date": "2026-11-20T02:00:00+00:00"}
+recovery_point_message:
+  description: Why no recovery point was selected; empty when one was.
+  returned: always
+  type: str
+  sample: ""
+security_groups:
+  description: The security groups found by name.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"group_id": "sg-0123", "group_name": "multi-tenant-app-prod-db-sg", "vpc_id": "vpc-0123"}]
+missing_security_group_names:
+  description: Names in O(security_group_names) with no security group in the region.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
+from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+
+
+def snake_instance(instance):
+    if not instance:
+        return {}
+    instance = dict(instance, Tags=rr.tags_of(instance))
+    return camel_dict_to_snake_dict(instance, ignore_list=["Tags"])
+
+
+def pick_recovery_point(module, params):
+    query = rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
+                            "resource_name": params["source_db_instance_identifier"], "select": params["select"],
+                            "point_in_time": params["point_in_time"]})
+    points = rp.list_recovery_points(module.client("backup"), query)
+    found = rp.find_recovery_points(points, query)
+    point = camel_dict_to_snake_dict(found["recovery_point"]) if found["recovery_point"] is not None else {}
+    return point, found["message"] or ""
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(
+            source_db_instance_identifier=dict(type="str", required=True),
+            target_db_instance_identifier=dict(type="str"),
+            backup_vault_name=dict(type="str"),
+            select=dict(type="str", choices=["latest", "at_or_before"], default="latest"),
+            point_in_time=dict(type="str"),
+            security_group_names=dict(type="list", elements="str", default=[]),
+            automated_backups=dict(type="bool", default=True),
+        ),
+        required_if=[["select", "at_or_before", ["point_in_time"]]],
+        supports_check_mode=True,
+    )
+    params = module.params
+    for option in ("source_db_instance_identifier", "target_db_instance_identifier"):
+        if params[option] is not None and not rr.IDENTIFIER.match(params[option]):
+            module.fail_json(msg="%s=%s is not a DB instance identifier (1-63 letters, digits or hyphens, starting with a letter)"
+                             % (option, params[option]))
+    result = dict(changed=False, source={}, target={}, automated_backups=[], retained_automated_backup={},
+                  recovery_point={}, recovery_point_message="", security_groups=[], missing_security_group_names=[])
+    try:
+        rds = module.client("rds", retry_decorator=jittered_backoff())
+        result["source"] = snake_instance(rr.describe_instance(rds, params["source_db_instance_identifier"]))
+        if params["target_db_instance_identifier"]:
+            result["target"] = snake_instance(rr.describe_instance(rds, params["target_db_instance_identifier"]))
+        if params["automated_backups"]:
+            backups = rr.automated_backups(rds, params["source_db_instance_identifier"])
+            result["automated_backups"] = [camel_dict_to_snake_dict(b, ignore_list=["TagList"]) for b in backups]
+            retained = rr.retained_backup(backups)
+            result["retained_automated_backup"] = camel_dict_to_snake_dict(retained, ignore_list=["TagList"]) if retained else {}
+        if params["backup_vault_name"]:
+            result["recovery_point"], result["recovery_point_message"] = pick_recovery_point(module, params)
+        names = params["security_group_names"]
+        if names:
+            ec2 = module.client("ec2", retry_decorator=jittered_backoff())
+            groups = ec2.describe_security_groups(aws_retry=True, Filters=[{"Name": "group-name", "Values": names}])["SecurityGroups"]
+            result["security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"], "vpc_id": g.get("VpcId")} for g in groups]
+            result["missing_security_group_names"] = [n for n in names if n not in {g["GroupName"] for g in groups}]
+    except rp.RecoveryPointError as e:
+        module.fail_json_aws_error(e)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg="Could not read what the RDS restore decides on")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
