@@ -35,10 +35,11 @@ APT = if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1)
 
-.PHONY: help venv debs rclone sanity lint units integration test demo bench build clean distclean
+.PHONY: help venv debs rclone sanity lint units integration test demo drill bench build clean distclean
 
 help:
 	@echo "make demo       incident rehearsal against the local emulator (installs what it needs)"
+	@echo "make drill      a restore drill against the local emulator: restore, validate, report, clean up"
 	@echo "make test       everything the project checks: sanity, lint, units, integration"
 	@echo "make venv       create/refresh .venv, the collection link, Debian packages, ansible-test bootstrap"
 	@echo "make sanity     ansible-test sanity on a staged copy in .build/"
@@ -55,6 +56,7 @@ venv: $(VENV_STAMP) debs
 		rm -rf $(COLLECTION_LINK); ln -s ../../../.. $(COLLECTION_LINK); \
 		echo "linked $(COLLECTION_LINK) -> $(ROOT)"; fi
 	@$(BIN)/python $(ROOT)/tools/get_pip_standin.py --install
+	@bash $(ROOT)/tools/install_mermaid.sh
 
 $(VENV_STAMP): $(ROOT)/requirements-dev.txt
 	@if [ ! -x $(BIN)/python ]; then \
@@ -66,11 +68,14 @@ $(VENV_STAMP): $(ROOT)/requirements-dev.txt
 	@rm -f $(VENV)/.restorekit-requirements-*
 	@touch $@
 
-# MariaDB backs the emulated RDS instances; shellcheck checks the shell scripts (sanity and lint).
+# MariaDB backs the emulated RDS instances; shellcheck checks the shell scripts (sanity and lint); node and npm run
+# Mermaid's own parser on the restore report's timeline (tools/install_mermaid.sh).
 debs:
 	@need=; \
 	if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then need="mariadb-server mariadb-client"; fi; \
 	if ! command -v shellcheck >/dev/null 2>&1; then need="$$need shellcheck"; fi; \
+	if ! command -v node >/dev/null 2>&1; then need="$$need nodejs"; fi; \
+	if ! command -v npm >/dev/null 2>&1; then need="$$need npm"; fi; \
 	if [ -n "$$need" ]; then $(call APT,$$need); fi
 
 rclone:
@@ -108,6 +113,9 @@ test: venv sanity lint units integration
 demo: venv
 	@if [ ! -e $(ROOT)/tools/demo.sh ]; then echo "error: tools/demo.sh does not exist yet" >&2; exit 1; fi
 	cd $(ROOT) && bash tools/demo.sh
+
+drill: venv
+	cd $(ROOT) && bash tools/drill.sh
 
 bench: venv rclone
 	@if [ -e $(ROOT)/bench/run ]; then cd $(ROOT) && ./bench/run; \

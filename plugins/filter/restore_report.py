@@ -20,6 +20,13 @@ description:
     written from an C(always) section still says what happened.
   - Computes each restore job's duration from its creation and completion dates, and normalises every time to
     ISO 8601 in UTC.
+  - Measures the RPO achieved (the incident time minus each recovery point's creation time and, for databases, minus
+    the newest row that validation found, from the C(freshness) in a check's details as
+    P(restorekit.aws.validate_mysql#role) reports it) and the RTO (from the decision to the last validation check, or
+    to the end of the run).
+  - Lists the phases of the run with their start and end (given, or derived from the restore jobs' creation and
+    completion dates), and the runbook's post-incident checklist (section 10), answered where the run knows the answer.
+    P(restorekit.aws.restore_report_gantt#filter) draws the phases as a Mermaid Gantt chart.
   - Drops, at any depth, every dictionary key that matches C(password), C(secret) or C(token) (case-insensitive),
     and lists in C(redacted) where keys were dropped and how many (never their names or values).
   - Fails with a message naming the role variable and the bad value when an input has the wrong shape.
@@ -30,7 +37,8 @@ options:
     description:
       - A dictionary with the keys C(run) (C(id), C(playbook), C(started), C(finished), C(check_mode), C(user),
         C(host), C(awx_job_id), C(awx_job_template), C(awx_user)), C(recovery_points), C(restore_jobs), C(checks),
-        C(resources), C(notes) and C(outcome), as the role assembles them from its variables.
+        C(resources), C(notes), C(outcome), C(incident_time), C(decision_time) and C(phases), as the role assembles
+        them from its variables.
     type: dict
     required: true
 """
@@ -44,6 +52,8 @@ EXAMPLES = r"""
           'restore_jobs': [job],
           'checks': [{'name': 'CHECK TABLE', 'target': 'app', 'result': 'pass'}],
           'resources': {'created': [job.created_resource_arn]},
+          'incident_time': '2026-11-24T01:40:00Z',
+          'phases': [{'name': 'restore', 'start': '2026-11-24T02:00:00Z', 'end': '2026-11-24T02:25:10Z'}],
           'notes': [], 'outcome': 'succeeded'} | restorekit.aws.restore_report }}
 """
 
@@ -51,7 +61,8 @@ RETURN = r"""
 _value:
   description:
     - The report, with C(schema_version), C(run), C(recovery_points), C(restore_jobs), C(checks), C(resources),
-      C(summary), C(notes), C(redacted) and C(outcome). See C(docs/restore-report.md).
+      C(summary), C(rpo), C(rto), C(phases), C(checklist), C(notes), C(redacted) and C(outcome).
+      See C(docs/restore-report.md).
   type: dict
 """
 
@@ -63,13 +74,23 @@ import socket
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 OUTCOMES = ("succeeded", "failed")
 CHECK_RESULTS = ("pass", "fail", "warn", "skip")
 RESOURCE_LISTS = ("created", "changed", "left_alone")
+PHASE_STATUSES = ("done", "failed", "running", "skipped")
+JOB_FAILED = ("FAILED", "ABORTED")
 # Anything that may carry a credential is dropped, whatever its value: a report is copied into tickets and chats.
 SECRET_KEY = re.compile(r"password|secret|token", re.IGNORECASE)
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+TODO = "To do by a human"
+# Runbook section 10, word for word, in its order; the run answers what it knows.
+RUNBOOK_CHECKLIST = (
+    ("update_runbook", "Update `docs/backup-restore-runbook.md` with findings."),
+    ("record_ids", "Record the recovery point ARN and restore job IDs."),
+    ("retention", "Verify backup vault retention policies and compliance requirements."),
+    ("postmortem", "Conduct a blameless postmortem and assign remediation actions."),
+)
 
 
 def _fail(option, value, why):
@@ -77,23 +98,39 @@ def _fail(option, value, why):
     raise AnsibleFilterError("restore_report: %s=%r %s" % (option, _redact(value, "", []), why))
 
 
-def _iso(value, option):
-    """Return VALUE (an ISO 8601 string or a datetime) as ISO 8601 in UTC, or None when it is empty."""
+def _parse_time(value):
+    """VALUE (ISO 8601 text or a datetime) as an aware UTC datetime; None when empty; ValueError when not a time."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
         parsed = value
     else:
         text = to_text(value).strip()
-        try:
-            # Python 3.11 parses "Z" and offsets; AWS and the modules return both forms.
-            parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-        except ValueError:
-            _fail(option, value, "is not an ISO 8601 time, for example 2026-11-24T03:10:00Z")
+        # Python 3.11 parses "Z" and offsets; AWS and the modules return both forms.
+        parsed = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     if parsed.tzinfo is None:
-        # AWS times are UTC; a naive time given by hand is taken as UTC rather than the control node's zone.
+        # AWS times are UTC; a naive time given by hand (or a MySQL DATETIME read back) is taken as UTC rather than
+        # the control node's zone.
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.astimezone(datetime.timezone.utc).strftime(ISO_FORMAT)
+    return parsed.astimezone(datetime.timezone.utc)
+
+
+def _iso(value, option):
+    """Return VALUE (an ISO 8601 string or a datetime) as ISO 8601 in UTC, or None when it is empty."""
+    try:
+        parsed = _parse_time(value)
+    except (TypeError, ValueError):
+        _fail(option, value, "is not an ISO 8601 time, for example 2026-11-24T03:10:00Z")
+    return parsed.strftime(ISO_FORMAT) if parsed else None
+
+
+def _lenient_iso(value):
+    """Like _iso, for times inside free-form check details: a value that is not a time is left out, not an error."""
+    try:
+        parsed = _parse_time(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed.strftime(ISO_FORMAT) if parsed else None
 
 
 def _seconds_between(started, finished):
@@ -102,6 +139,12 @@ def _seconds_between(started, finished):
     start = datetime.datetime.strptime(started, ISO_FORMAT)
     end = datetime.datetime.strptime(finished, ISO_FORMAT)
     return int((end - start).total_seconds())
+
+
+def _duration_text(seconds):
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    return "%s%dh %02dm %02ds" % (sign, seconds // 3600, seconds % 3600 // 60, seconds % 60)
 
 
 def _text_or_none(value):
@@ -186,6 +229,8 @@ def _check(item, option):
         "target": _text_or_none(item.get("target")),
         "result": result,
         "details": item.get("details"),
+        # When the check ran, if the caller knows: the last one is when the restore was validated (RTO).
+        "time": _iso(item.get("time"), option + ".time"),
     }
 
 
@@ -255,6 +300,250 @@ def _slug(text):
     return re.sub(r"[^A-Za-z0-9]+", "-", to_text(text)).strip("-").lower() or "restore"
 
 
+def _phase(item, option):
+    if not isinstance(item, dict) or not item.get("name"):
+        _fail(option, item, "must be a dictionary with at least name and start (ISO 8601)")
+    status = item.get("status")
+    if status not in (None, ""):
+        status = to_text(status).strip().lower()
+        if status not in PHASE_STATUSES:
+            _fail(option + ".status", item.get("status"), "must be one of %s" % ", ".join(PHASE_STATUSES))
+    else:
+        status = None
+    start = _iso(item.get("start"), option + ".start")
+    end = _iso(item.get("end"), option + ".end")
+    if start is None and status != "skipped":
+        _fail(option + ".start", item.get("start"), "is required (ISO 8601) unless the phase's status is skipped")
+    if start and end and end < start:
+        _fail(option + ".end", item.get("end"), "is before the phase's start %s" % start)
+    if status is None:
+        status = "done" if end else ("running" if start else "skipped")
+    return {
+        "name": to_text(item["name"]),
+        "start": start,
+        "end": end,
+        "duration_seconds": _seconds_between(start, end),
+        "status": status,
+        "source": "restore_report_phases",
+    }
+
+
+def _derived_phases(restore_jobs, checks):
+    """Phases the run's own records date, for a caller that passed none: the restore jobs and the timed checks."""
+    phases = []
+    started_jobs = [job for job in restore_jobs if job["started"]]
+    if started_jobs:
+        finished = [job["finished"] for job in started_jobs if job["finished"]]
+        unfinished = len(finished) < len(started_jobs)
+        if any(job["status"] in JOB_FAILED for job in started_jobs):
+            status = "failed"
+        else:
+            status = "running" if unfinished else "done"
+        start = min(job["started"] for job in started_jobs)
+        end = None if unfinished else max(finished)
+        phases.append({"name": "restore", "start": start, "end": end, "duration_seconds": _seconds_between(start, end),
+                       "status": status, "source": "restore_jobs"})
+    timed = [check for check in checks if check["time"]]
+    if timed:
+        start = min(check["time"] for check in timed)
+        end = max(check["time"] for check in timed)
+        phases.append({"name": "validate", "start": start, "end": end, "duration_seconds": _seconds_between(start, end),
+                       "status": "failed" if any(check["result"] == "fail" for check in timed) else "done",
+                       "source": "checks"})
+    return phases
+
+
+def _freshness_entries(details):
+    """The freshness measurements in one check's details, as restorekit.aws.validate_mysql reports them.
+
+    validate_mysql puts one measurement per live table under details.freshness ({table, column, newest, lag_minutes,
+    recovery_point_time, ok}); a dictionary of such by table, or a list of them, is read too.
+    """
+    if not isinstance(details, dict):
+        return []
+    found = details.get("freshness")
+    if isinstance(found, dict) and ("newest" in found or "table" in found):
+        return [found]
+    if isinstance(found, dict):
+        return [entry for entry in found.values() if isinstance(entry, dict)]
+    if isinstance(found, (list, tuple)):
+        return [entry for entry in found if isinstance(entry, dict)]
+    return []
+
+
+def _data_freshness(checks, incident):
+    measured = []
+    for check in checks:
+        for entry in _freshness_entries(check["details"]):
+            newest = _lenient_iso(entry.get("newest"))
+            point = _lenient_iso(entry.get("recovery_point_time"))
+            behind = _seconds_between(newest, point)
+            lag = entry.get("lag_minutes")
+            if behind is None and isinstance(lag, (int, float)) and not isinstance(lag, bool):
+                behind = int(round(lag * 60))
+            ok = entry.get("ok")
+            measured.append({
+                "check": check["name"],
+                "target": check["target"],
+                "table": _text_or_none(entry.get("table")),
+                "column": _text_or_none(entry.get("column")),
+                "newest": newest,
+                "recovery_point_time": point,
+                "behind_recovery_point_seconds": behind,
+                # The data a restore holds ends at its newest row: what was written after it, up to the incident, is lost.
+                "rpo_seconds": _seconds_between(newest, incident),
+                "ok": ok if isinstance(ok, bool) else None,
+            })
+    return measured
+
+
+def _worst(values):
+    known = [value for value in values if value is not None]
+    return max(known) if known else None
+
+
+def _rpo(incident, recovery_points, restore_jobs, checks, notes):
+    """RPO achieved: the incident time minus each recovery point's creation time, and minus the data's newest row."""
+    points = []
+    seen = set()
+    for point in recovery_points:
+        seen.add(point["arn"])
+        seconds = _seconds_between(point["creation_date"], incident)
+        if seconds is not None and seconds < 0:
+            notes.append("Recovery point %s was created %s after the incident time %s: it may hold the damage." % (
+                point["arn"], _duration_text(-seconds), incident))
+        points.append({"recovery_point_arn": point["arn"], "resource_arn": point["resource_arn"],
+                       "resource_type": point["resource_type"], "creation_date": point["creation_date"],
+                       "rpo_seconds": seconds})
+    for job in restore_jobs:
+        if job["recovery_point_arn"] and job["recovery_point_arn"] not in seen:
+            # A job's point that was not passed in full: recorded, but its creation time is unknown here.
+            seen.add(job["recovery_point_arn"])
+            points.append({"recovery_point_arn": job["recovery_point_arn"], "resource_arn": None,
+                           "resource_type": job["resource_type"], "creation_date": None, "rpo_seconds": None})
+    freshness = _data_freshness(checks, incident)
+    return {
+        "incident_time": incident,
+        "seconds": _worst(point["rpo_seconds"] for point in points),
+        "data_seconds": _worst(entry["rpo_seconds"] for entry in freshness),
+        "recovery_points": points,
+        "data_freshness": freshness,
+    }
+
+
+def _rto(decision, run, checks, phases, notes):
+    """RTO: from the decision to restore to the restore validated (the last timed check, the end of a validate
+    phase, else the end of the run)."""
+    check_times = [check["time"] for check in checks if check["time"]]
+    validate_ends = [phase["end"] for phase in phases if phase["end"] and phase["name"].strip().lower().startswith("validat")]
+    if check_times:
+        validated, source = max(check_times), "checks"
+    elif validate_ends:
+        validated, source = max(validate_ends), "phases"
+    else:
+        validated, source = run["finished"], "run.finished"
+    started = decision or run["started"]
+    seconds = _seconds_between(started, validated)
+    if seconds is not None and seconds < 0:
+        notes.append("The decision time %s is after the validation time %s: RTO not measured." % (started, validated))
+        seconds = None
+    return {
+        "decision_time": started,
+        "decision_source": "restore_report_decision_time" if decision else "run.started",
+        "validated_time": validated,
+        "validated_source": source,
+        "seconds": seconds,
+        "validation_passed": (not any(check["result"] == "fail" for check in checks)) if checks else None,
+    }
+
+
+def _item(key, text, source, status, answer):
+    return {"id": key, "item": text, "source": source, "status": status, "answer": answer}
+
+
+def _checklist(report):
+    """Runbook section 10, then what the run itself measured; each answered when the run knows, else for a human."""
+    points = report["rpo"]["recovery_points"]
+    jobs = report["restore_jobs"]
+    checks = report["checks"]
+    failed = [check for check in checks if check["result"] == "fail"]
+    warned = [check for check in checks if check["result"] == "warn"]
+    dry = " (check mode: nothing was restored)" if report["run"]["check_mode"] else ""
+    items = []
+
+    findings = []
+    if failed:
+        findings.append("%d failed check%s" % (len(failed), "" if len(failed) == 1 else "s"))
+    if warned:
+        findings.append("%d warning%s" % (len(warned), "" if len(warned) == 1 else "s"))
+    if report["notes"]:
+        findings.append("%d note%s" % (len(report["notes"]), "" if len(report["notes"]) == 1 else "s"))
+    key, text = RUNBOOK_CHECKLIST[0]
+    answer = TODO + (": this report has %s to go through." % ", ".join(findings) if findings else ".")
+    items.append(_item(key, text, "runbook", "todo", answer))
+
+    key, text = RUNBOOK_CHECKLIST[1]
+    if points or jobs:
+        said = []
+        if points:
+            arns = ", ".join(point["recovery_point_arn"] for point in points)
+            said.append("recovery point%s %s" % ("" if len(points) == 1 else "s", arns))
+        if jobs:
+            said.append("restore job%s %s" % ("" if len(jobs) == 1 else "s", ", ".join(job["restore_job_id"] for job in jobs)))
+        else:
+            said.append("no restore job was started by this run")
+        items.append(_item(key, text, "runbook", "done", "Recorded in this report: %s%s." % ("; ".join(said), dry)))
+    else:
+        items.append(_item(key, text, "runbook", "todo", TODO + ": this run recorded no recovery point and no restore job."))
+
+    key, text = RUNBOOK_CHECKLIST[2]
+    vaults = sorted(set(point["vault"] for point in report["recovery_points"] if point["vault"]))
+    items.append(_item(key, text, "runbook", "todo", TODO + ("" if not vaults else " (vault%s used: %s)" % (
+        "" if len(vaults) == 1 else "s", ", ".join(vaults))) + "."))
+
+    key, text = RUNBOOK_CHECKLIST[3]
+    items.append(_item(key, text, "runbook", "todo", TODO + "."))
+
+    text = "Validate the restored resources (runbook 5.4, 6.3, 7)."
+    if not checks:
+        items.append(_item("validation", text, "run", "todo", TODO + ": this run made no check%s." % dry))
+    elif failed:
+        items.append(_item("validation", text, "run", "attention", "%d of %d checks failed: %s." % (
+            len(failed), len(checks), ", ".join(check["name"] for check in failed))))
+    else:
+        items.append(_item("validation", text, "run", "done", "%d check%s, none failed (%d warned, %d skipped)." % (
+            len(checks), "" if len(checks) == 1 else "s", len(warned), sum(1 for check in checks if check["result"] == "skip"))))
+
+    text = "Measure the RPO achieved (incident time minus the recovery point's time)."
+    rpo = report["rpo"]
+    if rpo["seconds"] is None and rpo["data_seconds"] is None:
+        why = "no incident time was given (restore_report_incident_time)" if not rpo["incident_time"] else \
+            "no recovery point creation time or data freshness is known"
+        items.append(_item("rpo", text, "run", "todo", "%s: %s." % (TODO, why)))
+    else:
+        said = []
+        if rpo["seconds"] is not None:
+            said.append("%s from the recovery point" % _duration_text(rpo["seconds"]))
+        if rpo["data_seconds"] is not None:
+            said.append("%s from the newest restored data" % _duration_text(rpo["data_seconds"]))
+        items.append(_item("rpo", text, "run", "done", "Worst: %s, to the incident at %s%s." % (
+            "; ".join(said), rpo["incident_time"], dry)))
+
+    text = "Measure the RTO (decision to validated restore)."
+    rto = report["rto"]
+    if rto["seconds"] is None:
+        items.append(_item("rto", text, "run", "todo", TODO + ": the decision and validation times do not give a duration."))
+    else:
+        measured = "%s, from %s (%s) to %s (%s)" % (_duration_text(rto["seconds"]), rto["decision_time"], rto["decision_source"],
+                                                    rto["validated_time"], rto["validated_source"])
+        if rto["validation_passed"]:
+            items.append(_item("rto", text, "run", "done", measured + dry + "."))
+        else:
+            items.append(_item("rto", text, "run", "attention", measured + ", but the restore was not validated%s." % (
+                ": a check failed" if rto["validation_passed"] is False else ": no check was made")))
+    return items
+
+
 def restore_report(data):
     """Build the report of one run from the role's inputs (see DOCUMENTATION)."""
     if not isinstance(data, dict):
@@ -282,6 +571,10 @@ def restore_report(data):
         restore_jobs.append(_restore_job(item, "restore_report_restore_jobs[%d]" % index))
     checks = [_check(item, "restore_report_checks[%d]" % index)
               for index, item in enumerate(_as_list(data.get("checks"), "restore_report_checks"))]
+    phases = [_phase(item, "restore_report_phases[%d]" % index)
+              for index, item in enumerate(_as_list(data.get("phases"), "restore_report_phases"))]
+    incident = _iso(data.get("incident_time"), "restore_report_incident_time")
+    decision = _iso(data.get("decision_time"), "restore_report_decision_time")
 
     finished = _iso(run.get("finished"), "run.finished") or datetime.datetime.now(datetime.timezone.utc).strftime(ISO_FORMAT)
     # Without an explicit start, the first restore job's start is closer to the truth than the report's own time.
@@ -291,7 +584,10 @@ def restore_report(data):
     run_id = _text_or_none(run.get("id")) or "%s-%s" % (_slug(playbook), finished.replace("-", "").replace(":", ""))
     if "/" in run_id or run_id.startswith("."):
         _fail("restore_report_name", run_id, "must be a plain file name, without '/' and not starting with '.'")
+    if not phases:
+        phases = _derived_phases(restore_jobs, checks)
 
+    measured_notes = []
     report = {
         "schema_version": SCHEMA_VERSION,
         "run": {
@@ -313,8 +609,12 @@ def restore_report(data):
         "restore_jobs": restore_jobs,
         "checks": checks,
         "resources": _resources(data.get("resources"), "restore_report_resources"),
-        "notes": [to_text(note) for note in notes] + job_notes,
+        "rpo": _rpo(incident, recovery_points, restore_jobs, checks, measured_notes),
+        "phases": phases,
     }
+    report["rto"] = _rto(decision, report["run"], checks, phases, measured_notes)
+    report["notes"] = [to_text(note) for note in notes] + job_notes + measured_notes
+    report["checklist"] = _checklist(report)
     dropped = []
     report = _redact(report, "", dropped)
     report["redacted"] = dropped

@@ -17,6 +17,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report
+from tests.emulator.tests.mermaid_gantt import gantt_charts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
@@ -47,9 +48,11 @@ BARE_FAILED_JOB = {
 }
 
 
-def report_tasks(reports):
-    """recovery_point_info for tenant 1, then the role with that point, the two jobs and two checks (one fails)."""
-    return [
+def report_tasks(reports, **extra_vars):
+    """recovery_point_info for tenant 1, then the role with that point, the two jobs and two checks (one fails).
+
+    Without EXTRA_VARS the role gets exactly what the existing playbooks pass (no incident, decision or phases)."""
+    tasks = [
         {"name": "Tenant 1, latest", "restorekit.aws.recovery_point_info": dict(PROJECT, tenant_id="1", select="latest"),
          "register": "point"},
         {"name": "Report", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_report"}, "vars": {
@@ -75,6 +78,8 @@ def report_tasks(reports):
             "content": "{{ {'point': point, 'paths': restore_report_paths} | to_nice_json }}", "dest": str(reports / "play.json")},
          "check_mode": False},
     ]
+    tasks[1]["vars"].update(extra_vars)
+    return tasks
 
 
 def run_playbook(emulator, tmp_path, tasks, extra_vars=None, check=False):
@@ -179,6 +184,25 @@ def test_report_of_an_awx_run(emulator, world, tmp_path):
     expected_redacted = ["restore_jobs[0].metadata (1 key)", "checks[1].details (1 key)", "checks[1].details.nested[0] (1 key)"]
     assert sorted(report["redacted"]) == sorted(expected_redacted)
 
+    # A caller that passes none of the timeline variables still gets a timeline: the restore phase from its jobs (one
+    # failed), the RTO from the run's start to its end, no RPO (no incident time) and a checklist saying what is left.
+    assert [(p["name"], p["start"], p["end"], p["status"], p["source"]) for p in report["phases"]] == [
+        ("restore", "2026-11-24T02:00:00Z", "2026-11-24T02:21:00Z", "failed", "restore_jobs")]
+    assert (report["rto"]["decision_source"], report["rto"]["validated_source"]) == ("run.started", "run.finished")
+    assert report["rto"]["validation_passed"] is False
+    assert report["rpo"]["incident_time"] is None and report["rpo"]["seconds"] is None
+    assert [p["recovery_point_arn"] for p in report["rpo"]["recovery_points"]] == [expected["RecoveryPointArn"],
+                                                                                   BARE_FAILED_JOB["recovery_point_arn"]]
+    checklist = {item["id"]: item for item in report["checklist"]}
+    assert checklist["record_ids"]["status"] == "done" and BARE_FAILED_JOB["restore_job_id"] in checklist["record_ids"]["answer"]
+    assert checklist["validation"]["status"] == "attention" and checklist["rpo"]["status"] == "todo"
+    (chart,) = gantt_charts(markdown)
+    assert [(t["section"], t["id"], t["tags"]) for t in chart["tasks"] if t["section"] != "Run"] == [
+        ("Phases", "phase1", ["crit"]),
+        ("Restore jobs", "job1", ["done"]),
+        ("Restore jobs", "job2", ["crit"]),
+    ]
+
 
 def test_report_of_a_local_check_mode_run(emulator, world, tmp_path):
     """A local run names the user and host; in check mode the report is still written and says it was a dry run."""
@@ -219,3 +243,104 @@ def test_a_restore_job_that_never_started_becomes_a_note():
     assert report["notes"] == ["Restore job 1 was refused before it started: "
                                "target_db_instance_identifier='multi-tenant-app-prod-db' is the source"]
     validate(report)
+
+
+def test_the_full_report_measures_rpo_and_rto_draws_the_timeline_and_closes_with_the_checklist(emulator, world, tmp_path):
+    """With the incident and decision times, the phases and a validate_mysql freshness check: the RPO is measured from
+    the recovery point really selected, the RTO to the last check, Mermaid reads the timeline as the JSON says, and the
+    runbook's checklist closes the Markdown, answered where the run knows."""
+    expected = newest_completed(emulator.client("backup"), world["vault"], "arn:aws:s3:::%s" % world["buckets"]["1"])
+    created = expected["CreationDate"].astimezone(datetime.timezone.utc).replace(microsecond=0)
+    incident = created + datetime.timedelta(minutes=95)
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    phases = [
+        {"name": "preflight", "start": "2026-11-24T01:58:00Z", "end": "2026-11-24T01:58:40Z"},
+        {"name": "select: newest point", "start": "2026-11-24T01:58:40Z", "end": "2026-11-24T01:59:00Z"},
+        {"name": "restore", "start": "2026-11-24T02:00:00Z", "end": "2026-11-24T02:21:00Z", "status": "failed"},
+        {"name": "validate", "start": "2026-11-24T02:21:00Z", "end": "2026-11-24T02:30:00Z"},
+        {"name": "copy", "status": "skipped"},
+    ]
+    freshness = {"table": "app.orders", "column": "created_at", "lag_minutes": 12.0, "max_staleness_minutes": 60, "ok": True,
+                 "newest": (created - datetime.timedelta(minutes=12)).strftime("%Y-%m-%dT%H:%M:%S"),
+                 "recovery_point_time": created.isoformat()}
+    tasks = report_tasks(tmp_path / "reports",
+                         restore_report_incident_time=incident.strftime(iso),
+                         restore_report_decision_time="2026-11-24T01:55:00Z",
+                         restore_report_phases=phases)
+    tasks[1]["vars"]["restore_report_checks"] = [
+        {"name": "mysql table app.orders", "target": "multi-tenant-app-prod-db-restore", "result": "pass",
+         "details": {"reasons": [], "freshness": freshness}, "time": "2026-11-24T02:29:00Z"},
+        {"name": "objects restored", "target": "multi-tenant-app-prod-tenant-1-restore", "result": True, "time": "2026-11-24T02:29:30Z"},
+    ]
+    tasks[1]["vars"]["restore_report_outcome"] = "succeeded"
+    run_playbook(emulator, tmp_path, tasks)
+    _play, report, _json_text, markdown = read_report(tmp_path / "reports")
+    validate(report)
+
+    assert report["schema_version"] == "1.1"
+    rpo = report["rpo"]
+    assert rpo["incident_time"] == incident.strftime(iso)
+    assert rpo["recovery_points"][0]["recovery_point_arn"] == expected["RecoveryPointArn"]
+    assert rpo["recovery_points"][0]["rpo_seconds"] == 95 * 60 == rpo["seconds"]
+    assert rpo["data_freshness"][0]["behind_recovery_point_seconds"] == 12 * 60
+    assert rpo["data_freshness"][0]["rpo_seconds"] == 107 * 60 == rpo["data_seconds"]
+    assert report["rto"] == {"decision_time": "2026-11-24T01:55:00Z", "decision_source": "restore_report_decision_time",
+                             "validated_time": "2026-11-24T02:29:30Z", "validated_source": "checks", "seconds": 2070,
+                             "validation_passed": True}
+    assert [(p["name"], p["status"], p["duration_seconds"]) for p in report["phases"]] == [
+        ("preflight", "done", 40), ("select: newest point", "done", 20), ("restore", "failed", 1260), ("validate", "done", 540),
+        ("copy", "skipped", None)]
+
+    header = markdown.split("## Needs attention", 1)[0]
+    assert "| RPO achieved | 1h 35m 00s (incident to recovery point, worst); data: 1h 47m 00s (incident to newest restored row) |" in header
+    assert "| RTO | 0h 34m 30s (decision to validated) |" in header
+
+    # The timeline, as Mermaid reads it, is the JSON's: every dated phase at its times, the skipped one left out.
+    (chart,) = gantt_charts(markdown)
+    drawn = [t for t in chart["tasks"] if t["section"] == "Phases"]
+    assert [(t["name"], t["start"], t["end"], t["tags"]) for t in drawn] == [
+        ("preflight", "2026-11-24T01:58:00Z", "2026-11-24T01:58:40Z", ["done"]),
+        ("select - newest point", "2026-11-24T01:58:40Z", "2026-11-24T01:59:00Z", ["done"]),
+        ("restore", "2026-11-24T02:00:00Z", "2026-11-24T02:21:00Z", ["crit"]),
+        ("validate", "2026-11-24T02:21:00Z", "2026-11-24T02:30:00Z", ["done"]),
+    ]
+    milestones = {t["id"]: t["start"] for t in chart["tasks"] if t["section"] == "Run"}
+    assert milestones == {"incident": incident.strftime(iso), "decision": "2026-11-24T01:55:00Z",
+                          "run": report["run"]["started"], "validated": "2026-11-24T02:29:30Z"}
+    assert "| copy | skipped | - | - | - |" in markdown
+
+    # The checklist is the closing section, the runbook's four items first, each ticked only when the run did it.
+    assert markdown.rstrip().rsplit("\n## ", 1)[1].startswith("Post-incident checklist")
+    closing = markdown.rsplit("## Post-incident checklist", 1)[1]
+    assert "- [x] Record the recovery point ARN and restore job IDs." in closing and expected["RecoveryPointArn"] in closing
+    for line in ("- [ ] Update `docs/backup-restore-runbook.md` with findings.",
+                 "- [ ] Verify backup vault retention policies and compliance requirements.",
+                 "- [ ] Conduct a blameless postmortem and assign remediation actions."):
+        assert line in closing and closing.split(line, 1)[1].lstrip().startswith("- To do by a human")
+    assert "- [x] Measure the RPO achieved" in closing and "- [x] Measure the RTO" in closing
+    assert [item["status"] for item in report["checklist"]] == ["todo", "done", "todo", "todo", "done", "done", "done"]
+
+
+def test_bad_timeline_variables_stop_the_role_before_anything_is_written(tmp_path):
+    """The role's argument spec refuses a phase without a name or with an unknown status; the filter refuses an end
+    before its start; no file is written either way."""
+    reports = tmp_path / "reports"
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", HOME=str(tmp_path),
+               ANSIBLE_LOCALHOST_WARNING="false")
+    cases = (
+        ([{"start": "2026-11-24T02:00:00Z"}], "missing required arguments: name found in restore_report_phases"),
+        ([{"name": "restore", "start": "2026-11-24T02:00:00Z", "status": "maybe"}],
+         "value of status must be one of: done, failed, running, skipped, got: maybe found in restore_report_phases"),
+        ([{"name": "restore", "start": "2026-11-24T02:00:00Z", "end": "2026-11-24T01:00:00Z"}],
+         "restore_report_phases[0].end='2026-11-24T01:00:00Z' is before the phase's start 2026-11-24T02:00:00Z"),
+    )
+    for phases, message in cases:
+        play = [{"name": "bad phases", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
+            {"name": "Report", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_report"},
+             "vars": {"restore_report_dir": str(reports), "restore_report_phases": phases}}]}]
+        playbook = tmp_path / "bad.yml"
+        playbook.write_text(json.dumps(play), encoding="utf-8")
+        proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
+                              cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
+        assert proc.returncode != 0 and message in proc.stdout, proc.stdout + proc.stderr
+        assert not reports.exists() or not os.listdir(str(reports))
