@@ -33,6 +33,10 @@ DELETED_KEYS = ("reports/day-03.csv", "reports/day-05.csv")
 OVERWRITTEN_KEY = "reports/day-08.csv"
 
 
+def now():
+    return datetime.datetime.now(tz=datetime.timezone.utc)
+
+
 def say(text):
     print("==> %s" % text, flush=True)
 
@@ -57,11 +61,15 @@ class Rehearsal:
         env.pop("AWS_PROFILE", None)
         return env
 
-    def playbook(self, name, playbook, variables):
-        """ansible-playbook -i inventories/emulator playbooks/<playbook> -e @<vars>; returns (exit status, its report)."""
+    def playbook(self, name, playbook, variables, incident_time):
+        """ansible-playbook -i inventories/emulator playbooks/<playbook> -e @<vars>; returns (exit status, its report).
+
+        The incident's time is passed as a responder would (restorekit_incident_time), so the report measures the RPO.
+        """
         extra = os.path.join(self.report_dir, "%s-vars.json" % name)
         with open(extra, "w", encoding="utf-8") as handle:
-            json.dump(dict({"restore_report_dir": self.report_dir, "restore_report_name": name}, **variables), handle, indent=2)
+            json.dump(dict({"restore_report_dir": self.report_dir, "restore_report_name": name,
+                            "restorekit_incident_time": incident_time.strftime("%Y-%m-%dT%H:%M:%SZ")}, **variables), handle, indent=2)
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", os.path.join(ROOT, "inventories", "emulator"),
                    os.path.join(ROOT, "playbooks", playbook), "-e", "@%s" % extra]
         say("ansible-playbook -i inventories/emulator playbooks/%s -e @%s" % (playbook, os.path.relpath(extra, ROOT)))
@@ -78,6 +86,7 @@ class Rehearsal:
 
     # ------------------------------------------------------------------ the database incident (runbook 5)
     def database(self):
+        incident = now()
         with self.seeder.connect() as conn, conn.cursor() as cur:
             cur.execute("SELECT COUNT(*) FROM orders WHERE tenant_id = %s", (TENANT,))
             before = cur.fetchone()[0]
@@ -103,7 +112,7 @@ class Rehearsal:
                 {"name": "tenant %s has its orders back" % TENANT,
                  "sql": "SELECT COUNT(*) > 0 FROM orders WHERE tenant_id = '%s'" % TENANT, "expect": 1},
                 {"name": "no zeroed orders", "sql": "SELECT COUNT(*) FROM orders WHERE amount_cents = 0", "expect": 0}],
-        })
+        }, incident)
         if code == 0:
             restored = self.emulator.client("rds").describe_db_instances(DBInstanceIdentifier=target)["DBInstances"][0]
             endpoint = restored["Endpoint"]
@@ -121,6 +130,7 @@ class Rehearsal:
         s3 = self.emulator.client("s3")
         bucket = self.world["buckets"][TENANT]
         time.sleep(1.1)  # S3 dates objects to the second: the edit must be strictly newer than the recovery point
+        incident = now()
         for key in DELETED_KEYS:
             s3.delete_object(Bucket=bucket, Key=key)
         s3.put_object(Bucket=bucket, Key=OVERWRITTEN_KEY, Body=b"day,8\ntenant,12\nedited,after the backup\n",
@@ -131,7 +141,7 @@ class Rehearsal:
             "s3_restore_poll_interval": 1,
             "validate_s3_critical_keys": list(DELETED_KEYS),
             "validate_s3_remove_staging": True,
-        })
+        }, incident)
         if code == 0:
             present = []
             for key in DELETED_KEYS + (OVERWRITTEN_KEY,):
@@ -146,6 +156,7 @@ class Rehearsal:
 
     # ------------------------------------------------------------------ the app-group incident (runbook 7)
     def app_group(self):
+        incident = now()
         group = self.world["app"]["asg"]
         autoscaling = self.emulator.client("autoscaling")
         before = sorted(i["InstanceId"] for i in autoscaling.describe_auto_scaling_groups(
@@ -157,7 +168,9 @@ class Rehearsal:
             "ec2_restore_group_name": group,
             "ec2_restore_poll_interval": 1,
             "ec2_restore_instance_warmup": 0,
-        })
+            "validate_ec2_delay": 2,
+            "validate_ec2_retries": 10,
+        }, incident)
         if code == 0:
             after = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
             ids = sorted(i["InstanceId"] for i in after)
