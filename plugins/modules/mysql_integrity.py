@@ -313,7 +313,7 @@ def run(module):
     # Declared names resolve to tables once the inventory is read; `name` or `database.table` both select here.
     live = {entry["name"]: entry for entry in request["live_tables"]}
     restored = mi.gather(connect, request, mi.kinds_for_restore(live), first_connection=first)
-    smoke = mi.run_smoke_queries(connect, request["smoke_queries"])
+    smoke = mi.run_smoke_queries(mi.follow_transport(connect, first), request["smoke_queries"])
 
     result = {"changed": False}
     source = baseline = None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import json
 import os
 import queue
@@ -246,6 +247,25 @@ def _error_code(error):
     return error.args[0] if error.args and isinstance(error.args[0], int) else None
 
 
+def follow_transport(connect, first):
+    """CONNECT for further connections to FIRST's server, told the transport FIRST settled on, so none negotiates it again.
+
+    PyMySQL's default is "TLS if the server offers it": every connection builds its own SSL context, loading the
+    system's CA store, tens of milliseconds of client CPU per connection that the server's scans would rather have
+    when client and server share few cores. FIRST has learnt what the server offers: when it runs over TLS, the
+    workers require TLS and share its context (none of them can be downgraded); otherwise they skip the offer the
+    server does not make. A factory whose connections have no such attributes is returned unchanged.
+    """
+    context = getattr(first, "ctx", None)
+    if context is None:
+        return connect
+    if getattr(first, "_secure", False):
+        return functools.partial(connect, ssl=context)
+    if getattr(first, "_ssl_required", False):
+        return connect
+    return functools.partial(connect, ssl_disabled=True)
+
+
 def run_parallel(connect, tasks, parallelism, first_connection=None):
     """Run each task's SQL on a pool of at most PARALLELISM connections (one per worker); return {(key, kind): outcome}.
 
@@ -305,6 +325,7 @@ def gather(connect, request, kinds_for, first_connection=None):
     """Inventory and statements for one endpoint; returns {"databases": [...], "tables": {key: facts}}.
 
     CONNECT() opens one connection; FIRST_CONNECTION (optional) is reused for the inventory and then by a worker.
+    Every connection, the first included, is closed on return.
     """
     conn = first_connection or connect()
     try:
@@ -324,7 +345,13 @@ def gather(connect, request, kinds_for, first_connection=None):
         conn.close()
         raise IntegrityError("reading the schema inventory failed: %s" % (e,)) from e
     tasks = plan_statements(tables, kinds_for)
-    outcomes = run_parallel(connect, tasks, request["parallelism"], first_connection=conn)
+    try:
+        outcomes = run_parallel(follow_transport(connect, conn), tasks, request["parallelism"], first_connection=conn)
+    finally:
+        try:
+            conn.close()
+        except Exception:  # pylint: disable=broad-exception-caught
+            pass
     for key, entry in tables.items():
         entry["errors"] = {}
         for kind in KINDS:

@@ -212,3 +212,64 @@ def test_baseline_written_then_compared_exactly_and_check_mode_writes_nothing(em
     assert result["failed"] is True
     assert [d["table"] for d in result["differences"]] == ["orders"]
     assert result["differences"][0]["reason"].startswith("table orders: checksum ") and "!= baseline" in result["differences"][0]["reason"]
+
+
+def self_signed(folder):
+    """A key and a self-signed certificate for localhost, as PEM files in FOLDER; returns their paths."""
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives import hashes, serialization  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives.asymmetric import rsa  # pylint: disable=import-outside-toplevel
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=2)).sign(key, hashes.SHA256()))
+    key_path, cert_path = folder / "key.pem", folder / "cert.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(key_path), str(cert_path)
+
+
+@pytest.mark.parametrize("tls", [True, False], ids=["server-offers-tls", "server-without-tls"])
+def test_every_pool_connection_uses_the_transport_the_server_offers_and_all_are_closed(tmp_path, monkeypatch, tls):
+    """The workers skip PyMySQL's per-connection TLS set-up by following the first connection: over TLS when the
+    server offers it (never a plain worker next to an encrypted first connection), plain when it does not."""
+    from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity  # pylint: disable=import-outside-toplevel
+    from tests.emulator import mariadb  # pylint: disable=import-outside-toplevel
+    if tls:
+        key, cert = self_signed(tmp_path)
+        extra = ("--ssl-cert=%s" % cert, "--ssl-key=%s" % key)
+        monkeypatch.setattr(mariadb, "_SERVER_OPTIONS", mariadb._SERVER_OPTIONS + extra)  # pylint: disable=protected-access
+    server = mariadb.MariaDBServer("tls" if tls else "plain", str(tmp_path), "checker", "checker-test-pw")
+    server.start()
+    try:
+        admin = pymysql.connect(host="127.0.0.1", port=server.port, user="checker", password="checker-test-pw", autocommit=True)
+        with admin.cursor() as cur:
+            cur.execute("CREATE DATABASE shop")
+            for index in range(6):
+                cur.execute("CREATE TABLE shop.t%d (id INT PRIMARY KEY, note VARCHAR(20)) ENGINE=InnoDB" % index)
+                cur.execute("INSERT INTO shop.t%d VALUES (1, 'a'), (2, 'b')" % index)
+            cur.execute("SHOW GLOBAL STATUS WHERE Variable_name IN ('Connections', 'Ssl_accepts')")
+            before = {name: int(value) for name, value in cur.fetchall()}
+        opened = []
+
+        def connect(**options):
+            conn = pymysql.connect(host="127.0.0.1", port=server.port, user="checker", password="checker-test-pw", autocommit=True,
+                                   **options)
+            opened.append(conn)
+            return conn
+
+        facts = integrity.gather(connect, {"databases": ["shop"], "parallelism": 3}, integrity.kinds_for_restore({}))
+        with admin.cursor() as cur:
+            cur.execute("SHOW GLOBAL STATUS WHERE Variable_name IN ('Connections', 'Ssl_accepts')")
+            after = {name: int(value) for name, value in cur.fetchall()}
+        admin.close()
+    finally:
+        server.stop()
+    assert sorted(facts["tables"]) == ["shop.t%d" % index for index in range(6)]
+    assert all(entry["rows"] == 2 and entry["check"]["ok"] for entry in facts["tables"].values())
+    assert len(opened) == 3 and after["Connections"] - before["Connections"] == 3
+    assert after["Ssl_accepts"] - before["Ssl_accepts"] == (3 if tls else 0)
+    assert [conn.open for conn in opened] == [False, False, False]
