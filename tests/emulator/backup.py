@@ -26,6 +26,11 @@ UTC = datetime.timezone.utc
 MAX_RESULTS = 1000
 RESOURCE_TYPES = ("RDS", "S3", "EC2")
 RP_ACTIVE = ("COMPLETED", "AVAILABLE", "PARTIAL")
+# The resource types DescribeRegionSettings names (all opted in, as in an account created today) and those with
+# a management preference (advanced features).
+OPT_IN_TYPES = ("Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune", "RDS",
+                "Redshift", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine")
+MANAGEMENT_TYPES = ("DynamoDB", "EFS")
 
 
 class Clock:
@@ -171,6 +176,7 @@ class BackupWorld:
         self.selections = {}
         self.testing_plans = {}
         self.testing_selections = {}
+        self.region_settings = {}
         self.tokens = {}
         self.durations = {"backup": 0.0, "copy": 0.0, "restore": 0.0}
         self.fail_next = []
@@ -837,6 +843,55 @@ class BackupWorld:
         del self.testing_selections[(region, params["RestoreTestingPlanName"], params["RestoreTestingSelectionName"])]
         return {}
 
+    def update_restore_testing_plan(self, region, params):
+        plan = self._testing_plan(region, params["RestoreTestingPlanName"])
+        update = params["RestoreTestingPlan"]
+        if "RecoveryPointSelection" in update:
+            # Given members replace the stored ones; members not given keep their value, as AWS documents.
+            plan["RecoveryPointSelection"] = dict(plan.get("RecoveryPointSelection") or {}, **update["RecoveryPointSelection"])
+        for key in ("ScheduleExpression", "ScheduleExpressionTimezone", "StartWindowHours"):
+            if key in update:
+                plan[key] = update[key]
+        plan["LastUpdateTime"] = self.clock.now()
+        return {"CreationTime": plan["CreationTime"], "RestoreTestingPlanArn": plan["RestoreTestingPlanArn"],
+                "RestoreTestingPlanName": plan["RestoreTestingPlanName"], "UpdateTime": plan["LastUpdateTime"]}
+
+    def update_restore_testing_selection(self, region, params):
+        plan = self._testing_plan(region, params["RestoreTestingPlanName"])
+        selection = self._testing_selection(region, params["RestoreTestingPlanName"], params["RestoreTestingSelectionName"])
+        update = params["RestoreTestingSelection"]
+        for key in ("IamRoleArn", "ProtectedResourceArns", "ProtectedResourceConditions", "RestoreMetadataOverrides",
+                    "ValidationWindowHours"):
+            if key in update:
+                selection[key] = update[key]
+        updated = self.clock.now()
+        return {"CreationTime": selection["CreationTime"], "RestoreTestingPlanArn": plan["RestoreTestingPlanArn"],
+                "RestoreTestingPlanName": plan["RestoreTestingPlanName"],
+                "RestoreTestingSelectionName": selection["RestoreTestingSelectionName"], "UpdateTime": updated}
+
+    # ------------------------------------------------------------------ region settings (service opt-in)
+    def _region_settings(self, region):
+        return self.region_settings.setdefault(region, {
+            "ResourceTypeOptInPreference": {name: True for name in OPT_IN_TYPES},
+            "ResourceTypeManagementPreference": {name: True for name in MANAGEMENT_TYPES},
+        })
+
+    def describe_region_settings(self, region, params):
+        settings = self._region_settings(region)
+        return {key: dict(value) for key, value in settings.items()}
+
+    def update_region_settings(self, region, params):
+        settings = self._region_settings(region)
+        for key, known in (("ResourceTypeOptInPreference", OPT_IN_TYPES), ("ResourceTypeManagementPreference", MANAGEMENT_TYPES)):
+            for name, value in (params.get(key) or {}).items():
+                if name not in known:
+                    raise invalid("Invalid resource type in %s: %s" % (key, name))
+                settings[key][name] = bool(value)
+        return {}
+
+    def opted_in(self, region, resource_type):
+        return self._region_settings(region)["ResourceTypeOptInPreference"].get(resource_type, False)
+
     def run_restore_testing_plan(self, region, plan_name):
         """What AWS does when a restore testing plan's schedule fires: per selection, pick points and restore them."""
         plan = self._testing_plan(region, plan_name)
@@ -945,4 +1000,8 @@ OPERATIONS = {
     "GetRestoreTestingSelection": "get_restore_testing_selection",
     "ListRestoreTestingSelections": "list_restore_testing_selections",
     "DeleteRestoreTestingSelection": "delete_restore_testing_selection",
+    "UpdateRestoreTestingPlan": "update_restore_testing_plan",
+    "UpdateRestoreTestingSelection": "update_restore_testing_selection",
+    "DescribeRegionSettings": "describe_region_settings",
+    "UpdateRegionSettings": "update_region_settings",
 }

@@ -3,8 +3,10 @@
 What it evaluates: the identity policies of an IAM user (inline, attached managed, and its groups' inline and
 attached) or role (inline and attached managed; an STS assumed-role ARN stands for its role). Each statement's
 Effect, Action/NotAction and Resource/NotResource are matched with wildcards (actions case-insensitively, as IAM
-does); an explicit Deny wins over any Allow; nothing matching is an implicit deny. A statement with a Condition
-cannot be decided without context values, so it is left out and its keys are reported as MissingContextValues.
+does); an explicit Deny wins over any Allow; nothing matching is an implicit deny. A statement's Condition is
+decided from the request's ContextEntries for the String*, Arn* and Bool operators (with IfExists); a key the
+context does not give (or an operator not evaluated here) leaves the statement out, and its keys are reported as
+MissingContextValues, as IAM's simulator reports them.
 
 What it does not evaluate: resource-based policies, permission boundaries, SCPs, session policies. The account
 root and moto's default caller (`user/moto`, what the emulator's default credentials resolve to) are
@@ -94,8 +96,52 @@ def principal_policies(account_id, arn):
     return sources
 
 
-def evaluate(sources, action, resource):
-    """(decision, matched statements, missing context keys) for one action on one resource."""
+STRING_OPERATORS = {
+    "StringEquals": lambda value, pattern: value == pattern,
+    "StringNotEquals": lambda value, pattern: value != pattern,
+    "StringEqualsIgnoreCase": lambda value, pattern: value.lower() == pattern.lower(),
+    "StringNotEqualsIgnoreCase": lambda value, pattern: value.lower() != pattern.lower(),
+    "StringLike": fnmatch.fnmatchcase,
+    "StringNotLike": lambda value, pattern: not fnmatch.fnmatchcase(value, pattern),
+    "ArnEquals": lambda value, pattern: value == pattern,
+    "ArnNotEquals": lambda value, pattern: value != pattern,
+    "ArnLike": fnmatch.fnmatchcase,
+    "ArnNotLike": lambda value, pattern: not fnmatch.fnmatchcase(value, pattern),
+    "Bool": lambda value, pattern: value.lower() == str(pattern).lower(),
+}
+NEGATED = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike")
+
+
+def condition_holds(condition, context):
+    """(holds, missing keys): True/False when CONTEXT decides CONDITION, None with the keys it lacks otherwise."""
+    context = {k.lower(): v for k, v in (context or {}).items()}
+    missing = []
+    holds = True
+    for operator, tests in condition.items():
+        base = operator[:-len("IfExists")] if operator.endswith("IfExists") else operator
+        compare = STRING_OPERATORS.get(base)
+        for key, patterns in tests.items():
+            values = context.get(key.lower())
+            if compare is None or (values is None and base == operator):
+                missing.append(key)
+                continue
+            if values is None:  # ...IfExists: an absent key satisfies the test
+                continue
+            patterns = [str(p) for p in _as_list(patterns)]
+            if base in NEGATED:
+                ok = all(compare(value, pattern) for value in values for pattern in patterns)
+            else:
+                ok = any(compare(value, pattern) for value in values for pattern in patterns)
+            holds = holds and ok
+    if missing:
+        return None, missing
+    return holds, []
+
+
+def evaluate(sources, action, resource, context=None):
+    """(decision, matched statements, missing context keys) for one action on one resource.
+
+    CONTEXT maps condition keys to lists of values (the request's ContextEntries)."""
     if sources is None:
         return "allowed", [], []
     allows, denies, missing = [], [], []
@@ -114,9 +160,10 @@ def evaluate(sources, action, resource):
             if not hit:
                 continue
             if statement.get("Condition"):
-                for operator in statement["Condition"].values():
-                    missing.extend(key for key in operator if key not in missing)
-                continue
+                holds, lacking = condition_holds(statement["Condition"], context)
+                missing.extend(key for key in lacking if key not in missing)
+                if not holds:
+                    continue
             matched = {"SourcePolicyId": source_id, "SourcePolicyType": source_type}
             (denies if statement.get("Effect") == "Deny" else allows).append(matched)
     if denies:
@@ -146,11 +193,17 @@ def simulate_principal_policy(account_id, form):
     if not source or not actions:
         raise SimulationError("InvalidInput", "PolicySourceArn and ActionNames are required.")
     resources = _members(form, "ResourceArns") or ["*"]
+    context = {}
+    index = 1
+    while "ContextEntries.member.%d.ContextKeyName" % index in form:
+        prefix = "ContextEntries.member.%d." % index
+        context[form[prefix + "ContextKeyName"]] = _members(form, prefix + "ContextKeyValues")
+        index += 1
     sources = principal_policies(account_id, source)
     results = []
     for action in actions:
         for resource in resources:
-            decision, matched, missing = evaluate(sources, action, resource)
+            decision, matched, missing = evaluate(sources, action, resource, context)
             statements = ["<SourcePolicyId>%s</SourcePolicyId><SourcePolicyType>%s</SourcePolicyType>"
                           % (escape(m["SourcePolicyId"]), escape(m["SourcePolicyType"])) for m in matched]
             results.append("<EvalActionName>%s</EvalActionName><EvalResourceName>%s</EvalResourceName>"

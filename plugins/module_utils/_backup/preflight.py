@@ -24,6 +24,8 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 ASSUMED_ROLE = re.compile(r"^arn:(?P<partition>aws[a-z-]*):sts::(?P<account>\d{12}):assumed-role/(?P<name>[^/]+)/.+$")
+# A Condition on iam:PassRole normally names the service the role is passed to; the simulator needs that context.
+PASS_ROLE_CONTEXT = [{"ContextKeyName": "iam:PassedToService", "ContextKeyValues": ["backup.amazonaws.com"], "ContextKeyType": "string"}]
 
 
 def result(check, ok, detail, fix=None):
@@ -53,7 +55,8 @@ def check_pass_role(iam, caller_arn, role_arn):
     principal = principal_arn(iam, caller_arn)
     try:
         # botocore's own retries only: when the simulator is down the answer is "could not verify", not a long wait.
-        response = iam.simulate_principal_policy(PolicySourceArn=principal, ActionNames=["iam:PassRole"], ResourceArns=[role_arn])
+        response = iam.simulate_principal_policy(PolicySourceArn=principal, ActionNames=["iam:PassRole"], ResourceArns=[role_arn],
+                                                 ContextEntries=PASS_ROLE_CONTEXT)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         code = _error_code(e) or type(e).__name__
         return result(check, None, "could not verify that %s may pass %s: the policy simulator answered %s (%s)"
@@ -105,3 +108,193 @@ def run_checks(client_factory, caller_arn, pass_role_arn, bucket_names):
         s3 = client_factory("s3")
         checks.extend(check_bucket_free(s3, name) for name in bucket_names)
     return checks
+
+
+# ------------------------------------------------------------------------------------------ responder permissions
+# What a responder's own identity needs for each resource type a restore touches (AWS Backup's role does the
+# restore itself; these are the calls the playbooks make). One catalogue, documented in docs/preflight.md.
+# Each entry: (action, resource family). Families resolve to ARNs from the resources the caller names, or to
+# wildcard ARNs of the account and region when none is named.
+RESPONDER_ACTIONS = {
+    "common": [
+        ("backup:ListRecoveryPointsByBackupVault", "vault"),
+        ("backup:DescribeBackupVault", "vault"),
+        ("backup:DescribeRecoveryPoint", "recovery_point"),
+        ("backup:GetRecoveryPointRestoreMetadata", "recovery_point"),
+        ("backup:StartRestoreJob", "recovery_point"),
+        ("backup:DescribeRestoreJob", "any"),
+        ("backup:ListRestoreJobs", "any"),
+        ("iam:PassRole", "backup_role"),
+        ("kms:Decrypt", "kms_key"),
+        ("kms:CreateGrant", "kms_key"),
+        ("kms:DescribeKey", "kms_key"),
+    ],
+    "RDS": [
+        ("rds:DescribeDBInstances", "db"),
+        ("rds:DescribeDBSnapshots", "any"),
+        ("rds:DescribeDBInstanceAutomatedBackups", "any"),
+        ("rds:RestoreDBInstanceToPointInTime", "db"),
+        ("rds:ModifyDBInstance", "db"),
+        ("rds:AddTagsToResource", "db"),
+    ],
+    "S3": [
+        ("s3:ListBucket", "bucket"),
+        ("s3:ListBucketVersions", "bucket"),
+        ("s3:GetObject", "object"),
+        ("s3:GetObjectVersion", "object"),
+        ("s3:GetObjectTagging", "object"),
+        ("s3:PutObject", "object"),
+        ("s3:PutObjectTagging", "object"),
+    ],
+    "EC2": [
+        ("ec2:DescribeInstances", "any"),
+        ("ec2:DescribeImages", "any"),
+        ("ec2:DescribeLaunchTemplates", "any"),
+        ("ec2:DescribeLaunchTemplateVersions", "any"),
+        ("ec2:CreateLaunchTemplateVersion", "launch_template"),
+        ("ec2:ModifyLaunchTemplate", "launch_template"),
+        ("ec2:CreateTags", "instance"),
+        ("autoscaling:DescribeAutoScalingGroups", "any"),
+        ("autoscaling:StartInstanceRefresh", "autoscaling_group"),
+        ("autoscaling:DescribeInstanceRefreshes", "any"),
+        ("autoscaling:UpdateAutoScalingGroup", "autoscaling_group"),
+    ],
+}
+
+
+def responder_actions(resource_types):
+    """[(action, family)] a responder needs for RESOURCE_TYPES (the common ones first), without duplicates."""
+    wanted = []
+    for kind in ["common"] + list(resource_types):
+        for entry in RESPONDER_ACTIONS[kind]:
+            if entry not in wanted:
+                wanted.append(entry)
+    return wanted
+
+
+def resource_arns(family, resources, partition, region, account):
+    """The ARNs an action of FAMILY is simulated on: those RESOURCES names, else the account's wildcard ARN."""
+    names = resources or {}
+
+    def several(key, template, fallback):
+        values = names.get(key) or []
+        return [template % value for value in values] if values else [fallback]
+
+    base = (partition, region, account)
+    if family == "vault":
+        return [names["vault_arn"]] if names.get("vault_arn") else ["arn:%s:backup:%s:%s:backup-vault:*" % base]
+    if family == "recovery_point":
+        return ["arn:%s:backup:%s:%s:recovery-point:*" % base]
+    if family == "backup_role":
+        return [names["backup_role_arn"]] if names.get("backup_role_arn") else ["arn:%s:iam::%s:role/*" % (partition, account)]
+    if family == "kms_key":
+        return [names["kms_key_arn"]] if names.get("kms_key_arn") else ["arn:%s:kms:%s:%s:key/*" % base]
+    if family == "db":
+        return several("db_instances", "arn:%s:rds:%s:%s:db:%%s" % base, "arn:%s:rds:%s:%s:db:*" % base)
+    if family == "bucket":
+        return several("buckets", "arn:%s:s3:::%%s" % partition, "arn:%s:s3:::*" % partition)
+    if family == "object":
+        return several("buckets", "arn:%s:s3:::%%s/*" % partition, "arn:%s:s3:::*/*" % partition)
+    if family == "launch_template":
+        return ["arn:%s:ec2:%s:%s:launch-template/*" % base]
+    if family == "instance":
+        return ["arn:%s:ec2:%s:%s:instance/*" % base]
+    if family == "autoscaling_group":
+        return several("autoscaling_groups", "arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%%s" % base,
+                       "arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/*" % base)
+    return ["*"]
+
+
+def _simulate(iam, principal, actions, resource):
+    """[(action, decision, matched statement ids)] for ACTIONS on RESOURCE, all pages."""
+    request = {"PolicySourceArn": principal, "ActionNames": list(actions), "ResourceArns": [resource]}
+    if "iam:PassRole" in actions:
+        request["ContextEntries"] = PASS_ROLE_CONTEXT
+    out = []
+    # botocore's own retries only: when the simulator is down the answer is "could not verify", not a long wait.
+    for page in iam.get_paginator("simulate_principal_policy").paginate(**request):
+        for evaluation in page.get("EvaluationResults", []):
+            matched = [s.get("SourcePolicyId") for s in evaluation.get("MatchedStatements", []) if s.get("SourcePolicyId")]
+            out.append((evaluation["EvalActionName"], evaluation.get("EvalDecision"), matched))
+    return out
+
+
+def simulate_responder_permissions(iam, caller_arn, resource_types, resources, partition, region, account):
+    """(table, error): one row per (action, resource) a responder needs for RESOURCE_TYPES, as IAM's simulator decides.
+
+    A row is {action, resource, resource_types, decision, allowed, matched_statements}. ERROR is the simulator's
+    error when it could not answer (the table is then empty)."""
+    principal = principal_arn(iam, caller_arn)
+    by_resource = {}
+    kinds = {}
+    for kind in ["common"] + list(resource_types):
+        for action, family in RESPONDER_ACTIONS[kind]:
+            kinds.setdefault(action, []).append(kind)
+            for arn in resource_arns(family, resources, partition, region, account):
+                if action not in by_resource.setdefault(arn, []):
+                    by_resource[arn].append(action)
+    table = []
+    try:
+        for arn, actions in by_resource.items():
+            for action, decision, matched in _simulate(iam, principal, actions, arn):
+                table.append({"action": action, "resource": arn, "resource_types": sorted(set(kinds.get(action, []))),
+                              "decision": decision, "allowed": decision == "allowed", "matched_statements": matched})
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        return [], "%s (%s)" % (_error_code(e) or type(e).__name__, e)
+    order = {action: index for index, (action, _family) in enumerate(responder_actions(resource_types))}
+    table.sort(key=lambda row: (order.get(row["action"], len(order)), row["resource"]))
+    return table, None
+
+
+def permission_checks(table, error, principal, resource_types, covered=()):
+    """One check per resource type (and one for the common actions): passed when every row is allowed.
+
+    Rows whose (action, resource) is in COVERED have a check of their own (the pass-role check): they stay in the
+    table but do not fail a second check."""
+    if error:
+        return [result("responder permissions (%s)" % ", ".join(["common"] + list(resource_types)), None,
+                       "could not verify the permissions of %s: the policy simulator answered %s" % (principal, error),
+                       "allow iam:SimulatePrincipalPolicy to the caller to verify this, or review its policies by hand "
+                       "against the action list in docs/preflight.md")]
+    checks = []
+    for kind in ["common"] + list(resource_types):
+        rows = [row for row in table if kind in row["resource_types"]]
+        denied = [row for row in rows if not row["allowed"] and (row["action"], row["resource"]) not in covered]
+        check = "responder permissions for %s" % ("every restore" if kind == "common" else kind)
+        if not denied:
+            checks.append(result(check, True, "%s is allowed all %d action(s) needed for %s"
+                                 % (principal, len(rows), "every restore" if kind == "common" else kind)))
+            continue
+        named = ["%s on %s (%s%s)" % (row["action"], row["resource"], row["decision"],
+                                      (" by " + ", ".join(row["matched_statements"])) if row["matched_statements"] else "")
+                 for row in denied]
+        checks.append(result(check, False, "%s may not call %s" % (principal, "; ".join(named)),
+                             "allow %s to %s (and remove any Deny of them)"
+                             % (", ".join(sorted({row["action"] for row in denied})), principal)))
+    return checks
+
+
+# ------------------------------------------------------------------------------------------ service opt-in
+def check_opt_in(backup, resource_types):
+    """One check per resource type: AWS Backup protects only the types the region's settings opt in."""
+    try:
+        settings = backup.describe_region_settings(aws_retry=True)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        code = _error_code(e) or type(e).__name__
+        return {}, [result("AWS Backup opt-in for %s" % kind, None,
+                           "could not read the AWS Backup region settings: %s (%s)" % (code, e),
+                           "allow backup:DescribeRegionSettings to the caller, or check Settings > Service opt-in in the "
+                           "AWS Backup console") for kind in resource_types]
+    preferences = settings.get("ResourceTypeOptInPreference") or {}
+    checks = []
+    for kind in resource_types:
+        opted = preferences.get(kind)
+        check = "AWS Backup opt-in for %s" % kind
+        if opted is True:
+            checks.append(result(check, True, "AWS Backup is opted in to %s in this region" % kind))
+        else:
+            checks.append(result(check, False, "AWS Backup is %s %s in this region: backup plans do not protect it, so there "
+                                 "are no new recovery points to restore"
+                                 % ("opted out of" if opted is False else "not configured for", kind),
+                                 "aws backup update-region-settings --resource-type-opt-in-preference %s=true" % kind))
+    return preferences, checks

@@ -14,7 +14,7 @@ import sys
 import uuid
 
 from tests.emulator import iam_sim
-from tests.emulator.client import REGION
+from tests.emulator.client import DR_REGION, REGION
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
@@ -36,12 +36,15 @@ def run_preflight(emulator, tmp_path, extra_vars=None, credentials=None, check_m
         "tasks": [
             {"name": "Report only", "ansible.builtin.include_role": {"name": "restorekit.aws.preflight"},
              "vars": dict(role_vars, preflight_fail=False)},
-            {"name": "Keep the report", "ansible.builtin.set_fact": {"pf_report": "{{ preflight_results }}", "pf_failure": None}},
+            {"name": "Keep the report", "ansible.builtin.set_fact": {
+                "pf_report": "{{ preflight_results }}", "pf_failure": None,
+                "pf_permissions": "{{ preflight_permissions | default([]) }}", "pf_opt_in": "{{ preflight_opt_in | default({}) }}"}},
             {"name": "Failing run", "block": [
                 {"name": "Preflight", "ansible.builtin.include_role": {"name": "restorekit.aws.preflight"}, "vars": role_vars}],
              "rescue": [{"name": "Keep the failure", "ansible.builtin.set_fact": {"pf_failure": "{{ ansible_failed_result.msg }}"}}]},
             {"name": "Save", "check_mode": False, "ansible.builtin.copy": {
-                "content": "{{ {'report': pf_report, 'failure': pf_failure} | to_nice_json }}", "dest": str(out)}},
+                "content": "{{ {'report': pf_report, 'failure': pf_failure, 'permissions': pf_permissions,"
+                           " 'opt_in': pf_opt_in} | to_nice_json }}", "dest": str(out)}},
         ],
     }]
     playbook = tmp_path / "playbook.yml"
@@ -149,6 +152,22 @@ def test_missing_vault_and_role_fail_named(emulator, tmp_path):
     assert by_check(out["report"], "caller identity")["ok"] is True
 
 
+def test_empty_preflight_region_keeps_the_plays_region(emulator, world, tmp_path):
+    """With preflight_region empty the play's module_defaults region is used, even when the environment names another
+    region (the vault lives in the play's region only); a preflight_region that is set wins over both."""
+    elsewhere = {"AWS_DEFAULT_REGION": DR_REGION, "AWS_REGION": DR_REGION}
+    out = run_preflight(emulator, tmp_path, {"preflight_region": ""}, credentials=elsewhere)
+    vault = by_check(out["report"], "backup vault")
+    assert vault["ok"] is True, vault
+    assert ":%s:" % REGION in vault["detail"] and world["vault"] in vault["detail"], vault
+    assert out["failure"] is None, out
+
+    (tmp_path / "dr").mkdir()
+    in_dr = run_preflight(emulator, tmp_path / "dr", {"preflight_region": DR_REGION})
+    vault = by_check(in_dr["report"], "backup vault")
+    assert vault["ok"] is False and "not found" in vault["detail"], vault
+
+
 def test_caller_denied_pass_role_fails(emulator, world, tmp_path):
     """Run with the credentials of an IAM user whose policy denies iam:PassRole: the pass-role check fails, naming the
     user and the denying policy. The emulator attributes requests to the user by access key (as moto's STS does)."""
@@ -186,6 +205,125 @@ def test_simulator_unavailable_is_a_warning_not_a_pass(emulator, tmp_path, clean
     assert out["failure"] is None
 
 
+def test_role_with_a_deny_shows_denied_in_the_table(emulator, world, tmp_path):
+    """Run as an assumed role whose attached managed policies allow everything but deny the point-in-time restore
+    of *-restore instances: that row of the table is explicitDeny, matched by the denying policy, the RDS permission
+    check fails naming the action, and the rest of the table (the same action on other instances included) is allowed."""
+    iam = emulator.client("iam")
+    sts = emulator.client("sts")
+    suffix = uuid.uuid4().hex[:8]
+    role = "oncall-%s" % suffix
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    allow = iam.create_policy(PolicyName="allow-all-%s" % suffix, PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+    deny = iam.create_policy(PolicyName="no-restore-%s" % suffix, PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "rds:RestoreDBInstanceToPointInTime",
+                                                "Resource": "arn:aws:rds:*:*:db:*-restore"}]}))["Policy"]["Arn"]
+    for policy in (allow, deny):
+        iam.attach_role_policy(RoleName=role, PolicyArn=policy)
+    target = "multi-tenant-app-prod-db-restore"
+    try:
+        session = sts.assume_role(RoleArn=role_arn, RoleSessionName="responder")["Credentials"]
+        out = run_preflight(emulator, tmp_path, {
+            "preflight_targets": [{"type": "rds", "name": target}],
+            "preflight_responder_db_instances": [world["db"]["identifier"]]},
+            credentials={"AWS_ACCESS_KEY_ID": session["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": session["SecretAccessKey"],
+                         "AWS_SESSION_TOKEN": session["SessionToken"]})
+    finally:
+        for policy in (allow, deny):
+            iam.detach_role_policy(RoleName=role, PolicyArn=policy)
+            iam.delete_policy(PolicyArn=policy)
+        iam.delete_role(RoleName=role)
+
+    table = out["permissions"]
+    target_arn = "arn:aws:rds:%s:123456789012:db:%s" % (REGION, target)
+    denied = [row for row in table if row["decision"] != "allowed"]
+    assert [(row["action"], row["resource"], row["decision"]) for row in denied] == [
+        ("rds:RestoreDBInstanceToPointInTime", target_arn, "explicitDeny")], denied
+    assert denied[0]["matched_statements"] == [deny]
+    source_row = [row for row in table if row["action"] == "rds:RestoreDBInstanceToPointInTime" and row["resource"] != target_arn]
+    assert [row["decision"] for row in source_row] == ["allowed"] and source_row[0]["matched_statements"] == [allow]
+    actions = {row["action"] for row in table}
+    for needed in ("backup:StartRestoreJob", "iam:PassRole", "kms:Decrypt", "kms:CreateGrant", "rds:ModifyDBInstance",
+                   "s3:PutObject", "autoscaling:StartInstanceRefresh"):
+        assert needed in actions, (needed, sorted(actions))
+    pass_role = [row for row in table if row["action"] == "iam:PassRole"]
+    assert [row["resource"] for row in pass_role] == [world["backup_role_arn"]]
+
+    rds = by_check(out["report"], "responder permissions for RDS")
+    assert rds["ok"] is False
+    assert "rds:RestoreDBInstanceToPointInTime on %s (explicitDeny by %s)" % (target_arn, deny) in rds["detail"]
+    assert [r["check"] for r in out["report"] if r["ok"] is False] == [rds["check"]]
+    assert "rds:RestoreDBInstanceToPointInTime" in out["failure"] and "1 check(s) failed" in out["failure"]
+    assert role in by_check(out["report"], "caller identity")["detail"]
+
+
+def test_opted_out_type_fails_naming_it(emulator, backup, tmp_path):
+    """With AWS Backup opted out of S3 in the region (UpdateRegionSettings), the S3 opt-in check fails naming S3 and
+    the fix; RDS and EC2 pass. Opted in again, every opt-in check passes."""
+    backup.update_region_settings(ResourceTypeOptInPreference={"S3": False})
+    try:
+        out = run_preflight(emulator, tmp_path)
+    finally:
+        backup.update_region_settings(ResourceTypeOptInPreference={"S3": True})
+    assert out["opt_in"]["S3"] is False and out["opt_in"]["RDS"] is True
+    s3 = by_check(out["report"], "opt-in for S3")
+    assert s3["ok"] is False and "opted out of S3" in s3["detail"]
+    assert s3["fix"] == "aws backup update-region-settings --resource-type-opt-in-preference S3=true"
+    assert by_check(out["report"], "opt-in for RDS")["ok"] is True and by_check(out["report"], "opt-in for EC2")["ok"] is True
+    assert [r["check"] for r in out["report"] if r["ok"] is False] == [s3["check"]]
+    assert "opted out of S3" in out["failure"]
+    (tmp_path / "again").mkdir()
+    again = run_preflight(emulator, tmp_path / "again", {"preflight_resource_types": ["S3"]})
+    assert again["failure"] is None and by_check(again["report"], "opt-in for S3")["ok"] is True
+
+
+def test_region_settings_api(backup):
+    """DescribeRegionSettings answers every type opted in by default; UpdateRegionSettings changes only what it names
+    and refuses an unknown type."""
+    before = backup.describe_region_settings()["ResourceTypeOptInPreference"]
+    assert before["RDS"] is True and before["S3"] is True and before["EC2"] is True
+    backup.update_region_settings(ResourceTypeOptInPreference={"EC2": False})
+    try:
+        after = backup.describe_region_settings()["ResourceTypeOptInPreference"]
+        assert after == dict(before, EC2=False)
+    finally:
+        backup.update_region_settings(ResourceTypeOptInPreference={"EC2": True})
+    try:
+        backup.update_region_settings(ResourceTypeOptInPreference={"NoSuchType": True})
+        raise AssertionError("an unknown resource type was accepted")
+    except backup.exceptions.InvalidParameterValueException as err:
+        assert "NoSuchType" in str(err)
+
+
+def test_pass_role_allowed_only_to_aws_backup_passes(emulator, world):
+    """The usual least-privilege grant, iam:PassRole on the backup role with iam:PassedToService=backup.amazonaws.com, is
+    a pass: the simulation carries that context (the dedicated check and the table alike)."""
+    from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
+
+    iam = emulator.client("iam")
+    user = "preflight-conditional-%s" % uuid.uuid4().hex[:8]
+    user_arn = iam.create_user(UserName=user)["User"]["Arn"]
+    document = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "iam:PassRole", "Resource": world["backup_role_arn"],
+        "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}}]}
+    iam.put_user_policy(UserName=user, PolicyName="pass-to-backup", PolicyDocument=json.dumps(document))
+    try:
+        check = preflight.check_pass_role(iam, user_arn, world["backup_role_arn"])
+        table, error = preflight.simulate_responder_permissions(
+            iam, user_arn, [], {"backup_role_arn": world["backup_role_arn"]}, "aws", REGION, "123456789012")
+    finally:
+        iam.delete_user_policy(UserName=user, PolicyName="pass-to-backup")
+        iam.delete_user(UserName=user)
+    assert check["ok"] is True, check
+    assert error is None
+    rows = {row["action"]: row for row in table}
+    assert rows["iam:PassRole"]["decision"] == "allowed" and rows["iam:PassRole"]["matched_statements"] == ["%s_pass-to-backup" % user]
+    assert rows["backup:StartRestoreJob"]["decision"] == "implicitDeny"
+
+
 def _sources(*statements):
     return [("test-policy", "IAM Policy", {"Version": "2012-10-17", "Statement": list(statements)})]
 
@@ -205,5 +343,11 @@ def test_evaluator_rules():
     conditional = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
                    "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}}
     assert iam_sim.evaluate(_sources(conditional), "iam:PassRole", role) == ("implicitDeny", [], ["iam:PassedToService"])
+    passed_to = {"iam:PassedToService": ["backup.amazonaws.com"]}
+    assert iam_sim.evaluate(_sources(conditional), "iam:PassRole", role, passed_to)[:2] == ("allowed", [
+        {"SourcePolicyId": "test-policy", "SourcePolicyType": "IAM Policy"}])
+    assert iam_sim.evaluate(_sources(conditional), "iam:PassRole", role, {"iam:PassedToService": ["ec2.amazonaws.com"]})[0] == "implicitDeny"
+    like = dict(conditional, Condition={"StringLikeIfExists": {"iam:PassedToService": "*.amazonaws.com"}})
+    assert iam_sim.evaluate(_sources(like), "iam:PassRole", role)[0] == "allowed"
     assert iam_sim.principal_policies("123456789012", "arn:aws:iam::123456789012:root") is None
     assert iam_sim.evaluate(None, "iam:PassRole", role)[0] == "allowed"

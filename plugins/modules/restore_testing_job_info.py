@@ -1,0 +1,199 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: restore_testing_job_info
+version_added: 0.1.0
+short_description: List the restore jobs an AWS Backup restore testing plan ran
+description:
+  - Lists the restore jobs created by one restore testing plan (ListRestoreJobs with C(ByRestoreTestingPlanArn), all
+    pages), optionally created within a window, or describes one such job by id. M(amazon.aws.backup_restore_job_info)
+    cannot filter by plan.
+  - Each job comes with what it created, by kind and name (the restored DB instance identifier, bucket name or
+    instance id, from C(CreatedResourceArn)), the source resource's name, and its validation status.
+  - Jobs are returned oldest first, ordered explicitly (AWS documents no order).
+  - Read-only.
+author:
+  - restorekit contributors (@restorekit)
+options:
+  restore_testing_plan:
+    description:
+      - The restore testing plan, by name or ARN. Required unless O(restore_job_id) is given.
+    type: str
+  restore_job_id:
+    description:
+      - One restore job. It must have been created by a restore testing plan (by O(restore_testing_plan) when given).
+    type: str
+  created_after:
+    description: Only jobs created at or after this time (ISO 8601 with an offset, for example V(2026-11-24T00:00:00+00:00)).
+    type: str
+  created_before:
+    description: Only jobs created at or before this time (ISO 8601 with an offset).
+    type: str
+  status:
+    description: Only jobs in this state.
+    type: str
+    choices: [PENDING, RUNNING, COMPLETED, ABORTED, FAILED]
+  wait:
+    description:
+      - Wait until none of the jobs found is C(PENDING) or C(RUNNING) (reading the same jobs again every
+        O(wait_delay) seconds), for at most O(wait_timeout) seconds. Jobs still running then are returned as they
+        are, with a warning; the task does not fail.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait at most with O(wait=true).
+    type: int
+    default: 3600
+  wait_delay:
+    description: Seconds between two readings with O(wait=true).
+    type: int
+    default: 15
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: The jobs the plan ran in the last day
+  restorekit.aws.restore_testing_job_info:
+    restore_testing_plan: multi_tenant_app_prod_restore_testing
+    created_after: "{{ '%Y-%m-%dT%H:%M:%S+00:00' | strftime(now(utc=true).timestamp() - 86400, utc=true) }}"
+  register: tested
+
+- name: One job
+  restorekit.aws.restore_testing_job_info:
+    restore_job_id: 0D2C3E4F-1A2B-4C5D-8E9F-0A1B2C3D4E5F
+"""
+
+RETURN = r"""
+restore_testing_plan_arn:
+  description: The plan's ARN (resolved from its name when a name was given).
+  returned: when O(restore_testing_plan) is given
+  type: str
+restore_jobs:
+  description: The jobs, oldest first, as DescribeRestoreJob/ListRestoreJobs return them (snake_case), plus the keys below.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    restore_job_id:
+      description: The job's id.
+      type: str
+    status:
+      description: The job's state.
+      type: str
+    resource_type:
+      description: RDS, S3 or EC2.
+      type: str
+    created_resource_arn:
+      description: What the job created, once COMPLETED.
+      type: str
+    created_resource_kind:
+      description: V(db), V(bucket) or V(instance); V(null) while nothing is created.
+      type: str
+    created_resource_name:
+      description: The restored DB instance identifier, bucket name or instance id.
+      type: str
+    source_resource_arn:
+      description: The resource the recovery point was taken from.
+      type: str
+    source_resource_name:
+      description: Its DB instance identifier, bucket name or instance id.
+      type: str
+    recovery_point_arn:
+      description: The recovery point restored.
+      type: str
+    recovery_point_creation_date:
+      description: When that recovery point was made.
+      type: str
+    restore_testing_plan_arn:
+      description: The plan that created the job.
+      type: str
+    validation_status:
+      description: C(VALIDATING) until a result is reported, then C(SUCCESSFUL), C(FAILED) or C(TIMED_OUT).
+      type: str
+"""
+
+import datetime
+import time
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
+
+
+def parse_time(module, option):
+    value = module.params[option]
+    if not value:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        module.fail_json(msg="%s=%r is not an ISO 8601 time" % (option, value))
+    if parsed.tzinfo is None:
+        module.fail_json(msg="%s=%r has no UTC offset; add one (+00:00 or Z)" % (option, value))
+    return parsed
+
+
+def main():
+    argument_spec = dict(
+        restore_testing_plan=dict(type="str"),
+        restore_job_id=dict(type="str"),
+        created_after=dict(type="str"),
+        created_before=dict(type="str"),
+        status=dict(type="str", choices=["PENDING", "RUNNING", "COMPLETED", "ABORTED", "FAILED"]),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=3600),
+        wait_delay=dict(type="int", default=15),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,
+                              required_one_of=[("restore_testing_plan", "restore_job_id")],
+                              mutually_exclusive=[("restore_job_id", "created_after"), ("restore_job_id", "created_before"),
+                                                  ("restore_job_id", "status")])
+    after = parse_time(module, "created_after")
+    before = parse_time(module, "created_before")
+    if after and before and after > before:
+        module.fail_json(msg="created_after=%r is later than created_before=%r" % (module.params["created_after"], module.params["created_before"]))
+    if module.params["wait_timeout"] < 0 or module.params["wait_delay"] < 1:
+        module.fail_json(msg="wait_timeout=%r must be 0 or more and wait_delay=%r 1 or more"
+                         % (module.params["wait_timeout"], module.params["wait_delay"]))
+    backup = module.client("backup", retry_decorator=jittered_backoff())
+    result = dict(changed=False)
+    try:
+        arn = None
+        if module.params["restore_testing_plan"]:
+            arn = restore_testing.plan_arn(backup, module.params["restore_testing_plan"])
+            result["restore_testing_plan_arn"] = arn
+        jobs = restore_testing.list_jobs(backup, arn, after, before, module.params["restore_job_id"], module.params["status"])
+        deadline = time.monotonic() + module.params["wait_timeout"]
+        while module.params["wait"] and any(job["Status"] in ("PENDING", "RUNNING") for job in jobs):
+            if time.monotonic() >= deadline:
+                module.warn("restore jobs still running after %d s: %s" % (module.params["wait_timeout"], ", ".join(
+                    job["RestoreJobId"] for job in jobs if job["Status"] in ("PENDING", "RUNNING"))))
+                break
+            time.sleep(min(module.params["wait_delay"], max(0.0, deadline - time.monotonic())))
+            # The same jobs again, one by one: a window read later could also bring in jobs started since.
+            jobs = [restore_testing.list_jobs(backup, arn, restore_job_id=job["RestoreJobId"])[0] for job in jobs]
+    except restore_testing.RestoreTestingError as e:
+        module.fail_json(msg=str(e))
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg="Failed to list the restore jobs of the restore testing plan")
+    result["restore_jobs"] = [camel_dict_to_snake_dict(job) for job in jobs]
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
