@@ -24,13 +24,22 @@ MODULE = "restorekit.aws.restore_job"
 # Options that describe the restore itself; a poll passes only the connection options and the job id.
 RESTORE_OPTIONS = ("recovery_point_arn", "backup_vault_name", "project_name", "environment", "resource_type", "target_name",
                    "metadata", "allow_source_target", "iam_role_arn", "copy_source_tags", "adopt_window_hours", "wait",
-                   "wait_timeout", "poll_interval", "restore_job_id")
+                   "wait_timeout", "poll_interval", "restore_job_id", "restore_job_ids", "restores")
 FINAL = ("COMPLETED", "FAILED", "ABORTED")
 MAX_POLL_SECONDS = 60.0
 
 
 def progress_line(job, waited):
     return "restore job %s: %s %s (waited %ds)" % (job.get("restore_job_id"), job.get("status"), job.get("percent_done", ""), int(waited))
+
+
+def summary_line(jobs, waited):
+    """One line for several jobs: how many are in each state."""
+    counts = {}
+    for job in jobs:
+        counts[job.get("status")] = counts.get(job.get("status"), 0) + 1
+    return "%d restore job(s): %s (waited %ds)" % (
+        len(jobs), ", ".join("%d %s" % (count, status) for status, count in sorted(counts.items(), key=lambda i: str(i[0]))), int(waited))
 
 
 class ActionModule(ActionBase):
@@ -51,6 +60,8 @@ class ActionModule(ActionBase):
         if not wait or self._task.check_mode or timeout <= 0 or poll <= 0:
             result.update(self._module(args, task_vars))
             return result
+        if args.get("restores") is not None or args.get("restore_job_ids") is not None:
+            return self._run_many(result, args, task_vars, timeout, poll)
 
         first = self._module(dict(args, wait=False), task_vars)
         if first.get("failed") or not first.get("restore_job_id"):
@@ -88,4 +99,56 @@ class ActionModule(ActionBase):
         if job.get("status") != "COMPLETED":
             result.update(failed=True, msg="restore job %s %s: %s" % (job.get("restore_job_id"), job.get("status"),
                                                                       job.get("status_message") or "no status message"))
+        return result
+
+    def _run_many(self, result, args, task_vars, timeout, poll):
+        """restores or restore_job_ids: start (or describe) them all with one module run, then poll them all together.
+
+        Each poll is one module run for the jobs still active, and one line of counts per state is displayed.
+        """
+        first = self._module(dict(args, wait=False), task_vars)
+        # A job that has already FAILED fails the describe, which still returns every job: the others are waited for,
+        # and the failure is reported once all have ended.
+        if not first.get("restore_jobs"):
+            result.update(first)
+            return result
+        first.pop("failed", None)
+        first.pop("msg", None)
+        entries = first["restore_jobs"]
+        latest = dict((entry["restore_job_id"], entry) for entry in entries if entry.get("restore_job_id"))
+        poll_args = {k: v for k, v in args.items() if k not in RESTORE_OPTIONS}
+        started = time.monotonic()
+        delay = poll
+        progress = [summary_line([entry.get("restore_job") or {} for entry in latest.values()], 0)]
+        display.display(progress[-1])
+
+        def active():
+            return [job_id for job_id, entry in latest.items() if (entry.get("restore_job") or {}).get("status") not in FINAL]
+
+        while active():
+            waited = time.monotonic() - started
+            if waited + delay > timeout:
+                result.update(first, progress=progress, failed=True,
+                              msg="restore job(s) %s still running after wait_timeout=%ss; they go on in AWS. Re-running the same "
+                                  "task adopts them instead of starting others." % (", ".join(active()), timeout))
+                return result
+            time.sleep(delay)
+            delay = min(delay * 1.5, MAX_POLL_SECONDS)
+            last = self._module(dict(poll_args, restore_job_ids=active(), wait=False), task_vars)
+            if not last.get("restore_jobs"):
+                result.update(first, progress=progress, failed=True, msg=last.get("msg", "polling the restore jobs failed"))
+                return result
+            for polled in last["restore_jobs"]:
+                latest[polled["restore_job_id"]] = dict(latest.get(polled["restore_job_id"], {}), **polled)
+            progress.append(summary_line([entry.get("restore_job") or {} for entry in latest.values()], time.monotonic() - started))
+            display.display(progress[-1])
+
+        result.update(first)
+        result["restore_jobs"] = [latest.get(entry.get("restore_job_id"), entry) for entry in entries]
+        result["progress"] = progress
+        failed = [entry for entry in result["restore_jobs"] if (entry.get("restore_job") or {}).get("status") != "COMPLETED"]
+        if failed:
+            result.update(failed=True, msg="; ".join(
+                "restore job %s %s: %s" % (entry.get("restore_job_id"), entry["restore_job"].get("status"),
+                                           entry["restore_job"].get("status_message") or "no status message") for entry in failed))
         return result

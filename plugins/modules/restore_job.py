@@ -42,6 +42,37 @@ options:
     description:
       - Describe, and with O(wait=true) wait for, an existing restore job instead of starting one.
     type: str
+  restore_job_ids:
+    description:
+      - Describe, and with O(wait=true) wait for, several existing restore jobs at once (the jobs a play started
+        with O(wait=false), one per tenant for example). Each poll describes the jobs still running; the wait ends
+        when all have ended, so N jobs take as long as the slowest instead of N waits in a row.
+      - The results are in RV(restore_jobs), in this order. The task fails when any job ends C(FAILED) or
+        C(ABORTED) (after all have ended, naming each), or on timeout (naming those still running).
+      - Mutually exclusive with O(recovery_point_arn) and O(restore_job_id).
+    type: list
+    elements: str
+  restores:
+    description:
+      - Several restores in one task (one per tenant, say) instead of O(recovery_point_arn), O(target_name) and
+        O(metadata); every other option applies to each. Each is started, or adopted, exactly as a single restore;
+        all are started before any is waited for, and with O(wait=true) they are waited for together (as with
+        O(restore_job_ids)).
+      - The results are in RV(restore_jobs), in this order, each as a single restore returns it.
+    type: list
+    elements: dict
+    suboptions:
+      recovery_point_arn:
+        description: The recovery point to restore.
+        type: str
+        required: true
+      target_name:
+        description: What the restore creates (see O(target_name)).
+        type: str
+      metadata:
+        description: Restore metadata overrides (see O(metadata)).
+        type: dict
+        default: {}
   backup_vault_name:
     description:
       - The vault that holds the recovery point (GetRecoveryPointRestoreMetadata needs it).
@@ -177,6 +208,23 @@ EXAMPLES = r"""
   restorekit.aws.restore_job:
     restore_job_id: "{{ started.restore_job_id }}"
     wait_timeout: 7200
+
+- name: Restore two tenants' buckets to staging buckets in one task, waiting for both together
+  restorekit.aws.restore_job:
+    project_name: multi-tenant-app
+    environment: prod
+    restores:
+      - recovery_point_arn: "{{ tenant_12_point.recovery_point.recovery_point_arn }}"
+        target_name: multi-tenant-app-prod-tenant-12-restore
+        metadata: {NewBucket: true}
+      - recovery_point_arn: "{{ tenant_13_point.recovery_point.recovery_point_arn }}"
+        target_name: multi-tenant-app-prod-tenant-13-restore
+        metadata: {NewBucket: true}
+
+- name: Wait for every job a loop started with wait=false, in one task
+  restorekit.aws.restore_job:
+    restore_job_ids: "{{ started_many.results | map(attribute='restore_job_id') | list }}"
+    wait_timeout: 7200
 """
 
 RETURN = r"""
@@ -234,6 +282,20 @@ elapsed_seconds:
   returned: when a job was started, adopted or described
   type: float
   sample: 412.5
+restore_jobs:
+  description:
+    - With O(restore_job_ids), one entry per job in that order, each with C(restore_job_id), C(restore_job),
+      C(elapsed_seconds) and, once completed, C(created_resource_arn) (as above for one job).
+    - With O(restores), one entry per restore in that order, each with the keys a single restore returns
+      (C(adopted), C(changed), C(request), C(metadata), C(source) besides the above).
+  returned: when O(restore_job_ids) or O(restores) is given
+  type: list
+  elements: dict
+  sample:
+    - restore_job_id: "1043ABAA-F694-4692-A5C8-75D4270A478F"
+      restore_job: {status: COMPLETED, percent_done: "100.00%"}
+      elapsed_seconds: 31.2
+      created_resource_arn: "arn:aws:s3:::multi-tenant-app-prod-tenant-12-restore"
 progress:
   description: The progress lines shown while waiting, one per poll.
   returned: when the module waited
@@ -282,13 +344,14 @@ def wait_for(module, client, job_id, result):
     return result
 
 
-def validate(module):
+def validate(module, recovery_point_arn=None):
     params = module.params
+    recovery_point_arn = recovery_point_arn or params["recovery_point_arn"]
     if params["adopt_window_hours"] <= 0:
         module.fail_json(msg="adopt_window_hours=%r must be greater than 0" % params["adopt_window_hours"])
-    if params["recovery_point_arn"]:
+    if recovery_point_arn:
         try:
-            rm.resource_type_from_arn(params["recovery_point_arn"])
+            rm.resource_type_from_arn(recovery_point_arn)
         except rm.MetadataError as e:
             module.fail_json(msg=str(e))
     if not params["backup_vault_name"] and not (params["project_name"] and params["environment"]):
@@ -297,9 +360,13 @@ def validate(module):
         module.fail_json(msg="set iam_role_arn, or project_name and environment to use the runbook's backup role")
 
 
-def restore(module, client):
-    """Start the restore (or adopt the one already started) and, when asked, wait for it."""
-    params = module.params
+def restore(module, client, params=None, wait=None):
+    """Start the restore (or adopt the one already started) and, when asked, wait for it.
+
+    PARAMS defaults to the module's; ``restores`` passes each entry merged over them, with WAIT=False (they are
+    waited for together afterwards)."""
+    params = params or module.params
+    wait = params["wait"] if wait is None else wait
     arn = params["recovery_point_arn"]
     vault = params["backup_vault_name"] or "%s-%s-backup-vault" % (params["project_name"], params["environment"])
     try:
@@ -328,7 +395,7 @@ def restore(module, client):
     result = dict(changed=False, metadata=metadata, request=request, source=source, resource_type=resource_type)
     if existing is not None:
         result.update(adopted=True, **job_result(existing))
-        if params["wait"] and existing["Status"] not in jobs.FINAL and not module.check_mode:
+        if wait and existing["Status"] not in jobs.FINAL and not module.check_mode:
             result = wait_for(module, client, existing["RestoreJobId"], result)
         return result
     result.update(adopted=False, changed=True)
@@ -336,8 +403,85 @@ def restore(module, client):
         return result
     job_id = jobs.start(client, request)
     result.update(job_result(jobs.describe(client, job_id)))
-    if params["wait"]:
+    if wait:
         result = wait_for(module, client, job_id, result)
+    return result
+
+
+def restore_many(module, client):
+    """restores given: start (or adopt) every restore first, then wait for all of them together."""
+    params = module.params
+    targets = [(entry["recovery_point_arn"], entry["target_name"]) for entry in params["restores"]]
+    if len(set(targets)) != len(targets):
+        module.fail_json(msg="restores names the same recovery point and target_name twice")
+    results = []
+    for entry in params["restores"]:
+        entry_params = dict(params)
+        entry_params.update(entry)
+        results.append(restore(module, client, entry_params, wait=False))
+    out = dict(changed=any(result["changed"] for result in results), restore_jobs=results)
+    if module.check_mode:
+        return out
+    pending = [result["restore_job_id"] for result in results if result["restore_job"]["status"] not in jobs.FINAL]
+    if params["wait"] and pending:
+        progress = []
+
+        def on_poll(polled, elapsed):
+            progress.append(progress_summary(polled, elapsed))
+
+        try:
+            done = jobs.wait_many(client, pending, params["wait_timeout"], params["poll_interval"], on_poll)
+            polled = dict((job["RestoreJobId"], job) for job in done)
+        except jobs.RestoreJobError as e:
+            for result in results:
+                for job in e.jobs:
+                    if job["RestoreJobId"] == result["restore_job_id"]:
+                        result.update(job_result(job))
+            module.fail_json(msg=e.message, progress=progress, **out)
+        for result in results:
+            if result["restore_job_id"] in polled:
+                result.update(job_result(polled[result["restore_job_id"]]))
+        out["progress"] = progress
+    failed = [result for result in results if result["restore_job"]["status"] in jobs.FAILED]
+    if failed and params["wait"]:
+        module.fail_json(msg="; ".join("restore job %s %s" % (r["restore_job_id"], r["restore_job"]["status"]) for r in failed), **out)
+    return out
+
+
+def progress_summary(polled, elapsed):
+    """One line for several jobs: how many are in each state, and the time waited."""
+    counts = {}
+    for job in polled:
+        counts[job.get("Status")] = counts.get(job.get("Status"), 0) + 1
+    return "%d restore job(s): %s (waited %ds)" % (
+        len(polled), ", ".join("%d %s" % (count, status) for status, count in sorted(counts.items())), int(elapsed))
+
+
+def describe_many(module, client):
+    """restore_job_ids given: describe the jobs and, when asked, wait for all of them in one wait."""
+    params = module.params
+    job_ids = params["restore_job_ids"]
+    if len(set(job_ids)) != len(job_ids) or not all(job_ids):
+        module.fail_json(msg="restore_job_ids=%r must name each job once" % (job_ids,))
+    progress = []
+
+    def on_poll(polled, elapsed):
+        progress.append(progress_summary(polled, elapsed))
+
+    wait = params["wait"] and not module.check_mode
+    try:
+        if wait:
+            polled = jobs.wait_many(client, job_ids, params["wait_timeout"], params["poll_interval"], on_poll)
+        else:
+            polled = [jobs.describe(client, job_id) for job_id in job_ids]
+    except jobs.RestoreJobError as e:
+        module.fail_json(msg=e.message, progress=progress, restore_jobs=[job_result(job) for job in e.jobs])
+    result = dict(changed=False, restore_jobs=[job_result(job) for job in polled])
+    if wait:
+        result["progress"] = progress
+    failed = [job for job in polled if job["Status"] in jobs.FAILED]
+    if failed:
+        module.fail_json(msg="; ".join(jobs.failure_message(job) for job in failed), **result)
     return result
 
 
@@ -360,6 +504,12 @@ def main():
     argument_spec = dict(
         recovery_point_arn=dict(type="str"),
         restore_job_id=dict(type="str"),
+        restore_job_ids=dict(type="list", elements="str"),
+        restores=dict(type="list", elements="dict", options=dict(
+            recovery_point_arn=dict(type="str", required=True),
+            target_name=dict(type="str"),
+            metadata=dict(type="dict", default={}),
+        )),
         backup_vault_name=dict(type="str"),
         project_name=dict(type="str"),
         environment=dict(type="str"),
@@ -377,8 +527,9 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        required_one_of=[["recovery_point_arn", "restore_job_id"]],
-        mutually_exclusive=[["recovery_point_arn", "restore_job_id"]],
+        required_one_of=[["recovery_point_arn", "restore_job_id", "restore_job_ids", "restores"]],
+        mutually_exclusive=[["recovery_point_arn", "restore_job_id", "restore_job_ids", "restores"], ["restores", "target_name"],
+                            ["restores", "metadata"]],
         required_together=[["project_name", "environment"]],
     )
     params = module.params
@@ -389,6 +540,12 @@ def main():
     try:
         if params["restore_job_id"]:
             module.exit_json(**describe_existing(module, client))
+        if params["restore_job_ids"] is not None:
+            module.exit_json(**describe_many(module, client))
+        if params["restores"] is not None:
+            for entry in params["restores"]:
+                validate(module, entry["recovery_point_arn"])
+            module.exit_json(**restore_many(module, client))
         validate(module)
         module.exit_json(**restore(module, client))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:

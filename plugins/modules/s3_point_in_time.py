@@ -213,6 +213,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import point_in_time as pit
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import tune_client
 
 
 def main():
@@ -236,7 +237,7 @@ def main():
         module.fail_json(msg=e.message)
     dry_run = module.check_mode or module.params["dry_run"]
 
-    client = module.client("s3", config=client_config(max_pool_connections=request["concurrency"]))
+    client = tune_client(module.client("s3", config=client_config(max_pool_connections=request["concurrency"])))
     run = pit.PointInTime(client, request, dry_run=dry_run)
     try:
         run.check_bucket()

@@ -37,13 +37,44 @@ author:
   - restorekit contributors (@restorekit)
 options:
   source_bucket:
-    description: The bucket to copy from, normally the staging bucket V(...-tenant-<ID>-restore).
+    description:
+      - The bucket to copy from, normally the staging bucket V(...-tenant-<ID>-restore).
+      - Required unless O(copies) is given.
     type: str
-    required: true
   dest_bucket:
-    description: The bucket to copy into, normally the production tenant bucket. Must differ from O(source_bucket).
+    description:
+      - The bucket to copy into, normally the production tenant bucket. Must differ from O(source_bucket).
+      - Required with O(source_bucket).
     type: str
-    required: true
+  copies:
+    description:
+      - Several copies in one run instead of O(source_bucket) and O(dest_bucket), for example one per tenant. Each
+        takes every other option of this module (prefixes, globs, policies, encryption, parallelism) and its own
+        buckets, recovery point time and manifest.
+      - Up to O(copy_concurrency) of them run at the same time, each on O(parallelism) threads, over one client.
+        One module run for many tenants saves a module start-up per tenant and lets the tenants' copies overlap.
+      - The result then carries one entry per copy in RV(copies), in this order.
+    type: list
+    elements: dict
+    suboptions:
+      source_bucket:
+        description: The bucket to copy from.
+        type: str
+        required: true
+      dest_bucket:
+        description: The bucket to copy into.
+        type: str
+        required: true
+      recovery_point_time:
+        description: This copy's O(recovery_point_time) (the recovery point's creation time).
+        type: str
+      manifest_path:
+        description: This copy's manifest (see O(manifest_path)).
+        type: path
+  copy_concurrency:
+    description: With O(copies), how many copies run at the same time (1 to 64).
+    type: int
+    default: 4
   prefixes:
     description:
       - Copy only keys starting with one of these prefixes (only these prefixes are listed). Default the whole bucket.
@@ -185,6 +216,21 @@ EXAMPLES = r"""
     conflict_policy: overwrite
     encryption: kms
     kms_key_id: arn:aws:kms:us-east-1:123456789012:alias/multi-tenant-app-prod-security
+
+- name: Plan the copy back of several tenants in one run, two tenants at a time
+  restorekit.aws.s3_selective_copy:
+    copies:
+      - source_bucket: multi-tenant-app-prod-tenant-12-restore
+        dest_bucket: multi-tenant-app-prod-tenant-12
+        recovery_point_time: "2026-11-23T05:00:00Z"
+        manifest_path: /var/tmp/tenant-12-plan.jsonl
+      - source_bucket: multi-tenant-app-prod-tenant-13-restore
+        dest_bucket: multi-tenant-app-prod-tenant-13
+        recovery_point_time: "2026-11-23T05:01:00Z"
+        manifest_path: /var/tmp/tenant-13-plan.jsonl
+    copy_concurrency: 2
+    dry_run: true
+  register: plans
 """
 
 RETURN = r"""
@@ -195,7 +241,7 @@ dry_run:
   sample: false
 selected:
   description: Source objects selected by the prefixes, globs, key list and time window.
-  returned: always
+  returned: when O(copies) is not given
   type: int
   sample: 5
 actions:
@@ -227,9 +273,27 @@ errors:
   sample: []
 manifest_path:
   description: The manifest written, or null.
-  returned: always
+  returned: when O(copies) is not given
   type: str
   sample: /var/tmp/tenant-12-copy.jsonl
+copies:
+  description:
+    - With O(copies), one result per copy in the order given, each with C(source_bucket), C(dest_bucket) and the
+      keys above (C(selected), C(actions), C(copied), C(multipart_copies), C(errors), C(manifest_path), C(dry_run));
+      C(failed) and C(msg) when that copy's listing failed. The module fails if any copy failed or has errors.
+  returned: when O(copies) is given
+  type: list
+  elements: dict
+  sample:
+    - source_bucket: multi-tenant-app-prod-tenant-12-restore
+      dest_bucket: multi-tenant-app-prod-tenant-12
+      dry_run: true
+      selected: 3
+      actions: {copy: {count: 3, bytes: 120, first_keys: [docs/readme.txt]}}
+      copied: {count: 0, bytes: 0}
+      multipart_copies: 0
+      errors: []
+      manifest_path: /var/tmp/tenant-12-plan.jsonl
 """
 
 try:
@@ -246,18 +310,23 @@ from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import c
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import read_keys_file
 
 
-def build_options(module):
-    """The engine's options from the module's parameters; times parsed, the keys file read. Fails on bad input."""
+SHARED = ("prefixes", "include_globs", "exclude_globs", "conflict_policy", "encryption", "kms_key_id", "multipart_threshold",
+          "part_size", "parallelism", "object_retries")
+
+
+def build_options(module, copy=None, where=""):
+    """The engine's options from the module's parameters (and one entry of ``copies``); times parsed, the keys file
+    read. Fails on bad input, naming the option (``copies[N].option`` for an entry)."""
     params = module.params
-    options = dict(
-        (name, params[name]) for name in (
-            "source_bucket", "dest_bucket", "prefixes", "include_globs", "exclude_globs", "conflict_policy", "encryption",
-            "kms_key_id", "multipart_threshold", "part_size", "parallelism", "object_retries", "manifest_path")
-    )
+    own = copy if copy is not None else params
+    options = dict((name, params[name]) for name in SHARED)
+    for name in ("source_bucket", "dest_bucket", "manifest_path"):
+        options[name] = own[name]
     options["dry_run"] = params["dry_run"] or module.check_mode
     options["sample"] = params["sample_size"]
     try:
-        for name in ("recovery_point_time", "modified_after", "modified_before"):
+        options["recovery_point_time"] = parse_time(own["recovery_point_time"], where + "recovery_point_time")
+        for name in ("modified_after", "modified_before"):
             options[name] = parse_time(params[name], name)
     except RecoveryPointError as e:
         module.fail_json(msg=e.message)
@@ -269,14 +338,47 @@ def build_options(module):
     try:
         copy_engine.validate(options)
     except copy_engine.CopyError as e:
-        module.fail_json(msg=e.message)
+        module.fail_json(msg=where + e.message)
     return options
+
+
+def run_copies(module):
+    """Several copies over one client, up to copy_concurrency at a time; exits the module."""
+    params = module.params
+    if not 1 <= params["copy_concurrency"] <= 64:
+        module.fail_json(msg="copy_concurrency={0!r} must be between 1 and 64".format(params["copy_concurrency"]))
+    if not params["copies"]:
+        module.exit_json(changed=False, dry_run=params["dry_run"] or module.check_mode, copies=[])
+    all_options = [build_options(module, copy, "copies[{0}].".format(index)) for index, copy in enumerate(params["copies"])]
+    manifests = [options["manifest_path"] for options in all_options if options["manifest_path"]]
+    if len(set(manifests)) != len(manifests):
+        module.fail_json(msg="copies: two copies name the same manifest_path; each copy needs its own")
+    concurrency = min(params["copy_concurrency"], len(all_options))
+    client = module.client("s3", config=client_config(max_pool_connections=params["parallelism"] * concurrency))
+    runs = [copy_engine.SelectiveCopy(client, options) for options in all_options]
+    results = copy_engine.run_many(runs, concurrency)
+    for options, result in zip(all_options, results):
+        result["source_bucket"], result["dest_bucket"] = options["source_bucket"], options["dest_bucket"]
+    changed = any(result["changed"] for result in results)
+    failed = [result for result in results if result.get("failed") or result["errors"]]
+    if failed:
+        module.fail_json(msg="{0} of {1} copies failed: {2}; see copies and their manifests".format(
+            len(failed), len(results), ", ".join("{0} -> {1}".format(r["source_bucket"], r["dest_bucket"]) for r in failed)),
+            changed=changed, dry_run=all_options[0]["dry_run"], copies=results)
+    module.exit_json(changed=changed, dry_run=all_options[0]["dry_run"], copies=results)
 
 
 def main():
     argument_spec = dict(
-        source_bucket=dict(type="str", required=True),
-        dest_bucket=dict(type="str", required=True),
+        source_bucket=dict(type="str"),
+        dest_bucket=dict(type="str"),
+        copies=dict(type="list", elements="dict", options=dict(
+            source_bucket=dict(type="str", required=True),
+            dest_bucket=dict(type="str", required=True),
+            recovery_point_time=dict(type="str"),
+            manifest_path=dict(type="path"),
+        )),
+        copy_concurrency=dict(type="int", default=copy_engine.DEFAULT_COPY_CONCURRENCY),
         prefixes=dict(type="list", elements="str", default=[]),
         include_globs=dict(type="list", elements="str", default=[]),
         exclude_globs=dict(type="list", elements="str", default=[]),
@@ -298,8 +400,15 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        required_if=[["conflict_policy", "skip_newer", ["recovery_point_time"]], ["encryption", "kms", ["kms_key_id"]]],
+        # conflict_policy=skip_newer needs a recovery point time: checked per copy by build_options.
+        required_if=[["encryption", "kms", ["kms_key_id"]]],
+        required_one_of=[["source_bucket", "copies"]],
+        mutually_exclusive=[["source_bucket", "copies"], ["dest_bucket", "copies"], ["recovery_point_time", "copies"],
+                            ["manifest_path", "copies"]],
+        required_together=[["source_bucket", "dest_bucket"]],
     )
+    if module.params["copies"] is not None:
+        run_copies(module)
     options = build_options(module)
     client = module.client("s3", config=client_config(max_pool_connections=options["parallelism"]))
     try:

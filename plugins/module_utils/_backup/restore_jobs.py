@@ -28,12 +28,14 @@ MAX_POLL_SECONDS = 60.0
 
 
 class RestoreJobError(Exception):
-    """A restore that cannot go on; ``job`` is the restore job as AWS describes it, when there is one."""
+    """A restore that cannot go on; ``job`` is the restore job as AWS describes it, when there is one, and ``jobs``
+    every job of a ``wait_many`` (their last state)."""
 
-    def __init__(self, message, job=None):
+    def __init__(self, message, job=None, jobs=None):
         super().__init__(message)
         self.message = message
         self.job = job
+        self.jobs = jobs or []
 
 
 @jittered_backoff()
@@ -136,6 +138,37 @@ def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep,
             raise RestoreJobError(failure_message(job), job)
         if elapsed + delay > timeout:
             raise RestoreJobError(timeout_message(job, timeout), job)
+        sleep(delay)
+        delay = min(delay * 1.5, MAX_POLL_SECONDS)
+
+
+def wait_many(client, job_ids, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):
+    """Poll several jobs together until every one has ended; return them in the order of JOB_IDS.
+
+    One wait for all the restores of a run: each round describes only the jobs still active, then sleeps once (the
+    same backoff as ``wait``), so N jobs take as long as the slowest, not N waits in a row. Raises
+    ``RestoreJobError`` when any ended FAILED/ABORTED (after all have ended, naming each) or on timeout (naming
+    those still running); the error's ``jobs`` holds every job's last state.
+    """
+    started = clock()
+    delay = poll_interval
+    latest = {}
+    while True:
+        for job_id in job_ids:
+            if job_id not in latest or latest[job_id]["Status"] not in FINAL:
+                latest[job_id] = describe(client, job_id)
+        elapsed = clock() - started
+        jobs = [latest[job_id] for job_id in job_ids]
+        if on_poll:
+            on_poll(jobs, elapsed)
+        active = [job for job in jobs if job["Status"] not in FINAL]
+        if not active:
+            failed = [job for job in jobs if job["Status"] in FAILED]
+            if failed:
+                raise RestoreJobError("; ".join(failure_message(job) for job in failed), failed[0], jobs)
+            return jobs
+        if elapsed + delay > timeout:
+            raise RestoreJobError("; ".join(timeout_message(job, timeout) for job in active), active[0], jobs)
         sleep(delay)
         delay = min(delay * 1.5, MAX_POLL_SECONDS)
 

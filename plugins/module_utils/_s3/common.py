@@ -8,11 +8,14 @@
 - ``KeyFilter``: which keys a run touches (prefixes, include/exclude globs, an explicit key list).
 - ``Manifest``: the JSON-lines record of what a run did or would do, one line per key, the same in a dry run.
 - ``client_config``: a botocore config with a bounded connection pool and standard retries
-  (throttling and 5xx retried with exponential backoff, per call).
+  (throttling and 5xx retried with exponential backoff, per call), and none of the client-side work these engines do
+  not need (parameter validation, optional request checksums).
+- ``tune_client``: a faster parser for the ISO 8601 timestamps of S3's XML responses on one client.
 """
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import json
 import os
@@ -20,8 +23,10 @@ import threading
 
 try:
     from botocore.config import Config
+    from botocore.utils import parse_timestamp as botocore_parse_timestamp
 except ImportError:
     Config = None  # Modules are responsible for handling this.
+    botocore_parse_timestamp = None
 
 # Attempts per API call (botocore "standard" mode: throttling, 5xx and connection errors, jittered backoff).
 DEFAULT_MAX_ATTEMPTS = 8
@@ -37,11 +42,45 @@ def client_config(max_pool_connections=16, max_attempts=DEFAULT_MAX_ATTEMPTS, **
     # validation would re-check each of thousands of identical-shaped calls (a tenth of the client's CPU per copy),
     # and S3 itself still refuses a malformed request.
     kwargs.setdefault("parameter_validation", False)
+    # CopyObject, UploadPartCopy and the listings carry no body: a checksum is only computed or validated where an
+    # operation requires one (the default, "when_supported", adds work per request for nothing here).
+    kwargs.setdefault("request_checksum_calculation", "when_required")
+    kwargs.setdefault("response_checksum_validation", "when_required")
     return Config(
         max_pool_connections=max(1, int(max_pool_connections)),
         retries={"mode": "standard", "max_attempts": max(1, int(max_attempts))},
         **kwargs
     )
+
+
+def parse_timestamp(value):
+    """A timestamp of an S3 response as an aware ``datetime``, as botocore's own parser returns it.
+
+    S3's XML carries ISO 8601 with a zone (``2026-11-24T04:56:31.000Z``), which ``datetime.fromisoformat`` reads
+    (Python 3.11 and later) in a fraction of the time of botocore's general parser (dateutil). Anything else
+    (HTTP dates in headers, older Pythons, a value without a zone) goes to botocore's parser unchanged.
+    """
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return botocore_parse_timestamp(value)
+    if parsed.tzinfo is None:
+        return botocore_parse_timestamp(value)
+    return parsed
+
+
+def tune_client(client):
+    """Give CLIENT's response parser ``parse_timestamp``; returns CLIENT.
+
+    Every listed object and every CopyObject result carries a timestamp, and botocore's general parser costs about
+    as much per timestamp as a tenth of a request. The parser factory is botocore's own extension point
+    (``set_parser_defaults``); reaching it goes through a private attribute, so a botocore without it keeps its
+    default parser.
+    """
+    factory = getattr(getattr(client, "_endpoint", None), "_response_parser_factory", None)
+    if factory is not None and hasattr(factory, "set_parser_defaults"):
+        factory.set_parser_defaults(timestamp_parser=parse_timestamp)
+    return client
 
 
 def iter_pages(client, method, **kwargs):
@@ -146,6 +185,10 @@ class Manifest:
         return self
 
     def write(self, key, action, reason, size=None, **extra):
+        if self.path is None:
+            with self._lock:
+                self.lines += 1
+            return
         record = {"key": key, "action": action, "reason": reason, "size": size}
         record.update(extra)
         line = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)

@@ -36,6 +36,7 @@ except ImportError:
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import KeyFilter
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import Manifest
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import iter_pages
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import tune_client
 
 CONFLICT_POLICIES = ["skip_newer", "skip_existing", "overwrite"]
 ENCRYPTION_POLICIES = ["destination_default", "kms", "preserve"]
@@ -47,6 +48,7 @@ MIN_PART_SIZE = 5 * MIB
 MAX_PART_SIZE = 5 * GIB
 MAX_PARTS = 10000
 DEFAULT_PARALLELISM = 16
+DEFAULT_COPY_CONCURRENCY = 4
 DEFAULT_SAMPLE = 10
 
 # Actions, as they appear in the manifest and the counts.
@@ -261,7 +263,7 @@ class SelectiveCopy:
 
     def __init__(self, client, options):
         validate(options)
-        self.client = client
+        self.client = tune_client(client)
         self.source = options["source_bucket"]
         self.dest = options["dest_bucket"]
         self.policy = options.get("conflict_policy") or "skip_newer"
@@ -450,6 +452,27 @@ class SelectiveCopy:
             "errors": summary.errors,
             "manifest_path": self.manifest.path,
         }
+
+
+def run_many(runs, concurrency=DEFAULT_COPY_CONCURRENCY):
+    """Run several ``SelectiveCopy`` runs (one per tenant, say) at once, at most CONCURRENCY at a time.
+
+    They can share one client (its pool sized for all of them): the copies of one run never wait for another run's
+    listing or stragglers. Returns the results in the order of RUNS; a run whose listing failed has ``failed: True``
+    and ``msg``, and the others still complete.
+    """
+    def one(run):
+        try:
+            return run.run()
+        except CopyError as error:
+            result = run.result()
+            result.update(failed=True, msg=error.message)
+            return result
+
+    if not runs:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(runs)))) as pool:
+        return list(pool.map(one, runs))
 
 
 def _quote(text):

@@ -203,3 +203,37 @@ def test_restore_succeeds_with_30_percent_of_calls_throttled(emulator, world, tm
     assert not result.get("failed"), result
     assert result["restore_job"]["status"] == "COMPLETED"
     assert sum(emulator.control("counters")["faults"].get("backup", {}).values()) > 0
+
+
+def test_one_task_waits_for_several_jobs_and_names_the_failed_one(emulator, world, tmp_path, clean_faults):
+    """restore_job_ids: jobs started with wait=false are waited for together. The first wait returns every job
+    COMPLETED, in the order given, after about one job's duration (the jobs run side by side); a second set with one
+    job that ends FAILED fails the task naming that job and its message, and still reports the other job."""
+    emulator.control("jobs/duration", {"restore": 4})
+    targets = ["tenant-%s-restore-many" % tenant for tenant in ("1", "12", "100")]
+    start = [restore_task("Start %s" % target, "start_%d" % n, recovery_point_arn=tenant_point(emulator, world, tenant),
+                          target_name=target, metadata={"NewBucket": True}, wait=False)
+             for n, (tenant, target) in enumerate(zip(("1", "12", "100"), targets))]
+    wait = restore_task("Wait for all", "waited", restore_job_ids="{{ [start_0, start_1, start_2] | map(attribute='restore_job_id') | list }}")
+    out = run_playbook(emulator, tmp_path, start + [wait], ["start_0", "start_1", "start_2", "waited"])
+    waited = out["waited"]
+    assert not waited.get("failed"), waited
+    assert [j["restore_job_id"] for j in waited["restore_jobs"]] == [out["start_%d" % n]["restore_job_id"] for n in range(3)]
+    assert [j["restore_job"]["status"] for j in waited["restore_jobs"]] == ["COMPLETED"] * 3
+    assert [j["created_resource_arn"] for j in waited["restore_jobs"]] == ["arn:aws:s3:::%s" % t for t in targets]
+    assert waited["progress"], waited
+
+    emulator.control("jobs/fail-next", {"job_kind": "restore", "resource_type": "S3", "message": "KMS key is disabled"})
+    start = [restore_task("Start failing", "bad", recovery_point_arn=tenant_point(emulator, world, "12"),
+                          target_name="tenant-12-restore-many-fails", metadata={"NewBucket": True}, wait=False),
+             restore_task("Start fine", "good", recovery_point_arn=tenant_point(emulator, world, "1"),
+                          target_name="tenant-1-restore-many-fine", metadata={"NewBucket": True}, wait=False)]
+    wait = restore_task("Wait for both", "waited", restore_job_ids="{{ [bad.restore_job_id, good.restore_job_id] }}")
+    (tmp_path / "failing").mkdir()
+    out = run_playbook(emulator, tmp_path / "failing", start + [wait], ["bad", "good", "waited"])
+    waited = out["waited"]
+    assert waited["failed"] is True
+    assert out["bad"]["restore_job_id"] in waited["msg"] and "KMS key is disabled" in waited["msg"]
+    assert out["good"]["restore_job_id"] not in waited["msg"]
+    assert {j["restore_job_id"]: j["restore_job"]["status"] for j in waited["restore_jobs"]} == {
+        out["bad"]["restore_job_id"]: "FAILED", out["good"]["restore_job_id"]: "COMPLETED"}

@@ -184,3 +184,51 @@ def test_five_percent_copy_failures_lose_nothing(emulator, world, tmp_path, clea
         assert s3.get_object(Bucket=prod, Key=key)["Body"].read() == ("object %d\n" % n).encode() * (n + 1), key
         assert s3.get_object_tagging(Bucket=prod, Key=key)["TagSet"] == [{"Key": "n", "Value": str(n)}]
     assert s3.get_object(Bucket=prod, Key="f/big.bin")["Body"].read() == big
+
+
+def test_several_copies_in_one_run_keep_each_policy_apart(emulator, world, tmp_path):
+    """copies: three staging -> production pairs in one module run, two at a time. Each copy keeps its own recovery
+    point time (a production object newer than ITS point is kept, the same age against a later point is replaced) and
+    writes its own manifest; the plan (dry run) lists the same actions the copy then takes, and writes nothing."""
+    s3 = emulator.client("s3")
+    pairs = [("copytest-many-%d-staging" % n, "copytest-many-%d-prod" % n) for n in range(3)]
+    for staging, prod in pairs:
+        s3.create_bucket(Bucket=staging)
+        s3.create_bucket(Bucket=prod)
+        for key in ("a/one.txt", "b/two+ 2.txt"):
+            s3.put_object(Bucket=staging, Key=key, Body=("%s %s" % (staging, key)).encode(), Metadata={"bucket": staging},
+                          Tagging="bucket=%s" % staging)
+        s3.put_object(Bucket=prod, Key="a/one.txt", Body=b"changed in production")
+    changed_at = s3.head_object(Bucket=pairs[0][1], Key="a/one.txt")["LastModified"]
+    before = (changed_at - datetime.timedelta(hours=1)).isoformat()
+    after = (changed_at + datetime.timedelta(hours=1)).isoformat()
+    times = [before, after, before]
+
+    def copies(kind):
+        return [{"source_bucket": staging, "dest_bucket": prod, "recovery_point_time": when,
+                 "manifest_path": str(tmp_path / ("%s-%d.jsonl" % (kind, n)))} for n, ((staging, prod), when) in enumerate(zip(pairs, times))]
+
+    results = run_playbook(emulator, tmp_path, [
+        copy_task("Plan all", "plan", copies=copies("plan"), copy_concurrency=2, dry_run=True),
+        copy_task("Copy all", "copy", copies=copies("copy"), copy_concurrency=2),
+        dict(copy_task("Two copies, one manifest", "clash", copies=copies("plan")[:1] * 2), ignore_errors=True),
+        dict(copy_task("A copy without its time", "no_time", copies=[{"source_bucket": "a-staging", "dest_bucket": "a-prod"}]),
+             ignore_errors=True),
+    ], ["plan", "copy", "clash", "no_time"])
+
+    plan, copy = results["plan"], results["copy"]
+    # A dry run says changed when it would copy (as check mode does), and copies nothing.
+    assert plan["changed"] is True and plan["dry_run"] is True and copy["changed"] is True
+    assert [r["copied"]["count"] for r in plan["copies"]] == [0, 0, 0]
+    assert [(r["source_bucket"], r["dest_bucket"]) for r in copy["copies"]] == pairs
+    for n, (staging, prod) in enumerate(pairs):
+        expected = {"a/one.txt": "skip_newer" if times[n] == before else "copy", "b/two+ 2.txt": "copy"}
+        assert actions(str(tmp_path / ("plan-%d.jsonl" % n))) == expected, n
+        assert actions(str(tmp_path / ("copy-%d.jsonl" % n))) == expected, n
+        assert copy["copies"][n]["copied"]["count"] == list(expected.values()).count("copy")
+        body = s3.get_object(Bucket=prod, Key="a/one.txt")["Body"].read()
+        assert body == (b"changed in production" if times[n] == before else ("%s a/one.txt" % staging).encode())
+        assert s3.get_object_tagging(Bucket=prod, Key="b/two+ 2.txt")["TagSet"] == [{"Key": "bucket", "Value": staging}]
+        assert s3.head_object(Bucket=prod, Key="b/two+ 2.txt")["Metadata"] == {"bucket": staging}
+    assert "manifest_path" in results["clash"]["msg"] and results["clash"].get("failed")
+    assert "copies[0].conflict_policy=skip_newer needs recovery_point_time" in results["no_time"]["msg"]

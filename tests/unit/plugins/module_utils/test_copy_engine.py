@@ -167,3 +167,44 @@ def test_multipart_copy_carries_tags_and_metadata(s3, tmp_path):
     assert head["Metadata"] == {"origin": "backup"} and head["ContentType"] == "application/x-test" and head["CacheControl"] == "no-store"
     assert s3.get_object(Bucket="prod", Key="big/object.bin")["Body"].read() == body
     assert sorted((t["Key"], t["Value"]) for t in s3.get_object_tagging(Bucket="prod", Key="big/object.bin")["TagSet"]) == [("k", "v w"), ("x", "y")]
+
+
+@pytest.mark.parametrize("text", ["2026-11-24T04:56:31.000Z", "2026-11-24T04:56:31Z", "2026-11-24T04:56:31.123456+02:00",
+                                  "Tue, 24 Nov 2026 04:56:31 GMT", "2026-11-24T04:56:31"])
+def test_parse_timestamp_agrees_with_botocore(text):
+    """The fast parser returns what botocore's own parser returns: the same instant, aware exactly when botocore's is
+    (a value without a zone goes to botocore's parser)."""
+    from botocore.utils import parse_timestamp as botocore_parse  # pylint: disable=import-outside-toplevel
+    ours, theirs = common.parse_timestamp(text), botocore_parse(text)
+    assert (ours.tzinfo is None) == (theirs.tzinfo is None)
+    assert ours == theirs
+
+
+@mock_aws
+def test_tuned_client_lists_and_copies_with_aware_times():
+    s3 = common.tune_client(boto3.client("s3", region_name="us-east-1", config=common.client_config(4)))
+    s3.create_bucket(Bucket="tune-staging")
+    s3.create_bucket(Bucket="tune-prod")
+    s3.put_object(Bucket="tune-staging", Key="a b+c.txt", Body=b"x", Tagging="t=1")
+    listed = s3.list_objects_v2(Bucket="tune-staging")["Contents"][0]["LastModified"]
+    assert listed.tzinfo is not None and abs(listed - datetime.datetime.now(UTC)) < datetime.timedelta(minutes=5)
+    result = ce.SelectiveCopy(s3, {"source_bucket": "tune-staging", "dest_bucket": "tune-prod",
+                                   "recovery_point_time": datetime.datetime.now(UTC)}).run()
+    assert result["copied"]["count"] == 1
+    assert s3.get_object_tagging(Bucket="tune-prod", Key="a b+c.txt")["TagSet"] == [{"Key": "t", "Value": "1"}]
+
+
+@mock_aws
+def test_run_many_keeps_each_copy_apart_and_reports_a_failed_listing():
+    s3 = boto3.client("s3", region_name="us-east-1", config=common.client_config(8))
+    for name in ("many-a", "many-a-prod", "many-b", "many-b-prod"):
+        s3.create_bucket(Bucket=name)
+    s3.put_object(Bucket="many-a", Key="k1", Body=b"1")
+    s3.put_object(Bucket="many-b", Key="k2", Body=b"2")
+    runs = [ce.SelectiveCopy(s3, {"source_bucket": src, "dest_bucket": dst, "conflict_policy": "overwrite"})
+            for src, dst in (("many-a", "many-a-prod"), ("many-b", "many-b-prod"), ("many-missing", "many-a-prod"))]
+    results = ce.run_many(runs, 2)
+    assert [r["copied"]["count"] for r in results] == [1, 1, 0]
+    assert results[2]["failed"] is True and "listing failed" in results[2]["msg"]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="many-a-prod")["Contents"]] == ["k1"]
+    assert ce.run_many([], 4) == []

@@ -1,0 +1,193 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: s3_staging_bucket
+version_added: 0.1.0
+short_description: Read tenant and staging buckets before a restore, and make staging buckets private, many at once
+description:
+  - For each pair of O(buckets) (a production tenant bucket and the staging bucket a restore writes into), in one
+    module run on O(concurrency) threads, so a restore of many tenants does not pay a module start-up per tenant.
+  - O(state=info) reads only. Per pair it returns whether the production bucket exists, which event notifications
+    (SNS, SQS, Lambda, EventBridge) and how many replication rules fire on every object written into it, whether the
+    staging bucket exists, and its tags (a staging bucket tagged C(restorekit:staging-for=<production bucket>) is a
+    restore's own).
+  - O(state=present) makes each staging bucket private (all four public access blocks on) and adds the pair's
+    O(buckets[].tags), keeping every other tag. It never creates or deletes a bucket and never touches the production
+    bucket; a staging bucket that does not exist fails the task.
+author:
+  - restorekit contributors (@restorekit)
+options:
+  buckets:
+    description: The production/staging pairs, in the order the results come back.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      production_bucket:
+        description: The production tenant bucket (only read).
+        type: str
+        required: true
+      staging_bucket:
+        description: The staging bucket a restore writes into.
+        type: str
+        required: true
+      tags:
+        description: With O(state=present), tags to set on the staging bucket (other tags are kept).
+        type: dict
+        default: {}
+  state:
+    description:
+      - V(info) reads only. V(present) blocks public access on each staging bucket and sets its tags.
+    type: str
+    choices: [info, present]
+    default: info
+  concurrency:
+    description: Pairs handled at the same time (1 to 64).
+    type: int
+    default: 8
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - Required permissions. O(state=info) - s3:ListBucket (HeadBucket), s3:GetBucketNotification,
+    s3:GetReplicationConfiguration on production buckets; s3:ListBucket, s3:GetBucketTagging on staging buckets.
+    O(state=present) - also s3:GetBucketPublicAccessBlock, s3:PutBucketPublicAccessBlock, s3:PutBucketTagging on
+    staging buckets.
+  - Undo. Public access blocks and tags are bucket settings; remove them with M(amazon.aws.s3_bucket). Nothing else is
+    changed.
+attributes:
+  check_mode:
+    description: With O(state=present), reports what it would change and changes nothing.
+    support: full
+  diff_mode:
+    description: Not supported.
+    support: none
+  idempotent:
+    description: A second run with the same tags changes nothing.
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Read tenant 12's and 13's production and staging buckets
+  restorekit.aws.s3_staging_bucket:
+    buckets:
+      - production_bucket: multi-tenant-app-prod-tenant-12
+        staging_bucket: multi-tenant-app-prod-tenant-12-restore
+      - production_bucket: multi-tenant-app-prod-tenant-13
+        staging_bucket: multi-tenant-app-prod-tenant-13-restore
+  register: pairs
+
+- name: Make the staging buckets private and mark them as this restore's
+  restorekit.aws.s3_staging_bucket:
+    state: present
+    buckets:
+      - production_bucket: multi-tenant-app-prod-tenant-12
+        staging_bucket: multi-tenant-app-prod-tenant-12-restore
+        tags:
+          "restorekit:staging-for": multi-tenant-app-prod-tenant-12
+          "restorekit:run": s3-restore-20261124T031500Z
+"""
+
+RETURN = r"""
+buckets:
+  description: One entry per pair of O(buckets), in that order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    production_bucket:
+      description: The production bucket.
+      type: str
+    staging_bucket:
+      description: The staging bucket.
+      type: str
+    production_exists:
+      description: Whether the production bucket exists (O(state=info)).
+      type: bool
+    production_notifications:
+      description: The kinds of event notification the production bucket sends (O(state=info)).
+      type: list
+      elements: str
+    production_replication_rules:
+      description: How many replication rules the production bucket has (O(state=info)).
+      type: int
+    staging_exists:
+      description: Whether the staging bucket exists (O(state=info)).
+      type: bool
+    staging_tags:
+      description: The staging bucket's tags (after the change with O(state=present)).
+      type: dict
+    changed:
+      description: Whether this staging bucket was (or in check mode would be) changed (O(state=present)).
+      type: bool
+    public_access_blocked:
+      description: Whether public access had to be blocked (O(state=present)).
+      type: bool
+    tags_set:
+      description: The tag keys that were added or changed (O(state=present)).
+      type: list
+      elements: str
+    error:
+      description: Why this pair could not be read or changed; the task then fails.
+      type: str
+  sample:
+    - production_bucket: multi-tenant-app-prod-tenant-12
+      staging_bucket: multi-tenant-app-prod-tenant-12-restore
+      production_exists: true
+      production_notifications: [QueueConfigurations]
+      production_replication_rules: 0
+      staging_exists: false
+      staging_tags: {}
+"""
+
+try:
+    import botocore  # pylint: disable=unused-import
+except ImportError:
+    pass  # Handled by AnsibleAWSModule.
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.restorekit.aws.plugins.module_utils._s3 import buckets as staging
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
+
+
+def main():
+    argument_spec = dict(
+        buckets=dict(type="list", elements="dict", required=True, options=dict(
+            production_bucket=dict(type="str", required=True),
+            staging_bucket=dict(type="str", required=True),
+            tags=dict(type="dict", default={}),
+        )),
+        state=dict(type="str", choices=["info", "present"], default="info"),
+        concurrency=dict(type="int", default=8),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    if not 1 <= params["concurrency"] <= 64:
+        module.fail_json(msg="concurrency={0!r} must be between 1 and 64".format(params["concurrency"]))
+    for index, pair in enumerate(params["buckets"]):
+        if pair["production_bucket"] == pair["staging_bucket"]:
+            module.fail_json(msg="buckets[{0}]: production_bucket and staging_bucket are both {1!r}; a staging bucket is a bucket "
+                                 "of its own".format(index, pair["staging_bucket"]))
+    client = module.client("s3", config=client_config(max_pool_connections=params["concurrency"]))
+    if params["state"] == "info":
+        results = staging.for_each(lambda pair: staging.read_pair(client, pair), params["buckets"], params["concurrency"])
+        changed = False
+    else:
+        results = staging.for_each(lambda pair: staging.harden(client, pair, module.check_mode), params["buckets"], params["concurrency"])
+        changed = any(result.get("changed") for result in results)
+    failed = [result for result in results if result.get("error")]
+    if failed:
+        module.fail_json(msg="; ".join("{0}: {1}".format(result["staging_bucket"], result["error"]) for result in failed),
+                         changed=changed, buckets=results)
+    module.exit_json(changed=changed, buckets=results)
+
+
+if __name__ == "__main__":
+    main()

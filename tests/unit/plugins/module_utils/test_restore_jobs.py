@@ -1,0 +1,64 @@
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""restore_jobs.wait_many: one wait for several restore jobs (fake client and clock)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
+
+
+class FakeBackup:
+    """DescribeRestoreJob answers from a script: job id -> list of statuses, one per describe (the last repeats)."""
+
+    def __init__(self, script):
+        self.script = dict((job_id, list(statuses)) for job_id, statuses in script.items())
+        self.calls = []
+
+    def describe_restore_job(self, RestoreJobId):  # pylint: disable=invalid-name
+        self.calls.append(RestoreJobId)
+        statuses = self.script[RestoreJobId]
+        status = statuses.pop(0) if len(statuses) > 1 else statuses[0]
+        return {"RestoreJobId": RestoreJobId, "Status": status, "StatusMessage": "boom" if status == "FAILED" else None}
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_waits_for_all_in_order_and_stops_describing_finished_jobs():
+    client, clock = FakeBackup({"a": ["RUNNING", "COMPLETED"], "b": ["RUNNING", "RUNNING", "RUNNING", "COMPLETED"]}), Clock()
+    polls = []
+    done = jobs.wait_many(client, ["b", "a"], 600, 2, lambda polled, waited: polls.append([j["Status"] for j in polled]),
+                          sleep=clock.sleep, clock=clock)
+    assert [j["RestoreJobId"] for j in done] == ["b", "a"]
+    assert polls[-1] == ["COMPLETED", "COMPLETED"]
+    assert client.calls.count("a") == 2  # not described again once COMPLETED
+    assert clock.now == pytest.approx(2 + 3 + 4.5)  # one growing sleep per round, not one wait per job
+
+
+def test_a_failed_job_fails_after_all_have_ended_naming_it():
+    client, clock = FakeBackup({"bad": ["FAILED"], "good": ["RUNNING", "COMPLETED"]}), Clock()
+    with pytest.raises(jobs.RestoreJobError) as raised:
+        jobs.wait_many(client, ["bad", "good"], 600, 1, sleep=clock.sleep, clock=clock)
+    assert "restore job bad FAILED: boom" in raised.value.message and "good" not in raised.value.message
+    assert [j["Status"] for j in raised.value.jobs] == ["FAILED", "COMPLETED"]
+
+
+def test_timeout_names_only_the_jobs_still_running():
+    client, clock = FakeBackup({"slow": ["RUNNING"], "quick": ["COMPLETED"]}), Clock()
+    with pytest.raises(jobs.RestoreJobError) as raised:
+        jobs.wait_many(client, ["quick", "slow"], 5, 2, sleep=clock.sleep, clock=clock)
+    assert "restore job slow is still RUNNING" in raised.value.message and "quick" not in raised.value.message
+
+
+def test_no_jobs_returns_at_once():
+    assert not jobs.wait_many(FakeBackup({}), [], 10, 1, sleep=pytest.fail)
