@@ -1,22 +1,15 @@
 """Fixtures: one emulator per test session, seeded with the runbook's world."""
 
-import os
-
 import pytest
 
-from tests.emulator.client import Emulator
+from tests.emulator.tests.worlds import own_emulator
 from tests.emulator.seed import seed
 
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
-    state = tmp_path_factory.mktemp("emulator-state")
-    log = os.path.join(str(tmp_path_factory.getbasetemp()), "emulator.log")
-    emu = Emulator(state_dir=str(state), log_path=log).start()
-    try:
+    with own_emulator(tmp_path_factory, "emulator") as emu:
         yield emu
-    finally:
-        emu.stop()
 
 
 @pytest.fixture(scope="session")

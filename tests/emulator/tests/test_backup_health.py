@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from tests.emulator.client import Emulator
+from tests.emulator.tests.worlds import own_emulator
 from tests.emulator.seed import MANAGED_POLICIES, seed
 from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
@@ -96,16 +96,12 @@ def seeded(tmp_path_factory):
     The seed's history ends with yesterday's 05:00 backup; against the host's real clock that point passes the 26 h
     RPO at 07:00 UTC. Firing the daily rule now stands in for today's run, so the clean world is clean at any hour.
     """
-    base = tmp_path_factory.mktemp("health-seeded")
-    emu = Emulator(state_dir=str(base / "state"), log_path=str(base / "emulator.log")).start()
-    try:
+    with own_emulator(tmp_path_factory, "health-seeded") as emu:
         world = seed(emu)
         emu.control("clock", {"now": iso(datetime.datetime.now(UTC))})
         emu.control("backup-plans/run", {"region": world["region"], "backup_plan_id": world["backup_plan_id"], "rule_name": "daily"})
         emu.wait_for_jobs()
         yield emu, world
-    finally:
-        emu.stop()
 
 
 def test_seeded_world_clean_then_exactly_three_findings(seeded, tmp_path):
@@ -204,11 +200,9 @@ def other_world(tmp_path_factory):
     the weekly rule has no cold storage, the database keeps native backups 1 day, and one bucket's newest recovery
     point is three days old. Everything else follows the runbook's policy.
     """
-    base = tmp_path_factory.mktemp("health-other")
-    emu = Emulator(state_dir=str(base / "state"), log_path=str(base / "emulator.log")).start()
-    prefix = "%s-%s" % (OTHER["project"], OTHER["environment"])
-    region = OTHER["region"]
-    try:
+    with own_emulator(tmp_path_factory, "health-other") as emu:
+        prefix = "%s-%s" % (OTHER["project"], OTHER["environment"])
+        region = OTHER["region"]
         iam = emu.client("iam", region=region)
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
                                                          "Action": "sts:AssumeRole"}]}
@@ -261,8 +255,6 @@ def other_world(tmp_path_factory):
         emu.wait_for_jobs()
         emu.control("clock", {"now": iso(now)})
         yield emu, {"prefix": prefix, "db_arn": db["DBInstanceArn"], "buckets": buckets, "vault": vault}
-    finally:
-        emu.stop()
 
 
 def test_other_world_gives_its_own_findings(other_world, tmp_path):

@@ -24,19 +24,15 @@ import uuid
 import pymysql
 import pytest
 
-from tests.emulator.client import Emulator
+from tests.emulator.tests.worlds import own_emulator
 from tests.emulator.seed import DB_PASSWORD, seed
 
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
     """A world of this module's own: a successful swap renames production, which no other test may see."""
-    state = tmp_path_factory.mktemp("swap-emulator-state")
-    emu = Emulator(state_dir=str(state), log_path=str(tmp_path_factory.getbasetemp() / "swap-emulator.log")).start()
-    try:
+    with own_emulator(tmp_path_factory, "swap-emulator") as emu:
         yield emu
-    finally:
-        emu.stop()
 
 
 @pytest.fixture(scope="module")
