@@ -20,7 +20,7 @@ description:
     UpdateRestoreTestingSelection); a selection whose resource type changed is deleted and created again.
     Members an option leaves out keep their value. With O(purge_selections=true) the plan's selections not listed
     in O(selections) are deleted.
-  - In check mode nothing changes; RV(actions) says what would be done and RV(changed) whether anything would.
+  - In check mode nothing changes; RV(actions) says what would be done and C(changed) whether anything would.
 author:
   - restorekit contributors (@restorekit)
 options:
@@ -180,7 +180,7 @@ restore_testing_selections:
   returned: always
   type: dict
 diff:
-  description: Before and after, with O(_ansible_diff).
+  description: Before and after, when run with C(--diff).
   returned: when diff mode is on
   type: dict
 """

@@ -15,7 +15,7 @@ description:
   - Only restore jobs created by a restore testing plan, and only once COMPLETED, take a result; any other job is
     refused before the call, naming it.
   - Idempotent - a job that already carries the same status and message is not changed. In check mode nothing is
-    sent; RV(changed) says whether it would be.
+    sent; C(changed) says whether it would be.
 author:
   - restorekit contributors (@restorekit)
 options:

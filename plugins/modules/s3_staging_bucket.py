@@ -12,11 +12,11 @@ short_description: Read tenant and staging buckets before a restore, and make st
 description:
   - For each pair of O(buckets) (a production tenant bucket and the staging bucket a restore writes into), in one
     module run on O(concurrency) threads, so a restore of many tenants does not pay a module start-up per tenant.
-  - O(state=info) reads only. Per pair it returns whether the production bucket exists, which event notifications
+  - O(secure=false) reads only. Per pair it returns whether the production bucket exists, which event notifications
     (SNS, SQS, Lambda, EventBridge) and how many replication rules fire on every object written into it, whether the
     staging bucket exists, and its tags (a staging bucket tagged C(restorekit:staging-for=<production bucket>) is a
     restore's own).
-  - O(state=present) makes each staging bucket private (all four public access blocks on) and adds the pair's
+  - O(secure=true) makes each staging bucket private (all four public access blocks on) and adds the pair's
     O(buckets[].tags), keeping every other tag. It never creates or deletes a bucket and never touches the production
     bucket; a staging bucket that does not exist fails the task.
 author:
@@ -37,15 +37,14 @@ options:
         type: str
         required: true
       tags:
-        description: With O(state=present), tags to set on the staging bucket (other tags are kept).
+        description: With O(secure=true), tags to set on the staging bucket (other tags are kept).
         type: dict
         default: {}
-  state:
+  secure:
     description:
-      - V(info) reads only. V(present) blocks public access on each staging bucket and sets its tags.
-    type: str
-    choices: [info, present]
-    default: info
+      - V(false) reads only. V(true) blocks public access on each staging bucket and sets its tags.
+    type: bool
+    default: false
   concurrency:
     description: Pairs handled at the same time (1 to 64).
     type: int
@@ -55,15 +54,15 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
 notes:
-  - Required permissions. O(state=info) - s3:ListBucket (HeadBucket), s3:GetBucketNotification,
+  - Required permissions. O(secure=false) - s3:ListBucket (HeadBucket), s3:GetBucketNotification,
     s3:GetReplicationConfiguration on production buckets; s3:ListBucket, s3:GetBucketTagging on staging buckets.
-    O(state=present) - also s3:GetBucketPublicAccessBlock, s3:PutBucketPublicAccessBlock, s3:PutBucketTagging on
+    O(secure=true) - also s3:GetBucketPublicAccessBlock, s3:PutBucketPublicAccessBlock, s3:PutBucketTagging on
     staging buckets.
   - Undo. Public access blocks and tags are bucket settings; remove them with M(amazon.aws.s3_bucket). Nothing else is
     changed.
 attributes:
   check_mode:
-    description: With O(state=present), reports what it would change and changes nothing.
+    description: With O(secure=true), reports what it would change and changes nothing.
     support: full
   diff_mode:
     description: Not supported.
@@ -85,7 +84,7 @@ EXAMPLES = r"""
 
 - name: Make the staging buckets private and mark them as this restore's
   restorekit.aws.s3_staging_bucket:
-    state: present
+    secure: true
     buckets:
       - production_bucket: multi-tenant-app-prod-tenant-12
         staging_bucket: multi-tenant-app-prod-tenant-12-restore
@@ -108,29 +107,29 @@ buckets:
       description: The staging bucket.
       type: str
     production_exists:
-      description: Whether the production bucket exists (O(state=info)).
+      description: Whether the production bucket exists (O(secure=false)).
       type: bool
     production_notifications:
-      description: The kinds of event notification the production bucket sends (O(state=info)).
+      description: The kinds of event notification the production bucket sends (O(secure=false)).
       type: list
       elements: str
     production_replication_rules:
-      description: How many replication rules the production bucket has (O(state=info)).
+      description: How many replication rules the production bucket has (O(secure=false)).
       type: int
     staging_exists:
-      description: Whether the staging bucket exists (O(state=info)).
+      description: Whether the staging bucket exists (O(secure=false)).
       type: bool
     staging_tags:
-      description: The staging bucket's tags (after the change with O(state=present)).
+      description: The staging bucket's tags (after the change with O(secure=true)).
       type: dict
     changed:
-      description: Whether this staging bucket was (or in check mode would be) changed (O(state=present)).
+      description: Whether this staging bucket was (or in check mode would be) changed (O(secure=true)).
       type: bool
     public_access_blocked:
-      description: Whether public access had to be blocked (O(state=present)).
+      description: Whether public access had to be blocked (O(secure=true)).
       type: bool
     tags_set:
-      description: The tag keys that were added or changed (O(state=present)).
+      description: The tag keys that were added or changed (O(secure=true)).
       type: list
       elements: str
     error:
@@ -164,7 +163,7 @@ def main():
             staging_bucket=dict(type="str", required=True),
             tags=dict(type="dict", default={}),
         )),
-        state=dict(type="str", choices=["info", "present"], default="info"),
+        secure=dict(type="bool", default=False),
         concurrency=dict(type="int", default=8),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -176,7 +175,7 @@ def main():
             module.fail_json(msg="buckets[{0}]: production_bucket and staging_bucket are both {1!r}; a staging bucket is a bucket "
                                  "of its own".format(index, pair["staging_bucket"]))
     client = module.client("s3", config=client_config(max_pool_connections=params["concurrency"]))
-    if params["state"] == "info":
+    if not params["secure"]:
         results = staging.for_each(lambda pair: staging.read_pair(client, pair), params["buckets"], params["concurrency"])
         changed = False
     else:

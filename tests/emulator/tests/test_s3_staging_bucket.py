@@ -27,7 +27,7 @@ def test_reads_many_pairs_then_hardens_staging_only(emulator, tmp_path):
 
     out = run_playbook(emulator, tmp_path, [
         {"name": "Read", "restorekit.aws.s3_staging_bucket": {"buckets": pairs()}, "register": "info"},
-        {"name": "Harden (check mode)", "restorekit.aws.s3_staging_bucket": {"state": "present", "buckets": [dict(pairs()[0], tags=tags)]},
+        {"name": "Harden (check mode)", "restorekit.aws.s3_staging_bucket": {"secure": True, "buckets": [dict(pairs()[0], tags=tags)]},
          "check_mode": True, "register": "check"},
     ], ["info", "check"])
     counters = emulator.control("counters")["requests"].get("s3", {})
@@ -46,11 +46,11 @@ def test_reads_many_pairs_then_hardens_staging_only(emulator, tmp_path):
 
     (tmp_path / "present").mkdir()
     out = run_playbook(emulator, tmp_path / "present", [
-        {"name": "Harden", "restorekit.aws.s3_staging_bucket": {"state": "present", "buckets": [dict(pairs()[0], tags=tags)]},
+        {"name": "Harden", "restorekit.aws.s3_staging_bucket": {"secure": True, "buckets": [dict(pairs()[0], tags=tags)]},
          "register": "first"},
-        {"name": "Again", "restorekit.aws.s3_staging_bucket": {"state": "present", "buckets": [dict(pairs()[0], tags=tags)]},
+        {"name": "Again", "restorekit.aws.s3_staging_bucket": {"secure": True, "buckets": [dict(pairs()[0], tags=tags)]},
          "register": "again"},
-        {"name": "A staging bucket that is not there", "restorekit.aws.s3_staging_bucket": {"state": "present", "buckets": pairs()[1:2]},
+        {"name": "A staging bucket that is not there", "restorekit.aws.s3_staging_bucket": {"secure": True, "buckets": pairs()[1:2]},
          "register": "absent", "ignore_errors": True},
         {"name": "Same bucket twice", "restorekit.aws.s3_staging_bucket": {"buckets": [{"production_bucket": "x-1", "staging_bucket": "x-1"}]},
          "register": "same", "ignore_errors": True},
