@@ -18,7 +18,8 @@ moto alone reports every registered target healthy.
 
 `CreateLaunchTemplateVersion` with `SourceVersion`: moto keeps only the data sent; AWS inherits the source
 version's data. `after_create_launch_template_version` merges the source into the stored version (the response
-body still shows only the data sent).
+body still shows only the data sent). It also stores the version's `UserData` as moto's `Base64EncodedString`: moto's
+query parser keeps it a plain string, on which moto's own Auto Scaling launch (and so an instance refresh) fails.
 """
 
 import datetime
@@ -31,6 +32,7 @@ from xml.sax.saxutils import escape
 
 import botocore.parsers
 from moto.autoscaling.models import autoscaling_backends
+from moto.core.types import Base64EncodedString
 from moto.ec2.models import ec2_backends
 from moto.ec2.utils import convert_tag_spec
 from moto.elbv2.models import elbv2_backends
@@ -344,15 +346,22 @@ class InstanceRefreshes:
         response = b"".join(result)
         form = _form(body, query)
         source = form.get("SourceVersion")
-        if source and b"<Error" not in response:
+        if b"<Error" not in response:
             backend = ec2_backends[self.account_id][region]
             template = (backend.get_launch_template(form["LaunchTemplateId"]) if form.get("LaunchTemplateId")
                         else backend.get_launch_template_by_name(form.get("LaunchTemplateName")))
             created = template.versions[-1]
-            merged = dict(template.get_version(source).data)
-            merged.update(created.data)
-            created.data = merged
-            created.instance_tags = convert_tag_spec(merged.get("TagSpecifications", [])).get("instance", {})
+            if source:
+                merged = dict(template.get_version(source).data)
+                merged.update(created.data)
+                created.data = merged
+                created.instance_tags = convert_tag_spec(merged.get("TagSpecifications", [])).get("instance", {})
+            user_data = created.data.get("UserData")
+            if isinstance(user_data, str):
+                try:
+                    created.data["UserData"] = Base64EncodedString(user_data)
+                except ValueError:
+                    pass  # not base64: left as sent, as moto alone would
         return [response]
 
     # ------------------------------------------------------------------ control API

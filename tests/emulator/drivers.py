@@ -14,6 +14,7 @@ import threading
 import uuid
 
 from moto.ec2.models import ec2_backends
+from moto.ec2.utils import filter_iam_instance_profiles
 from moto.rds.models import DBInstance, rds_backends
 from moto.s3.models import s3_backends
 
@@ -619,7 +620,13 @@ class Ec2Driver(Driver):
         if metadata.get("UserData"):
             user_data = base64.b64decode(metadata["UserData"])
         try:
+            profile = kwargs.pop("iam_instance_profile_name", None)
+            if profile:
+                # moto's RunInstances handler checks and associates the profile, its backend does not: do it here.
+                filter_iam_instance_profiles(self.account_id, "aws", None, profile)
             reservation = backend.run_instances(point.payload["image_id"], 1, user_data, [], **kwargs)
+            if profile:
+                backend.associate_iam_instance_profile(instance_id=reservation.instances[0].id, iam_instance_profile_name=profile)
         except Exception as exc:
             raise ApiError("InvalidParameterValueException", "Restore failed: %s" % getattr(exc, "message", exc)) from None
         instance = reservation.instances[0]
