@@ -64,12 +64,12 @@ class Rehearsal:
     def playbook(self, name, playbook, variables, incident_time):
         """ansible-playbook -i inventories/emulator playbooks/<playbook> -e @<vars>; returns (exit status, its report).
 
-        The incident's time is passed as a responder would (restorekit_incident_time), so the report measures the RPO.
+        The incident's time is passed as a responder would (restore_report_incident_time), so the report measures the RPO.
         """
         extra = os.path.join(self.report_dir, "%s-vars.json" % name)
         with open(extra, "w", encoding="utf-8") as handle:
             json.dump(dict({"restore_report_dir": self.report_dir, "restore_report_name": name,
-                            "restorekit_incident_time": incident_time.strftime("%Y-%m-%dT%H:%M:%SZ")}, **variables), handle, indent=2)
+                            "restore_report_incident_time": incident_time.strftime("%Y-%m-%dT%H:%M:%SZ")}, **variables), handle, indent=2)
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", os.path.join(ROOT, "inventories", "emulator"),
                    os.path.join(ROOT, "playbooks", playbook), "-e", "@%s" % extra]
         say("ansible-playbook -i inventories/emulator playbooks/%s -e @%s" % (playbook, os.path.relpath(extra, ROOT)))

@@ -24,9 +24,21 @@ MODULE = "restorekit.aws.restore_job"
 # Options that describe the restore itself; a poll passes only the connection options and the job id.
 RESTORE_OPTIONS = ("recovery_point_arn", "backup_vault_name", "project_name", "environment", "resource_type", "target_name",
                    "metadata", "allow_source_target", "iam_role_arn", "copy_source_tags", "adopt_window_hours", "wait",
-                   "wait_timeout", "poll_interval", "restore_job_id", "restore_job_ids", "restores")
+                   "wait_timeout", "poll_interval", "restore_job_id", "restore_job_ids", "restores", "wait_slice")
 FINAL = ("COMPLETED", "FAILED", "ABORTED")
 MAX_POLL_SECONDS = 60.0
+# As module_utils/_backup/restore_jobs.py: the first status check comes soon, so a job that ends in seconds is not kept
+# waiting a whole poll_interval; the interval doubles up to poll_interval, then grows by half up to a minute.
+FIRST_POLL_SECONDS = 0.2
+# The starting module run keeps checking the job it started for up to this long (wait_slice): a job that ends within it
+# needs no second module run, which costs far more than a describe.
+START_SLICE_SECONDS = 2.0
+
+
+def next_delay(delay, poll):
+    if delay < poll:
+        return min(delay * 2, poll)
+    return min(delay * 1.5, MAX_POLL_SECONDS)
 
 
 def progress_line(job, waited):
@@ -63,7 +75,11 @@ class ActionModule(ActionBase):
         if args.get("restores") is not None or args.get("restore_job_ids") is not None:
             return self._run_many(result, args, task_vars, timeout, poll)
 
-        first = self._module(dict(args, wait=False), task_vars)
+        try:
+            slice_seconds = float(args["wait_slice"]) if args.get("wait_slice") is not None else min(START_SLICE_SECONDS, poll, timeout)
+        except (TypeError, ValueError):
+            slice_seconds = 0.0  # the module reports the bad value, naming the option
+        first = self._module(dict(args, wait=False, wait_slice=args.get("wait_slice", slice_seconds)), task_vars)
         if first.get("failed") or not first.get("restore_job_id"):
             result.update(first)
             return result
@@ -71,7 +87,8 @@ class ActionModule(ActionBase):
         poll_args = {k: v for k, v in args.items() if k not in RESTORE_OPTIONS}
         poll_args.update(restore_job_id=first["restore_job_id"], wait=False)
         started = time.monotonic()
-        delay = poll
+        # The module already checked the job for slice_seconds; go on from there.
+        delay = min(max(FIRST_POLL_SECONDS, slice_seconds), poll)
         progress = [progress_line(job, 0)]
         display.display(progress[-1])
         last = first
@@ -83,7 +100,7 @@ class ActionModule(ActionBase):
                                   "adopts it instead of starting another." % (job.get("restore_job_id"), job.get("status"), timeout))
                 return result
             time.sleep(delay)
-            delay = min(delay * 1.5, MAX_POLL_SECONDS)
+            delay = next_delay(delay, poll)
             last = self._module(poll_args, task_vars)
             if not last.get("restore_job"):
                 result.update(first, progress=progress, failed=True, msg=last.get("msg", "polling the restore job failed"))
@@ -118,7 +135,7 @@ class ActionModule(ActionBase):
         latest = dict((entry["restore_job_id"], entry) for entry in entries if entry.get("restore_job_id"))
         poll_args = {k: v for k, v in args.items() if k not in RESTORE_OPTIONS}
         started = time.monotonic()
-        delay = poll
+        delay = min(FIRST_POLL_SECONDS, poll)
         progress = [summary_line([entry.get("restore_job") or {} for entry in latest.values()], 0)]
         display.display(progress[-1])
 
@@ -133,7 +150,7 @@ class ActionModule(ActionBase):
                                   "task adopts them instead of starting others." % (", ".join(active()), timeout))
                 return result
             time.sleep(delay)
-            delay = min(delay * 1.5, MAX_POLL_SECONDS)
+            delay = next_delay(delay, poll)
             last = self._module(dict(poll_args, restore_job_ids=active(), wait=False), task_vars)
             if not last.get("restore_jobs"):
                 result.update(first, progress=progress, failed=True, msg=last.get("msg", "polling the restore jobs failed"))

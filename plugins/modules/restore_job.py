@@ -130,9 +130,22 @@ options:
     type: int
     default: 7200
   poll_interval:
-    description: Seconds between the first polls; the interval grows by half each poll, up to a minute.
+    description:
+      - Seconds between polls once the job has run a while. The first status check comes 0.2 seconds after the
+        start (so a job that ends in seconds is not kept waiting), the interval doubles up to O(poll_interval), then
+        grows by half each poll, up to a minute.
     type: int
     default: 15
+  wait_slice:
+    description:
+      - With O(wait=false), keep checking a single job that was just started or adopted for at most this many
+        seconds within this module run (first after 0.2 seconds, then at doubling intervals), and return it as soon as
+        it ends, or as it is after that time; running out of time is not a failure.
+      - The task's own wait (O(wait=true)) uses it for its first module run, so a job that ends within a second or
+        two needs no second module run; V(0) checks only once, right after the start.
+      - At most 10.
+    type: float
+    default: 0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -254,7 +267,7 @@ created_resource_arn:
   type: str
   sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
 metadata:
-  description: The final restore metadata (sent, or that would be sent in check mode).
+  description: The final restore metadata (sent, or that would be sent in check mode). EC2 C(UserData) is replaced by its length.
   returned: when a restore was requested
   type: dict
   sample:
@@ -392,17 +405,24 @@ def restore(module, client, params=None, wait=None):
                "IdempotencyToken": rm.idempotency_token(arn, resource_type, metadata, superseded)}
     if params["copy_source_tags"]:
         request["CopySourceTagsToRestoredResource"] = True
-    result = dict(changed=False, metadata=metadata, request=request, source=source, resource_type=resource_type)
+    # EC2 user data (the point's own, or new) may carry secrets: it is sent, never shown.
+    shown = dict(metadata, UserData="(user data, %d characters, not shown)" % len(metadata["UserData"])) if metadata.get("UserData") else metadata
+    result = dict(changed=False, metadata=shown, request=dict(request, Metadata=shown), source=source, resource_type=resource_type)
     if existing is not None:
         result.update(adopted=True, **job_result(existing))
         if wait and existing["Status"] not in jobs.FINAL and not module.check_mode:
             result = wait_for(module, client, existing["RestoreJobId"], result)
+        elif not wait and params.get("wait_slice") and existing["Status"] not in jobs.FINAL and not module.check_mode:
+            result.update(job_result(jobs.settle(client, existing["RestoreJobId"], params["wait_slice"], existing)))
         return result
     result.update(adopted=False, changed=True)
     if module.check_mode:
         return result
     job_id = jobs.start(client, request)
-    result.update(job_result(jobs.describe(client, job_id)))
+    job = jobs.describe(client, job_id)
+    if not wait and params.get("wait_slice"):
+        job = jobs.settle(client, job_id, params["wait_slice"], job)
+    result.update(job_result(job))
     if wait:
         result = wait_for(module, client, job_id, result)
     return result
@@ -418,6 +438,7 @@ def restore_many(module, client):
     for entry in params["restores"]:
         entry_params = dict(params)
         entry_params.update(entry)
+        entry_params["wait_slice"] = 0  # several jobs are waited for together, below
         results.append(restore(module, client, entry_params, wait=False))
     out = dict(changed=any(result["changed"] for result in results), restore_jobs=results)
     if module.check_mode:
@@ -523,6 +544,7 @@ def main():
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=7200),
         poll_interval=dict(type="int", default=15),
+        wait_slice=dict(type="float", default=0),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -536,6 +558,8 @@ def main():
     for option in ("wait_timeout", "poll_interval"):
         if params[option] <= 0:
             module.fail_json(msg="%s=%r must be greater than 0" % (option, params[option]))
+    if not 0 <= params["wait_slice"] <= 10:
+        module.fail_json(msg="wait_slice=%r must be between 0 and 10 seconds" % params["wait_slice"])
     client = module.client("backup")
     try:
         if params["restore_job_id"]:

@@ -8,9 +8,17 @@ DOCUMENTATION = r"""
 ---
 module: restore_preflight_info
 version_added: 0.1.0
-short_description: Restore preflight checks that no amazon.aws module covers
+short_description: Read-only checks of everything a restore depends on, in one module run
 description:
-  - Answers two questions a restore depends on, before anything changes.
+  - Answers the questions a restore depends on, before anything changes, in one module run (the role
+    M(restorekit.aws.preflight) makes every check through it, so a responder waits for one module start-up, not ten).
+  - Who is running? With O(check_caller), sts:GetCallerIdentity; no identity is a failed check, not a module failure.
+  - Does the backup vault O(backup_vault_name) exist, and is its KMS key enabled (not disabled, not pending deletion)?
+    A key pending deletion fails with the fix C(aws kms cancel-key-deletion).
+  - Does the backup role O(backup_role_name) exist, and does it carry O(backup_role_policies)? Its ARN is then the
+    role of the pass-role check and of the permission table, unless O(pass_role_arn) names another.
+  - Is each name of O(targets) free? An RDS DB instance identifier, an S3 bucket name (global, see below) or the Name
+    tag of a live EC2 instance.
   - May the caller pass the AWS Backup role? StartRestoreJob passes the role to AWS Backup, which needs
     C(iam:PassRole) on it. Asked of IAM's policy simulator (SimulatePrincipalPolicy) for the caller's identity; an
     STS assumed-role session is simulated as its role. If the simulator is refused or unavailable the check reports
@@ -24,16 +32,59 @@ description:
     naming the action, the resource and the denying policy.
   - Is AWS Backup opted in to the resource types? With O(check_opt_in), DescribeRegionSettings is read and every type
     of O(resource_types) whose C(ResourceTypeOptInPreference) is not true fails its check, naming the type.
-  - Used by the role M(restorekit.aws.preflight), which adds the checks amazon.aws modules answer (caller identity,
-    vault, KMS key, backup role and its policies, RDS identifiers).
+  - The checks come back in this order - caller identity, vault, KMS key, backup role, its policies, pass-role, bucket
+    names, RDS identifiers, EC2 Name tags, permissions per resource type, opt-in per resource type - each only when
+    asked for.
   - Read-only; it changes nothing in AWS and never reports a change. It does not fail when a check fails; the
     caller decides.
 author:
   - restorekit contributors (@restorekit)
 options:
+  check_caller:
+    description:
+      - Record the caller identity (sts:GetCallerIdentity) as the first check. When it cannot be read the check fails
+        (with how to provide credentials) and the checks that need the caller are unverified; the module does not fail.
+    type: bool
+    default: false
+  backup_vault_name:
+    description:
+      - The backup vault that must exist (DescribeBackupVault). When it does, its KMS key must be C(Enabled)
+        (DescribeKey); its ARN and its key's ARN are the defaults of O(responder_resources.vault_arn) and
+        O(responder_resources.kms_key_arn).
+    type: str
+  backup_role_name:
+    description:
+      - The AWS Backup role that must exist (GetRole) and carry O(backup_role_policies) (ListAttachedRolePolicies).
+      - When it exists, its ARN is the default of O(pass_role_arn).
+    type: str
+  backup_role_policies:
+    description:
+      - Managed policy ARNs O(backup_role_name) must carry; a missing one fails the check, named with the fix.
+    type: list
+    elements: str
+    default: []
+  targets:
+    description:
+      - Names the restore will create; each must not exist yet.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      type:
+        description:
+          - V(rds) a DB instance identifier, V(s3) a bucket name (checked as O(bucket_names) are, after them), V(ec2)
+            the Name tag of an instance that is pending, running, stopping or stopped.
+        type: str
+        required: true
+        choices: [rds, s3, ec2]
+      name:
+        description: The name that must be free.
+        type: str
+        required: true
   pass_role_arn:
     description:
-      - ARN of the role the caller must be allowed to pass, normally the AWS Backup role.
+      - ARN of the role the caller must be allowed to pass, normally the AWS Backup role. Defaults to the ARN of
+        O(backup_role_name) when that role exists.
       - Must be an IAM role ARN, V(arn:aws:iam::ACCOUNT:role/NAME).
     type: str
   caller_arn:
@@ -115,6 +166,22 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
+- name: Every preflight check of a restore of RDS, in one module run
+  restorekit.aws.restore_preflight_info:
+    check_caller: true
+    backup_vault_name: multi-tenant-app-prod-backup-vault
+    backup_role_name: multi-tenant-app-prod-backup-role
+    backup_role_policies:
+      - arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup
+      - arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores
+    targets:
+      - type: rds
+        name: multi-tenant-app-prod-db-restore
+    resource_types: [RDS]
+    simulate_permissions: true
+    check_opt_in: true
+  register: preflight_check
+
 - name: May the caller pass the backup role, and is the staging bucket name free?
   restorekit.aws.restore_preflight_info:
     pass_role_arn: arn:aws:iam::123456789012:role/multi-tenant-app-prod-backup-role
@@ -147,9 +214,26 @@ EXAMPLES = r"""
 RETURN = r"""
 caller_arn:
   description: The principal whose permissions were simulated.
-  returned: when O(pass_role_arn) is given or O(simulate_permissions=true)
+  returned: when O(pass_role_arn) is given or O(simulate_permissions=true), and the caller is known
   type: str
   sample: arn:aws:iam::123456789012:user/oncall
+account:
+  description: The caller's account.
+  returned: when O(check_caller=true) and the identity was read
+  type: str
+  sample: "123456789012"
+backup_vault_arn:
+  description: The ARN of O(backup_vault_name).
+  returned: when O(backup_vault_name) is given and the vault exists
+  type: str
+kms_key_arn:
+  description: The vault's KMS key ARN.
+  returned: when O(backup_vault_name) is given and the vault exists
+  type: str
+backup_role_arn:
+  description: The ARN of O(backup_role_name).
+  returned: when O(backup_role_name) is given and the role exists
+  type: str
 checks:
   description: One entry per check, in the order asked.
   returned: always
@@ -231,6 +315,14 @@ ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"
 
 def main():
     argument_spec = dict(
+        check_caller=dict(type="bool", default=False),
+        backup_vault_name=dict(type="str"),
+        backup_role_name=dict(type="str"),
+        backup_role_policies=dict(type="list", elements="str", default=[]),
+        targets=dict(type="list", elements="dict", default=[], options=dict(
+            type=dict(type="str", required=True, choices=["rds", "s3", "ec2"]),
+            name=dict(type="str", required=True),
+        )),
         pass_role_arn=dict(type="str", no_log=False),
         caller_arn=dict(type="str"),
         bucket_names=dict(type="list", elements="str", default=[]),
@@ -254,12 +346,21 @@ def main():
     empty = [name for name in params["bucket_names"] if not name or not name.strip()]
     if empty:
         module.fail_json(msg="bucket_names=%r contains an empty name" % params["bucket_names"])
+    for option in ("backup_vault_name", "backup_role_name"):
+        if params[option] is not None and not params[option].strip():
+            module.fail_json(msg="%s=%r is empty" % (option, params[option]))
+    blank = [target for target in params["targets"] if not target["name"].strip()]
+    if blank:
+        module.fail_json(msg="targets=%r contains an empty name" % params["targets"])
+
+    clients = {}
 
     def client(service):
-        return module.client(service, retry_decorator=jittered_backoff())
+        if service not in clients:
+            clients[service] = module.client(service, retry_decorator=jittered_backoff())
+        return clients[service]
 
     resources = dict(params["responder_resources"] or {})
-    resources["backup_role_arn"] = resources.get("backup_role_arn") or role_arn
     for option in ("vault_arn", "backup_role_arn", "kms_key_arn"):
         if resources.get(option) and not resources[option].startswith("arn:"):
             module.fail_json(msg="responder_resources.%s=%r is not an ARN" % (option, resources[option]))
@@ -267,27 +368,74 @@ def main():
         module.fail_json(msg="resource_types=[] names no resource type; simulate_permissions and check_opt_in need at least one")
 
     result = dict(changed=False)
+    checks = []
     caller = params["caller_arn"]
     account = caller.split(":")[4] if caller and caller.count(":") >= 5 else None
-    if (role_arn or params["simulate_permissions"]) and not (caller and account):
+    caller_known = True
+    if params["check_caller"]:
+        identity, check = preflight.check_caller(client("sts"))
+        checks.append(check)
+        if identity:
+            caller = caller or identity["Arn"]
+            account = identity["Account"]
+            result["account"] = account
+        caller_known = bool(caller and account)
+    if params["backup_vault_name"]:
+        vault, check = preflight.check_vault(client("backup"), params["backup_vault_name"])
+        checks.append(check)
+        if vault:
+            result["backup_vault_arn"] = vault["BackupVaultArn"]
+            resources["vault_arn"] = resources.get("vault_arn") or vault["BackupVaultArn"]
+            if vault.get("EncryptionKeyArn"):
+                result["kms_key_arn"] = vault["EncryptionKeyArn"]
+                resources["kms_key_arn"] = resources.get("kms_key_arn") or vault["EncryptionKeyArn"]
+                checks.append(preflight.check_key(client("kms"), vault["EncryptionKeyArn"]))
+    if params["backup_role_name"]:
+        found_role, role_checks = preflight.check_backup_role(client("iam"), params["backup_role_name"], params["backup_role_policies"])
+        checks.extend(role_checks)
+        if found_role:
+            result["backup_role_arn"] = found_role
+            role_arn = role_arn or found_role
+    resources["backup_role_arn"] = resources.get("backup_role_arn") or role_arn
+
+    wants_caller = bool(role_arn or params["simulate_permissions"])
+    if wants_caller and caller_known and not (caller and account):
         try:
             identity = client("sts").get_caller_identity(aws_retry=True)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
             module.fail_json_aws(e, msg="Failed to read the caller identity (sts:GetCallerIdentity)")
         caller = caller or identity["Arn"]
         account = identity["Account"]
-    if role_arn or params["simulate_permissions"]:
+    if wants_caller and caller_known:
         result["caller_arn"] = caller
-    checks = preflight.run_checks(client, caller, role_arn, params["bucket_names"])
+    buckets = params["bucket_names"] + [target["name"] for target in params["targets"] if target["type"] == "s3"]
+    if caller_known:
+        checks.extend(preflight.run_checks(client, caller, role_arn, buckets))
+    else:
+        if role_arn:
+            checks.append(preflight.result("caller may pass the backup role", None,
+                                           "could not verify that the caller may pass %s: no caller identity" % role_arn,
+                                           "see the caller identity check"))
+        checks.extend(preflight.run_checks(client, None, None, buckets))
+    for target in params["targets"]:
+        if target["type"] == "rds":
+            checks.append(preflight.check_rds_free(client("rds"), target["name"]))
+    for target in params["targets"]:
+        if target["type"] == "ec2":
+            checks.append(preflight.check_ec2_free(client("ec2"), target["name"]))
     if params["simulate_permissions"]:
-        iam = client("iam")
-        partition = caller.split(":")[1]
-        table, error = preflight.simulate_responder_permissions(
-            iam, caller, params["resource_types"], resources, partition, module.region, account)
-        result["permissions"] = table
         # iam:PassRole on the role of pass_role_arn has its own check above: one denial, one failed check.
         covered = {("iam:PassRole", role_arn)} if role_arn else set()
-        checks.extend(preflight.permission_checks(table, error, preflight.principal_arn(iam, caller), params["resource_types"], covered))
+        if caller_known:
+            iam = client("iam")
+            partition = caller.split(":")[1]
+            table, error = preflight.simulate_responder_permissions(
+                iam, caller, params["resource_types"], resources, partition, module.region, account)
+            principal = preflight.principal_arn(iam, caller)
+        else:
+            table, error, principal = [], "nothing: there is no caller identity to simulate", "the caller"
+        result["permissions"] = table
+        checks.extend(preflight.permission_checks(table, error, principal, params["resource_types"], covered))
     if params["check_opt_in"]:
         result["opt_in"], opt_in_checks = preflight.check_opt_in(client("backup"), params["resource_types"])
         checks.extend(opt_in_checks)

@@ -99,6 +99,124 @@ def check_bucket_free(s3, name):
                   "choose another target bucket name: %s exists and a restore never overwrites it" % name)
 
 
+# ------------------------------------------------------------------------------------------ the world a restore needs
+# Caller identity, vault, its KMS key, backup role and its policies, target names: the checks the role
+# restorekit.aws.preflight makes, in one module run (each task of a role pays a module start-up).
+CREDENTIALS_FIX = ("provide AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or an instance role) "
+                   "that can call sts:GetCallerIdentity")
+KEY_FIXES = {
+    "PendingDeletion": "aws kms cancel-key-deletion --key-id {key} && aws kms enable-key --key-id {key} (before its deletion "
+                       "date, or every recovery point in the vault becomes unreadable)",
+    "Disabled": "aws kms enable-key --key-id {key}",
+}
+TARGET_KINDS = {"rds": "RDS DB identifier", "ec2": "EC2 instance Name"}
+LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped"]
+
+
+def _message(error):
+    """An AWS error's message (what amazon.aws modules report as msg), else the error itself."""
+    if hasattr(error, "response"):
+        return error.response.get("Error", {}).get("Message") or str(error)
+    return str(error)
+
+
+def check_caller(sts):
+    """(identity or None, check): who is running, as sts:GetCallerIdentity answers."""
+    check = "caller identity"
+    try:
+        identity = sts.get_caller_identity(aws_retry=True)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        return None, result(check, False, "no caller identity: %s" % _message(e), CREDENTIALS_FIX)
+    return identity, result(check, True, "running as %s in account %s" % (identity["Arn"], identity["Account"]))
+
+
+def check_vault(backup, name, runbook_name=None):
+    """(vault or {}, check): the backup vault exists (DescribeBackupVault)."""
+    check = "backup vault %s exists" % name
+    try:
+        vault = backup.describe_backup_vault(aws_retry=True, BackupVaultName=name)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        code = _error_code(e)
+        reason = "no such vault" if code == "ResourceNotFoundException" else _message(e)
+        return {}, result(check, False, "vault %s not found: %s" % (name, reason),
+                          "check the vault name and the region" + ("; the runbook names the vault %s" % runbook_name if runbook_name else ""))
+    return vault, result(check, True, "found %s" % vault["BackupVaultArn"])
+
+
+def check_key(kms, key_arn):
+    """The vault's KMS key is Enabled (a key pending deletion or disabled makes every recovery point unreadable)."""
+    check = "vault KMS key is enabled"
+    try:
+        metadata = kms.describe_key(aws_retry=True, KeyId=key_arn)["KeyMetadata"]
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
+        metadata = {}
+    state = metadata.get("KeyState") or "unknown"
+    if state == "Enabled":
+        return result(check, True, "key %s is Enabled" % key_arn)
+    deletion = metadata.get("DeletionDate")
+    if hasattr(deletion, "isoformat"):
+        deletion = deletion.isoformat()
+    detail = "key %s is %s%s" % (key_arn, state, (" (deletion date %s)" % deletion) if state == "PendingDeletion" else "")
+    fix = KEY_FIXES.get(state, "check that the key exists and the caller may call kms:DescribeKey on it").format(key=key_arn)
+    return result(check, False, detail, fix)
+
+
+def check_backup_role(iam, name, required_policies):
+    """(role ARN or None, [checks]): the backup role exists and carries REQUIRED_POLICIES (AWS managed policy ARNs)."""
+    check = "backup role %s exists" % name
+    try:
+        role = iam.get_role(aws_retry=True, RoleName=name)["Role"]
+        attached = [policy["PolicyArn"] for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)
+                    for policy in page.get("AttachedPolicies", [])]
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        reason = "no such role" if _error_code(e) == "NoSuchEntity" else _message(e)
+        return None, [result(check, False, "role %s not found: %s" % (name, reason),
+                             "create the AWS Backup service role %s (trust backup.amazonaws.com) or name another backup role" % name)]
+    checks = [result(check, True, "found %s" % role["Arn"])]
+    missing = [arn for arn in required_policies if arn not in attached]
+    check = "backup role carries the AWS Backup managed policies"
+    if missing:
+        checks.append(result(check, False, "%s lacks %s" % (name, ", ".join(missing)),
+                             "; ".join("attach %s to role %s" % (arn, name) for arn in missing)))
+    else:
+        checks.append(result(check, True, "%s carries %s" % (name, ", ".join(required_policies))))
+    return role["Arn"], checks
+
+
+def _target(kind, name, found, error=None):
+    check = "target %s %s is free" % (kind, name)
+    if error is not None:
+        return result(check, None, "could not look up %s: %s" % (name, error), "check that the caller may describe %s resources" % kind)
+    if found:
+        return result(check, False, "%s %s already exists" % (kind, name),
+                      "choose another target name: %s exists and a restore never overwrites it" % name)
+    return result(check, True, "no %s named %s" % (kind, name))
+
+
+def check_rds_free(rds, name):
+    """The RDS DB instance identifier NAME is not taken."""
+    try:
+        found = rds.describe_db_instances(aws_retry=True, DBInstanceIdentifier=name).get("DBInstances", [])
+    except botocore.exceptions.ClientError as e:
+        if _error_code(e) == "DBInstanceNotFound":
+            return _target(TARGET_KINDS["rds"], name, False)
+        return _target(TARGET_KINDS["rds"], name, None, _message(e))
+    except botocore.exceptions.BotoCoreError as e:
+        return _target(TARGET_KINDS["rds"], name, None, _message(e))
+    return _target(TARGET_KINDS["rds"], name, bool(found))
+
+
+def check_ec2_free(ec2, name):
+    """No live EC2 instance (pending, running, stopping, stopped) carries the Name tag NAME."""
+    try:
+        reservations = [r for page in ec2.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "tag:Name", "Values": [name]}, {"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}])
+            for r in page.get("Reservations", [])]
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        return _target(TARGET_KINDS["ec2"], name, None, _message(e))
+    return _target(TARGET_KINDS["ec2"], name, any(r.get("Instances") for r in reservations))
+
+
 def run_checks(client_factory, caller_arn, pass_role_arn, bucket_names):
     """The checks asked for, in order. CLIENT_FACTORY(service) returns a boto3 client with AWSRetry."""
     checks = []

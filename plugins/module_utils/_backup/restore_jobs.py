@@ -25,6 +25,21 @@ FAILED = ("FAILED", "ABORTED")
 FINAL = ("COMPLETED",) + FAILED
 RESTORABLE_POINT_STATUSES = ("COMPLETED", "AVAILABLE")
 MAX_POLL_SECONDS = 60.0
+# The first status check after a start comes this soon: a job that ends in seconds (a small restore, a test) is not
+# kept waiting a whole poll_interval. The interval then doubles up to poll_interval and grows by half after that.
+FIRST_POLL_SECONDS = 0.2
+
+
+def first_delay(poll_interval):
+    """Seconds before the first status check."""
+    return min(FIRST_POLL_SECONDS, poll_interval)
+
+
+def next_delay(delay, poll_interval):
+    """Seconds before the next status check: doubling up to POLL_INTERVAL, then growing by half up to a minute."""
+    if delay < poll_interval:
+        return min(delay * 2, poll_interval)
+    return min(delay * 1.5, MAX_POLL_SECONDS)
 
 
 class RestoreJobError(Exception):
@@ -124,9 +139,10 @@ def progress_line(job, elapsed):
 
 
 def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):
-    """Poll until the job ends, with backoff from ``poll_interval`` up to a minute; fail on FAILED/ABORTED or timeout."""
+    """Poll until the job ends - first after 0.2 s, doubling to ``poll_interval``, then growing by half up to a minute;
+    fail on FAILED/ABORTED or timeout."""
     started = clock()
-    delay = poll_interval
+    delay = first_delay(poll_interval)
     while True:
         job = describe(client, job_id)
         elapsed = clock() - started
@@ -139,7 +155,22 @@ def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep,
         if elapsed + delay > timeout:
             raise RestoreJobError(timeout_message(job, timeout), job)
         sleep(delay)
-        delay = min(delay * 1.5, MAX_POLL_SECONDS)
+        delay = next_delay(delay, poll_interval)
+
+
+def settle(client, job_id, seconds, job=None, sleep=time.sleep, clock=time.monotonic):
+    """The job's state once it has ended or SECONDS have passed, whichever comes first; never raises for the time.
+
+    Checks first after 0.2 s, then at doubling intervals: within one module run, a job that ends in seconds is seen
+    ended, with no further module run to poll it."""
+    started = clock()
+    delay = first_delay(seconds)
+    job = job or describe(client, job_id)
+    while job["Status"] not in FINAL and clock() - started + delay <= seconds:
+        sleep(delay)
+        job = describe(client, job_id)
+        delay *= 2
+    return job
 
 
 def wait_many(client, job_ids, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):
@@ -151,7 +182,7 @@ def wait_many(client, job_ids, timeout, poll_interval, on_poll=None, sleep=time.
     those still running); the error's ``jobs`` holds every job's last state.
     """
     started = clock()
-    delay = poll_interval
+    delay = first_delay(poll_interval)
     latest = {}
     while True:
         for job_id in job_ids:
@@ -170,7 +201,7 @@ def wait_many(client, job_ids, timeout, poll_interval, on_poll=None, sleep=time.
         if elapsed + delay > timeout:
             raise RestoreJobError("; ".join(timeout_message(job, timeout) for job in active), active[0], jobs)
         sleep(delay)
-        delay = min(delay * 1.5, MAX_POLL_SECONDS)
+        delay = next_delay(delay, poll_interval)
 
 
 def failure_message(job):
