@@ -113,6 +113,12 @@ def test_every_operation_answers_in_botocore_shape(emulator, world):
     backup.list_restore_testing_plans()
     backup.get_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100")
     backup.list_restore_testing_selections(RestoreTestingPlanName="shape_check")
+    backup.update_restore_testing_plan(RestoreTestingPlanName="shape_check", RestoreTestingPlan={"StartWindowHours": 2})
+    assert backup.get_restore_testing_plan(RestoreTestingPlanName="shape_check")["RestoreTestingPlan"]["StartWindowHours"] == 2
+    backup.update_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100",
+                                            RestoreTestingSelection={"ValidationWindowHours": 3})
+    assert backup.get_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100")[
+        "RestoreTestingSelection"]["ValidationWindowHours"] == 3
     jobs = emulator.control("restore-testing/run", {"region": world["region"], "plan_name": "shape_check"})["restore_job_ids"]
     assert len(jobs) == 1
     tested = wait_restore(backup, jobs[0])
@@ -121,6 +127,12 @@ def test_every_operation_answers_in_botocore_shape(emulator, world):
     assert backup.describe_restore_job(RestoreJobId=jobs[0])["ValidationStatus"] == "SUCCESSFUL"
     backup.delete_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100")
     backup.delete_restore_testing_plan(RestoreTestingPlanName="shape_check")
+
+    settings = backup.describe_region_settings()
+    assert settings["ResourceTypeOptInPreference"]["S3"] is True
+    backup.update_region_settings(ResourceTypeOptInPreference={"S3": False})
+    assert backup.describe_region_settings()["ResourceTypeOptInPreference"]["S3"] is False
+    backup.update_region_settings(ResourceTypeOptInPreference={"S3": True})
 
     scratch = backup.start_backup_job(BackupVaultName=vault, ResourceArn=s3_point["ResourceArn"], IamRoleArn=role)
     emulator.wait_for_jobs()
