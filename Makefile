@@ -20,9 +20,9 @@ COLLECTION_LINK := $(VENV)/collections/ansible_collections/restorekit/aws
 BUILD_COLLECTION := $(ROOT)/.build/ansible_collections/restorekit/aws
 SANITY_PYTHON ?= 3.11
 SANITY_ARGS ?=
-# Two workers, one test file each: the emulator suites spend most of their time in ansible-playbook subprocesses,
-# and each worker gets its own emulator and seeded world. Keeps make test well under 25 minutes on 2 cores.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# Four workers, one test file each: the emulator suites spend most of their time waiting on emulated jobs and in
+# ansible-playbook subprocesses, so four overlap well on 2 cores; each worker gets its own emulator and seeded world.
+PYTEST_ARGS ?= -n 4 --dist loadfile
 LINT_ARGS ?=
 
 export PATH := $(BIN):$(PATH)
