@@ -55,11 +55,14 @@ options:
     default: "0644"
 attributes:
   check_mode:
+    description: The report belongs to the run, so the files are written in check mode too (the report says so).
     support: full
-    details: The files are written in check mode too.
   diff_mode:
+    description: Not supported.
     support: none
   platform:
+    description: Runs on the control node.
+    support: full
     platforms: posix
 notes:
   - The action runs on the control node whatever the task's host or O(ansible.builtin.template#module:dest) would
