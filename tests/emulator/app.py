@@ -20,6 +20,7 @@ from moto.server import DomainDispatcherApplication, create_backend_app
 from . import autoscaling
 from . import backup as backup_module
 from . import iam_sim
+from . import query as query_protocol
 from . import shapes
 from .backup import BackupWorld, RecoveryPoint
 from .drivers import make_drivers
@@ -353,8 +354,7 @@ class EmulatorApp:
         chunks = list(result)
         response = b"".join(chunks)
         if b"<Error>" not in response:
-            params = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
-            params.update({k: v[0] for k, v in query.items()})
+            params = query_protocol.form(body, query)
             try:
                 self.drivers["RDS"].after_call(region, action, params)
             except Exception:  # pylint: disable=broad-except

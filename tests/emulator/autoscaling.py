@@ -26,7 +26,6 @@ import datetime
 import math
 import threading
 import time
-import urllib.parse
 import uuid
 from xml.sax.saxutils import escape
 
@@ -37,6 +36,7 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.utils import convert_tag_spec
 from moto.elbv2.models import elbv2_backends
 
+from . import query as query_protocol
 from . import shapes
 from .protocol import service_model
 
@@ -62,30 +62,13 @@ def _iso(when):
     return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if when else None
 
 
-def _form(body, query):
-    form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
-    form.update({k: v[0] for k, v in query.items()})
-    return form
-
-
-def _members(form, name):
-    found = []
-    index = 1
-    while "%s.member.%d" % (name, index) in form:
-        found.append(form["%s.member.%d" % (name, index)])
-        index += 1
-    return found
-
-
 def action(body, query):
     """The Action of a query-protocol request (ELB v1 and v2 share one SigV4 service name)."""
-    return _form(body, query).get("Action")
+    return query_protocol.form(body, query).get("Action")
 
 
 def _error(xmlns, err):
-    body = ("<ErrorResponse xmlns=\"%s\"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>"
-            "<RequestId>%s</RequestId></ErrorResponse>" % (xmlns, err.code, escape(err.message), uuid.uuid4()))
-    return err.status, {"Content-Type": "text/xml"}, body.encode()
+    return query_protocol.error(xmlns, err.code, err.message, err.status)
 
 
 def _reply_empty(operation, xmlns):
@@ -168,12 +151,12 @@ class InstanceRefreshes:
 
     # ------------------------------------------------------------------ routing
     def handle(self, region, operation, body, query):
-        form = _form(body, query)
+        form = query_protocol.form(body, query)
         try:
             if operation == "DisableMetricsCollection":
                 # moto has EnableMetricsCollection but not its twin, which amazon.aws.autoscaling_group calls.
                 group = self._group(region, form.get("AutoScalingGroupName"))
-                named = _members(form, "Metrics")
+                named = query_protocol.members(form, "Metrics")
                 group.metrics = [m for m in group.metrics if named and m not in named]
                 return _reply_empty(operation, AUTOSCALING_XMLNS)
             if operation == "StartInstanceRefresh":
@@ -231,7 +214,7 @@ class InstanceRefreshes:
     def describe(self, region, form):
         name = form.get("AutoScalingGroupName")
         self._group(region, name)
-        wanted = _members(form, "InstanceRefreshIds")
+        wanted = query_protocol.members(form, "InstanceRefreshIds")
         with self.lock:
             found = [r for r in self.refreshes if r.region == region and r.group_name == name and (not wanted or r.id in wanted)]
             # Newest first, as AWS lists them.
@@ -312,7 +295,7 @@ class InstanceRefreshes:
 
     # ------------------------------------------------------------------ target health
     def describe_target_health(self, region, body, query):
-        form = _form(body, query)
+        form = query_protocol.form(body, query)
         backend = elbv2_backends[self.account_id][region]
         arn = form.get("TargetGroupArn", "")
         target_group = backend.target_groups.get(arn)
@@ -344,7 +327,7 @@ class InstanceRefreshes:
     def after_create_launch_template_version(self, result, region, body, query):
         """Give the version just created its source version's data, as AWS does (moto ignores SourceVersion)."""
         response = b"".join(result)
-        form = _form(body, query)
+        form = query_protocol.form(body, query)
         source = form.get("SourceVersion")
         if b"<Error" not in response:
             backend = ec2_backends[self.account_id][region]

@@ -21,6 +21,8 @@ from xml.sax.saxutils import escape
 
 from moto.iam.models import iam_backends
 
+from . import query as query_protocol
+
 XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
 ADMIN_NAMES = ("root", "user/moto")
 
@@ -173,15 +175,6 @@ def evaluate(sources, action, resource, context=None):
     return "implicitDeny", [], missing
 
 
-def _members(form, name):
-    found = []
-    index = 1
-    while "%s.member.%d" % (name, index) in form:
-        found.append(form["%s.member.%d" % (name, index)])
-        index += 1
-    return found
-
-
 def _xml_list(name, items):
     return "<%s>%s</%s>" % (name, "".join("<member>%s</member>" % item for item in items), name)
 
@@ -189,15 +182,15 @@ def _xml_list(name, items):
 def simulate_principal_policy(account_id, form):
     """The query-protocol XML body of a SimulatePrincipalPolicy response; raises SimulationError."""
     source = form.get("PolicySourceArn")
-    actions = _members(form, "ActionNames")
+    actions = query_protocol.members(form, "ActionNames")
     if not source or not actions:
         raise SimulationError("InvalidInput", "PolicySourceArn and ActionNames are required.")
-    resources = _members(form, "ResourceArns") or ["*"]
+    resources = query_protocol.members(form, "ResourceArns") or ["*"]
     context = {}
     index = 1
     while "ContextEntries.member.%d.ContextKeyName" % index in form:
         prefix = "ContextEntries.member.%d." % index
-        context[form[prefix + "ContextKeyName"]] = _members(form, prefix + "ContextKeyValues")
+        context[form[prefix + "ContextKeyName"]] = query_protocol.members(form, prefix + "ContextKeyValues")
         index += 1
     sources = principal_policies(account_id, source)
     results = []
@@ -217,12 +210,8 @@ def simulate_principal_policy(account_id, form):
 
 def handle(account_id, body, query):
     """(status, headers, body) for a SimulatePrincipalPolicy request (form body, or query string)."""
-    form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
-    form.update({k: v[0] for k, v in query.items()})
     try:
-        out = simulate_principal_policy(account_id, form)
+        out = simulate_principal_policy(account_id, query_protocol.form(body, query))
         return 200, {"Content-Type": "text/xml"}, out
     except SimulationError as err:
-        out = ("<ErrorResponse xmlns=\"%s\"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>"
-               "<RequestId>%s</RequestId></ErrorResponse>" % (XMLNS, err.code, escape(err.message), uuid.uuid4()))
-        return err.status, {"Content-Type": "text/xml"}, out.encode()
+        return query_protocol.error(XMLNS, err.code, err.message, err.status)
