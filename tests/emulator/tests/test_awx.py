@@ -24,7 +24,7 @@ import pytest
 
 from tests.emulator.client import Emulator
 from tests.emulator.seed import ASG, DB_IDENTIFIER, DB_PASSWORD, PREFIX, seed
-from tests.emulator.tests.test_recovery_point_info import PYTHON, ROOT
+from tests.emulator.tests.worlds import PYTHON, ROOT, take_todays_daily_backup
 
 INVENTORY = os.path.join(ROOT, "inventories", "emulator")
 _SPEC = importlib.util.spec_from_file_location("restorekit_awx_surveys", os.path.join(ROOT, "awx", "tools", "surveys.py"))
@@ -58,7 +58,8 @@ def _world(tmp_path_factory, name):
     state = tmp_path_factory.mktemp(name + "-state")
     emu = Emulator(state_dir=str(state), log_path=str(tmp_path_factory.getbasetemp() / (name + ".log"))).start()
     try:
-        seed(emu)
+        # Today's backup taken: the backup health template finds a clean world at any hour.
+        take_todays_daily_backup(emu, seed(emu))
     except Exception:
         emu.stop()
         raise

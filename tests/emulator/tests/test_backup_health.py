@@ -18,9 +18,8 @@ import subprocess
 
 import pytest
 
-from tests.emulator.tests.worlds import own_emulator
 from tests.emulator.seed import MANAGED_POLICIES, seed
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ROOT, ansible_env, own_emulator, take_todays_daily_backup
 
 UTC = datetime.timezone.utc
 PLAYBOOK = os.path.join(ROOT, "playbooks", "backup_health.yml")
@@ -29,17 +28,6 @@ INVENTORY = os.path.join(ROOT, "inventories", "emulator")
 
 def iso(when):
     return when.astimezone(UTC).isoformat()
-
-
-def ansible_env(emulator, home):
-    env = dict(emulator.env())
-    env.update({
-        "PATH": os.environ.get("PATH", ""), "HOME": str(home), "LANG": os.environ.get("LANG") or "C.UTF-8",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
-        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
-    })
-    return env
 
 
 def run_health(emulator, tmp_path, name, extra=None):
@@ -91,16 +79,10 @@ def drain(sqs, queue_url):
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    """The runbook's world, alone in its emulator, with today's daily backup taken.
-
-    The seed's history ends with yesterday's 05:00 backup; against the host's real clock that point passes the 26 h
-    RPO at 07:00 UTC. Firing the daily rule now stands in for today's run, so the clean world is clean at any hour.
-    """
+    """The runbook's world, alone in its emulator, with today's daily backup taken (clean at any hour)."""
     with own_emulator(tmp_path_factory, "health-seeded") as emu:
         world = seed(emu)
-        emu.control("clock", {"now": iso(datetime.datetime.now(UTC))})
-        emu.control("backup-plans/run", {"region": world["region"], "backup_plan_id": world["backup_plan_id"], "rule_name": "daily"})
-        emu.wait_for_jobs()
+        take_todays_daily_backup(emu, world)
         yield emu, world
 
 

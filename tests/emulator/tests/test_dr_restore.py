@@ -10,7 +10,7 @@ import pymysql
 import pytest
 
 from tests.emulator.seed import DB_PASSWORD
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks", "restore_latest_db.yml")
 

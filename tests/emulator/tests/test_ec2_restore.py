@@ -21,7 +21,7 @@ import uuid
 
 import pytest
 
-from tests.emulator.tests.test_recovery_point_info import PYTHON, ROOT, ANSIBLE_PLAYBOOK
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, ROOT, ansible_env
 
 ASG = "multi-tenant-app-prod-app-asg"
 TEMPLATE = "multi-tenant-app-prod-app-lt"
@@ -40,13 +40,7 @@ def run(emulator, tmp_path, extra, check=False, playbook=None, save="ec2_restore
             {"name": "Save", "ansible.builtin.copy": {"content": "{{ %s | to_nice_json }}" % save, "dest": str(out)},
              "check_mode": False}]},
     ]), encoding="utf-8")
-    env = dict(emulator.env())
-    env.update({
-        "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": os.environ.get("LANG") or "C.UTF-8",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "RESTOREKIT_ENDPOINT_URL": emulator.endpoint,
-        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
-        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
-    })
+    env = ansible_env(emulator, tmp_path, RESTOREKIT_ENDPOINT_URL=emulator.endpoint)
     extra = dict({"ec2_restore_poll_interval": 1, "ec2_restore_instance_warmup": 0, "restore_report_dir": str(tmp_path / "reports"),
                   "validate_ec2_delay": 1, "validate_ec2_retries": 3}, **extra)
     cmd = [ANSIBLE_PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "emulator"), str(wrapper), "-e", json.dumps(extra)]

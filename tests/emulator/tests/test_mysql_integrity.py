@@ -19,7 +19,8 @@ import pytest
 
 from tests.emulator.seed import DB_PASSWORD
 from tests.emulator.tests.test_backup_api import newest, points_of, wait_restore
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT, run_playbook
+from tests.emulator.tests.test_recovery_point_info import run_playbook
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 STATIC = ["plans", "tenants"]
 # The seed writes 40 orders and one audit row a day, and one more day after the last backup: about 11% more rows

@@ -21,7 +21,7 @@ import ansible_runner
 import pytest
 
 from tests.emulator.seed import DB_PASSWORD
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "rds_restore.yml")
 INVENTORY = os.path.join(ROOT, "inventories", "emulator")

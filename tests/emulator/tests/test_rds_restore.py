@@ -17,7 +17,7 @@ import uuid
 import pymysql
 
 from tests.emulator.seed import DB_PASSWORD
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "rds_restore.yml")
 RESTORED_FROM = "restorekit:restored-from"

@@ -16,7 +16,6 @@ import base64
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.parse
 import uuid
@@ -24,8 +23,8 @@ import uuid
 import pymysql
 import pytest
 
-from tests.emulator.tests.worlds import own_emulator
 from tests.emulator.seed import DB_PASSWORD, seed
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, ROOT, ansible_env, own_emulator
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +39,6 @@ def world(emulator):  # pylint: disable=redefined-outer-name
     return seed(emulator)
 
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-VENV_BIN = os.path.join(ROOT, ".venv", "bin")
-ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
-PYTHON = os.path.join(VENV_BIN, "python") if os.path.exists(os.path.join(VENV_BIN, "python")) else sys.executable
 PLAYBOOK = os.path.join(ROOT, "playbooks", "rds_restore_in_place.yml")
 INVENTORY = os.path.join(ROOT, "inventories", "emulator")
 PRODUCTION = "multi-tenant-app-prod-db"
@@ -69,17 +64,6 @@ def swap_vars(**extra):
     return {k: v for k, v in base.items() if v is not None}
 
 
-def env_for(emulator, home):
-    env = dict(emulator.env())
-    env.update({
-        "PATH": os.environ.get("PATH", ""), "HOME": str(home), "LANG": os.environ.get("LANG") or "C.UTF-8",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
-        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
-    })
-    return env
-
-
 def command(workdir, variables, verbose=False):
     extra = workdir / ("vars-%s.json" % uuid.uuid4().hex[:8])
     extra.write_text(json.dumps(variables), encoding="utf-8")
@@ -89,7 +73,7 @@ def command(workdir, variables, verbose=False):
 def run_swap(emulator, workdir, variables, verbose=False):
     """Run the playbook in WORKDIR (its report lands in WORKDIR/reports); return (process, report or None)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(command(workdir, variables, verbose), cwd=str(workdir), env=env_for(emulator, workdir),
+    proc = subprocess.run(command(workdir, variables, verbose), cwd=str(workdir), env=ansible_env(emulator, workdir),
                           capture_output=True, text=True, timeout=1200, check=False)
     reports = sorted((workdir / "reports").glob("*.json")) if (workdir / "reports").exists() else []
     report = json.loads(reports[-1].read_text(encoding="utf-8")) if reports else None
@@ -264,7 +248,7 @@ def test_second_run_during_the_swap_is_refused_naming_the_holder(emulator, seede
     first = subprocess.Popen(  # pylint: disable=consider-using-with
         command(first_dir, swap_vars(rds_swap_hold_after="snapshot", rds_swap_hold_file=str(hold), rds_swap_fail_after="snapshot",
                                      rds_swap_holder="alice (AWX job 41)")),
-        cwd=str(first_dir), env=env_for(emulator, first_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=str(first_dir), env=ansible_env(emulator, first_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 300
         while lock_record(emulator) is None:

@@ -8,16 +8,11 @@ JSON file and the assertions are made in Python, against values computed indepen
 """
 
 import json
-import os
 import subprocess
-import sys
 
 from tests.emulator.client import CREDENTIALS, REGION
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ansible_env
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-VENV_BIN = os.path.join(ROOT, ".venv", "bin")
-ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
-PYTHON = os.path.join(VENV_BIN, "python") if os.path.exists(os.path.join(VENV_BIN, "python")) else sys.executable
 PROJECT = {"project_name": "multi-tenant-app", "environment": "prod"}
 
 
@@ -39,13 +34,7 @@ def run_playbook(emulator, tmp_path, tasks, registered, module_defaults=None, dr
     playbook.write_text(json.dumps(play, indent=2), encoding="utf-8")
     inventory = tmp_path / "hosts.ini"
     inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % PYTHON, encoding="utf-8")
-    env = dict(emulator.env())
-    env.update({
-        "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": os.environ.get("LANG") or "C.UTF-8",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
-        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
-    })
+    env = ansible_env(emulator, tmp_path)
     for name in drop_env:
         env.pop(name, None)
     proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)], cwd=str(tmp_path), env=env,

@@ -10,18 +10,13 @@ restore job completed). A production resource that is merely named like a drill'
 import json
 import os
 import subprocess
-import sys
 import uuid
 
 import pytest
 
-from tests.emulator.tests.worlds import own_emulator
 from tests.emulator.seed import DB_PASSWORD, seed
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, ROOT, ansible_env, own_emulator
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-VENV_BIN = os.path.join(ROOT, ".venv", "bin")
-ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
-PYTHON = os.path.join(VENV_BIN, "python") if os.path.exists(os.path.join(VENV_BIN, "python")) else sys.executable
 PLAYBOOK = os.path.join(ROOT, "playbooks", "restore_drill.yml")
 INVENTORY = os.path.join(ROOT, "inventories", "emulator")
 PREFIX = "multi-tenant-app-prod"
@@ -47,15 +42,7 @@ def world(emulator):  # pylint: disable=redefined-outer-name
 
 
 def env_for(emulator, home):
-    env = dict(emulator.env())
-    env.update({
-        "PATH": os.environ.get("PATH", ""), "HOME": str(home), "LANG": os.environ.get("LANG") or "C.UTF-8",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "RESTOREKIT_ENDPOINT_URL": emulator.endpoint, "RESTOREKIT_DEMO_DB_PASSWORD": DB_PASSWORD,
-        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
-        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
-    })
-    return env
+    return ansible_env(emulator, home, RESTOREKIT_ENDPOINT_URL=emulator.endpoint, RESTOREKIT_DEMO_DB_PASSWORD=DB_PASSWORD)
 
 
 def drill_vars(drill_id, **extra):

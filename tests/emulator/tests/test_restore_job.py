@@ -11,7 +11,8 @@ import time
 import pytest
 
 from tests.emulator.client import REGION
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT, all_points, run_playbook
+from tests.emulator.tests.test_recovery_point_info import all_points, run_playbook
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 PROJECT = {"project_name": "multi-tenant-app", "environment": "prod"}
 

@@ -10,7 +10,6 @@ import datetime
 import json
 import os
 import subprocess
-import sys
 
 import jsonschema
 import pytest
@@ -18,11 +17,8 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report
 from tests.emulator.tests.mermaid_gantt import gantt_charts
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, PYTHON, ROOT, ansible_env
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-VENV_BIN = os.path.join(ROOT, ".venv", "bin")
-ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
-PYTHON = os.path.join(VENV_BIN, "python") if os.path.exists(os.path.join(VENV_BIN, "python")) else sys.executable
 SCHEMA = os.path.join(ROOT, "docs", "restore-report.schema.json")
 SECRET = "hunter2-do-not-print"
 PROJECT = {"project_name": "multi-tenant-app", "environment": "prod"}
@@ -90,13 +86,7 @@ def run_playbook(emulator, tmp_path, tasks, extra_vars=None, check=False):
     playbook.write_text(json.dumps(play, indent=2), encoding="utf-8")
     inventory = tmp_path / "hosts.ini"
     inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % PYTHON, encoding="utf-8")
-    env = dict(emulator.env())
-    env.update({
-        "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": os.environ.get("LANG") or "C.UTF-8",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "USER": "oncall-responder",
-        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
-        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
-    })
+    env = ansible_env(emulator, tmp_path, USER="oncall-responder")
     env.pop("SUDO_USER", None)
     command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)]
     if extra_vars:

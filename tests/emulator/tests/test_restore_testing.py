@@ -15,8 +15,7 @@ import pytest
 
 from tests.emulator.client import REGION
 from tests.emulator.seed import DB_PASSWORD
-from tests.emulator.tests.test_backup_health import ansible_env
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, ROOT
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, ROOT, ansible_env
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "validate_restore_tests.yml")
 INVENTORY = os.path.join(ROOT, "inventories", "emulator")

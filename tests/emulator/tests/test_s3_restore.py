@@ -16,10 +16,11 @@ import subprocess
 import time
 import zipfile
 
-from tests.emulator.tests.test_recovery_point_info import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import read_manifest
 
+
+from tests.emulator.tests.worlds import ANSIBLE_PLAYBOOK, ROOT, ansible_env
 PROJECT, ENVIRONMENT = "multi-tenant-app", "prod"
 OBJECTS = {
     "docs/read me.txt": b"the tenant's readme",
@@ -71,13 +72,7 @@ def run_s3_restore(emulator, tmp_path, extra_vars, expect_rc=0):
     before = set(glob.glob(str(workdir / "reports" / "*.json")))
     extra = tmp_path / ("vars-%d.json" % time.monotonic_ns())
     extra.write_text(json.dumps(dict({"s3_restore_poll_interval": 1}, **extra_vars)), encoding="utf-8")
-    env = dict(emulator.env())
-    env.update({
-        "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": os.environ.get("LANG") or "C.UTF-8",
-        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
-        "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
-    })
+    env = ansible_env(emulator, tmp_path)
     proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "emulator"),
                            os.path.join(ROOT, "playbooks", "s3_restore.yml"), "-e", "@%s" % extra],
                           cwd=str(workdir), env=env, capture_output=True, text=True, timeout=900, check=False)
