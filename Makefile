@@ -44,7 +44,7 @@ help:
 	@echo "make venv       create/refresh .venv, the collection link, Debian packages, ansible-test bootstrap"
 	@echo "make sanity     ansible-test sanity on a staged copy in .build/"
 	@echo "make lint       ansible-lint (profile: production)"
-	@echo "make units      pytest: tests/unit and tests/emulator/tests"
+	@echo "make units      pytest: tests/unit, emulator/tests (the emulator) and tests/e2e (end to end)"
 	@echo "make integration  tests/integration/run, when present"
 	@echo "make build      ansible-galaxy collection build into .build/"
 	@echo "make bench      benchmarks (bench/run), installs rclone"

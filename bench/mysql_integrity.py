@@ -9,7 +9,7 @@
 Targets from the issue: the module's wall time within 1.2x of the floor (the same SQL statements issued by a bare
 parallel PyMySQL script with the same parallelism), and at least 2x faster than the same statements run sequentially.
 
-A private MariaDB (tests/emulator/mariadb.py) is created in a temporary folder and filled with INSERT ... SELECT
+A private MariaDB (emulator/mariadb.py) is created in a temporary folder and filled with INSERT ... SELECT
 doubling: 4 tables of 10%, 8 of 5% and 8 of 2.5% of the rows. Its buffer pool is raised to hold the data, and one
 untimed run of every variant precedes the timed ones, so every variant reads from memory; the bench prints the
 buffer pool's reads from disk during the timed runs (0 when the cache was warm for all).
@@ -62,7 +62,7 @@ import pymysql
 import pymysql.cursors
 
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity as mi
-from tests.emulator.mariadb import MariaDBServer
+from emulator.mariadb import MariaDBServer
 
 USER = "bench"
 # A throwaway server on loopback, deleted at the end: not a secret.

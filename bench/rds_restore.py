@@ -34,8 +34,8 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 # pylint: disable=wrong-import-position
-from tests.emulator.client import Emulator  # noqa: E402
-from tests.emulator.seed import seed  # noqa: E402
+from emulator.client import Emulator  # noqa: E402
+from emulator.seed import seed  # noqa: E402
 
 RATIO = 2.5
 

@@ -38,7 +38,7 @@ for path in (ROOT, os.path.join(ROOT, ".venv", "collections")):
         sys.path.insert(0, path)
 
 # pylint: disable=wrong-import-position
-from tests.emulator.client import REGION, Emulator  # noqa: E402
+from emulator.client import REGION, Emulator  # noqa: E402
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp  # noqa: E402
 

@@ -43,7 +43,7 @@ for path in (ROOT, os.path.join(ROOT, ".venv", "collections")):
         sys.path.insert(0, path)
 
 # pylint: disable=wrong-import-position
-from tests.emulator.client import CREDENTIALS, REGION, Emulator  # noqa: E402
+from emulator.client import CREDENTIALS, REGION, Emulator  # noqa: E402
 
 PYTHONPATH = os.pathsep.join([ROOT, os.path.join(ROOT, ".venv", "collections")])
 

@@ -32,8 +32,8 @@ for path in (ROOT, os.path.join(ROOT, ".venv", "collections")):
         sys.path.insert(0, path)
 
 # pylint: disable=wrong-import-position
-from tests.emulator.client import Emulator  # noqa: E402
-from tests.emulator.seed import seed  # noqa: E402
+from emulator.client import Emulator  # noqa: E402
+from emulator.seed import seed  # noqa: E402
 
 PROJECT, ENVIRONMENT = "multi-tenant-app", "prod"
 

@@ -25,8 +25,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.emulator.client import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from tests.emulator.seed import DB_PASSWORD, Seeder  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.client import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.seed import DB_PASSWORD, Seeder  # noqa: E402  pylint: disable=wrong-import-position
 
 TENANT = "12"
 DELETED_KEYS = ("reports/day-03.csv", "reports/day-05.csv")

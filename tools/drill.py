@@ -18,8 +18,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.emulator.client import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from tests.emulator.seed import DB_PASSWORD, Seeder  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.client import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.seed import DB_PASSWORD, Seeder  # noqa: E402  pylint: disable=wrong-import-position
 
 TAG = "restorekit:drill"
 

@@ -4,7 +4,7 @@
 
     tests/integration/run [--target NAME ...] [--scenario NAME ...] [--no-targets] [--no-molecule] [--logs DIR]
 
-One emulator (``tests.emulator.client.Emulator``, jobs finishing at once) is started and seeded with the runbook's
+One emulator (``emulator.client.Emulator``, jobs finishing at once) is started and seeded with the runbook's
 world; then every target under ``tests/integration/targets/<name>/`` runs through ``ansible-test integration --local``
 in a staged copy of the collection, and every scenario under ``extensions/molecule/<name>/`` runs through
 ``molecule test -s <name>`` from the collection root. One summary line per target and scenario; the exit status is 1
@@ -32,8 +32,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.emulator.client import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-from tests.emulator.seed import seed  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.client import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.seed import seed  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 # A staging root of its own: `make sanity` replaces .build/ansible_collections/restorekit/aws whenever it runs, and an

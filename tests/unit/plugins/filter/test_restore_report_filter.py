@@ -4,7 +4,7 @@
 
 What a reviewer reads after an incident: how much data was lost (incident minus the data restored), how long the
 service was down (decision to validated), where the time went, and what is still left to do. The Gantt chart is
-checked with Mermaid's own parser (tests/emulator/tests/mermaid_gantt.py), every report against the shipped schema.
+checked with Mermaid's own parser (tests/e2e/mermaid_gantt.py), every report against the shipped schema.
 """
 
 import copy
@@ -17,7 +17,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report
 from ansible_collections.restorekit.aws.plugins.filter.restore_report_gantt import restore_report_gantt
-from tests.emulator.tests.mermaid_gantt import MermaidRejects, gantt_charts
+from tests.mermaid_gantt import MermaidRejects, gantt_charts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 SCHEMA = os.path.join(ROOT, "docs", "restore-report.schema.json")

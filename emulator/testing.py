@@ -1,0 +1,129 @@
+"""What every suite that runs against the emulator shares: the pytest fixtures of a seeded world, emulators of a test
+module's own, and the few boto3 reads tests make of it.
+
+The fixtures are imported by the conftest.py of both suites, so the emulator's self-tests
+(`emulator/tests/`) and the collection's end-to-end tests (`tests/e2e/`) get the same ones:
+- `emulator`: one emulator per test session (per pytest worker), and `world`, the runbook's world seeded in it;
+- `clean_faults`: faults and job durations a test sets are undone after it;
+- `backup`: a boto3 AWS Backup client of the emulator.
+"""
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from emulator.client import CREDENTIALS, REGION, Emulator
+from emulator.seed import seed
+
+# A safety net against hangs only (attempts, not seconds).
+MAX_POLLS = 3000
+PYTHON = sys.executable
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
+
+
+@contextlib.contextmanager
+def own_emulator(tmp_path_factory, name):
+    """Start an emulator with its state and log under the session's temporary folder; stop it, whatever happened.
+
+    For changes no other test may see (renamed production, deleted resources, other names); the session's shared
+    world is the `emulator` fixture."""
+    base = tmp_path_factory.mktemp(name)
+    emu = Emulator(state_dir=str(base / "state"), log_path=str(base / "emulator.log")).start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    with own_emulator(tmp_path_factory, "emulator") as emu:
+        yield emu
+
+
+@pytest.fixture(scope="session")
+def world(emulator):  # pylint: disable=redefined-outer-name
+    """The seeded world's names and ARNs (see emulator/seed.py)."""
+    return seed(emulator)
+
+
+@pytest.fixture
+def clean_faults(emulator):  # pylint: disable=redefined-outer-name
+    """Faults and job settings a test changes are undone after it."""
+    yield emulator
+    emulator.control("faults", method="DELETE")
+    emulator.control("jobs/duration", {"backup": 0, "copy": 0, "restore": 0})
+
+
+@pytest.fixture
+def backup(emulator):  # pylint: disable=redefined-outer-name
+    return emulator.client("backup")
+
+
+def points_of(backup_client, vault, **filters):
+    """Every recovery point of VAULT (all pages), with ListRecoveryPointsByBackupVault's FILTERS."""
+    pages = backup_client.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=vault, **filters)
+    return [p for page in pages for p in page["RecoveryPoints"]]
+
+
+def newest(points):
+    """The newest COMPLETED point: other tests may leave newer points in other states."""
+    return max((p for p in points if p["Status"] == "COMPLETED"), key=lambda p: p["CreationDate"])
+
+
+def wait_restore(backup_client, job_id, interval=0.1):
+    """Poll DescribeRestoreJob until the job is final; return the last description."""
+    for _attempt in range(MAX_POLLS):
+        job = backup_client.describe_restore_job(RestoreJobId=job_id)
+        if job["Status"] in ("COMPLETED", "FAILED", "ABORTED"):
+            return job
+        time.sleep(interval)
+    raise AssertionError("restore job %s did not finish" % job_id)
+
+
+def newest_completed(backup_client, vault, resource_arn):
+    """The newest COMPLETED recovery point of one resource, chosen by CreationDate across all pages."""
+    points = [p for p in points_of(backup_client, vault, ByResourceArn=resource_arn) if p["Status"] == "COMPLETED"]
+    assert points, "no completed recovery point of %s" % resource_arn
+    return max(points, key=lambda p: p["CreationDate"])
+
+
+def run_aws_playbook(emulator, tmp_path, tasks, registered):
+    """Run `tasks` on localhost with every amazon.aws module aimed at the emulator; return the registered results.
+
+    The play ends by writing each variable named in `registered` into one JSON file, so assertions are made in Python.
+    Nothing of the machine's Ansible or AWS configuration is read: config, HOME and collections path are tmp_path's.
+    """
+    results = tmp_path / "results.json"
+    content = "{{ {%s} | to_nice_json }}" % ", ".join("'%s': %s" % (name, name) for name in registered)
+    play = [{
+        "name": "amazon.aws against the emulator", "hosts": "localhost", "connection": "local", "gather_facts": False,
+        "module_defaults": {"group/aws": {"endpoint_url": emulator.endpoint, "region": REGION,
+                                          "access_key": CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                                          "secret_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}},
+        "tasks": tasks + [{"name": "Save the registered results", "ansible.builtin.copy": {"content": content, "dest": str(results)}}],
+    }]
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(json.dumps(play, indent=2), encoding="utf-8")  # JSON is YAML, and needs no quoting care
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % PYTHON, encoding="utf-8")
+    config = tmp_path / "ansible.cfg"
+    config.write_text("[defaults]\nretry_files_enabled = false\n", encoding="utf-8")
+    (tmp_path / "collections").mkdir(exist_ok=True)
+    env = dict(emulator.env())
+    env.update({
+        "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": os.environ.get("LANG") or "C.UTF-8",
+        "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "ANSIBLE_CONFIG": str(config), "ANSIBLE_COLLECTIONS_PATH": str(tmp_path / "collections"),
+        "ANSIBLE_PYTHON_INTERPRETER": PYTHON, "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
+    })
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, "ansible-playbook failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout, proc.stderr)
+    return json.loads(results.read_text(encoding="utf-8"))

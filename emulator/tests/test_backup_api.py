@@ -1,0 +1,354 @@
+"""AWS Backup as the emulator serves it: every operation, validated against botocore's output shapes.
+
+A response the real service could not give would make every test built on the emulator worthless, so each test
+here captures the raw wire bodies boto3 receives and checks them against the model, on top of the emulator's own
+strict mode (which turns any invalid response into a 500).
+"""
+
+import datetime
+import json
+import time
+
+import pytest
+
+from emulator import shapes
+from emulator.backup import OPERATIONS
+from emulator.testing import newest, points_of, wait_restore
+
+UTC = datetime.timezone.utc
+
+
+class WireRecorder:
+    """Keeps every raw response body a boto3 client receives, by operation."""
+
+    def __init__(self, client):
+        self.bodies = []
+        client.meta.events.register("before-parse.backup.*", self._keep)
+
+    def _keep(self, operation_model, response_dict, **_kwargs):
+        if response_dict["status_code"] < 300:
+            body = response_dict["body"]
+            self.bodies.append((operation_model.name, json.loads(body) if body else {}))
+
+    def problems(self):
+        found = []
+        for operation, body in self.bodies:
+            found += ["%s: %s" % (operation, p) for p in shapes.validate_output("backup", operation, body)]
+        return found
+
+    def operations(self):
+        return {operation for operation, _body in self.bodies}
+
+
+def test_every_operation_answers_in_botocore_shape(emulator, world):
+    """All AWS Backup operations the emulator adds are exercised, and every body they return fits the model."""
+    backup = emulator.client("backup")
+    dr = emulator.client("backup", region=world["dr_region"])
+    wire = WireRecorder(backup)
+    dr_wire = WireRecorder(dr)
+    vault, role, plan = world["vault"], world["backup_role_arn"], world["backup_plan_id"]
+
+    all_points = points_of(backup, vault)
+    assert backup.describe_backup_vault(BackupVaultName=vault)["NumberOfRecoveryPoints"] == len(all_points)
+    rds_point = newest([p for p in all_points if p["ResourceType"] == "RDS"])
+    s3_point = newest([p for p in all_points if p["ResourceArn"].endswith("tenant-100")])
+    backup.list_recovery_points_by_resource(ResourceArn=s3_point["ResourceArn"])
+    backup.describe_recovery_point(BackupVaultName=vault, RecoveryPointArn=rds_point["RecoveryPointArn"])
+    backup.get_recovery_point_restore_metadata(BackupVaultName=vault, RecoveryPointArn=rds_point["RecoveryPointArn"])
+    backup.list_protected_resources()
+    backup.describe_protected_resource(ResourceArn=s3_point["ResourceArn"])
+
+    started = backup.start_backup_job(BackupVaultName=vault, ResourceArn=s3_point["ResourceArn"], IamRoleArn=role,
+                                      Lifecycle={"DeleteAfterDays": 30})
+    emulator.wait_for_jobs()
+    backup.describe_backup_job(BackupJobId=started["BackupJobId"])
+    backup.list_backup_jobs(ByResourceType="S3", ByState="COMPLETED")
+    copy = backup.start_copy_job(RecoveryPointArn=started["RecoveryPointArn"], SourceBackupVaultName=vault,
+                                 DestinationBackupVaultArn=world["dr_vault_arn"], IamRoleArn=role)
+    emulator.wait_for_jobs()
+    copied = backup.describe_copy_job(CopyJobId=copy["CopyJobId"])["CopyJob"]
+    assert copied["State"] == "COMPLETED"
+    backup.list_copy_jobs(ByDestinationVaultArn=world["dr_vault_arn"])
+    dr.describe_recovery_point(BackupVaultName=world["dr_vault"], RecoveryPointArn=copied["DestinationRecoveryPointArn"])
+
+    restore = backup.start_restore_job(RecoveryPointArn=started["RecoveryPointArn"], IamRoleArn=role, Metadata={
+        "DestinationBucketName": "shape-check-restore", "NewBucket": "true"})
+    assert wait_restore(backup, restore["RestoreJobId"])["Status"] == "COMPLETED"
+    backup.list_restore_jobs(ByResourceType="S3", ByStatus="COMPLETED")
+    backup.list_restore_jobs_by_protected_resource(ResourceArn=s3_point["ResourceArn"])
+    backup.get_restore_job_metadata(RestoreJobId=restore["RestoreJobId"])
+
+    selection = backup.create_backup_selection(BackupPlanId=plan, BackupSelection={
+        "SelectionName": "shape-check", "IamRoleArn": role, "Resources": ["arn:aws:s3:::multi-tenant-app-prod-tenant-*"]})
+    backup.get_backup_selection(BackupPlanId=plan, SelectionId=selection["SelectionId"])
+    backup.list_backup_selections(BackupPlanId=plan)
+    backup.delete_backup_selection(BackupPlanId=plan, SelectionId=selection["SelectionId"])
+
+    backup.create_restore_testing_plan(RestoreTestingPlan={
+        "RestoreTestingPlanName": "shape_check", "ScheduleExpression": "cron(0 1 ? * * *)",
+        "RecoveryPointSelection": {"Algorithm": "LATEST_WITHIN_WINDOW", "IncludeVaults": ["*"],
+                                   "RecoveryPointTypes": ["SNAPSHOT"], "SelectionWindowDays": 30}})
+    backup.create_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelection={
+        "RestoreTestingSelectionName": "tenant_100", "ProtectedResourceType": "S3", "IamRoleArn": role,
+        "ProtectedResourceArns": [s3_point["ResourceArn"]]})
+    backup.get_restore_testing_plan(RestoreTestingPlanName="shape_check")
+    backup.list_restore_testing_plans()
+    backup.get_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100")
+    backup.list_restore_testing_selections(RestoreTestingPlanName="shape_check")
+    backup.update_restore_testing_plan(RestoreTestingPlanName="shape_check", RestoreTestingPlan={"StartWindowHours": 2})
+    assert backup.get_restore_testing_plan(RestoreTestingPlanName="shape_check")["RestoreTestingPlan"]["StartWindowHours"] == 2
+    backup.update_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100",
+                                            RestoreTestingSelection={"ValidationWindowHours": 3})
+    assert backup.get_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100")[
+        "RestoreTestingSelection"]["ValidationWindowHours"] == 3
+    jobs = emulator.control("restore-testing/run", {"region": world["region"], "plan_name": "shape_check"})["restore_job_ids"]
+    assert len(jobs) == 1
+    tested = wait_restore(backup, jobs[0])
+    assert tested["CreatedBy"]["RestoreTestingPlanArn"].startswith("arn:aws:backup:us-east-1:123456789012:restore-testing-plan:shape_check")
+    backup.put_restore_validation_result(RestoreJobId=jobs[0], ValidationStatus="SUCCESSFUL", ValidationStatusMessage="checked")
+    assert backup.describe_restore_job(RestoreJobId=jobs[0])["ValidationStatus"] == "SUCCESSFUL"
+    backup.delete_restore_testing_selection(RestoreTestingPlanName="shape_check", RestoreTestingSelectionName="tenant_100")
+    backup.delete_restore_testing_plan(RestoreTestingPlanName="shape_check")
+
+    settings = backup.describe_region_settings()
+    assert settings["ResourceTypeOptInPreference"]["S3"] is True
+    backup.update_region_settings(ResourceTypeOptInPreference={"S3": False})
+    assert backup.describe_region_settings()["ResourceTypeOptInPreference"]["S3"] is False
+    backup.update_region_settings(ResourceTypeOptInPreference={"S3": True})
+
+    scratch = backup.start_backup_job(BackupVaultName=vault, ResourceArn=s3_point["ResourceArn"], IamRoleArn=role)
+    emulator.wait_for_jobs()
+    backup.delete_recovery_point(BackupVaultName=vault, RecoveryPointArn=scratch["RecoveryPointArn"])
+
+    assert wire.problems() == [] and dr_wire.problems() == []
+    assert emulator.control("shape-errors")["errors"] == []
+    exercised = wire.operations() | dr_wire.operations()
+    assert set(OPERATIONS) <= exercised, "not exercised: %s" % sorted(set(OPERATIONS) - exercised)
+
+
+def test_a_wrong_member_is_caught(emulator, world):
+    """The validation that guards the emulator fails on a real response with one member made wrong."""
+    backup = emulator.client("backup")
+    wire = WireRecorder(backup)
+    point = points_of(backup, world["vault"], ByResourceType="RDS")[0]
+    backup.describe_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=point["RecoveryPointArn"])
+    body = dict(wire.bodies[-1][1])
+    assert shapes.validate_output("backup", "DescribeRecoveryPoint", body) == []
+    for member, wrong in (("Status", "DONE"), ("BackupSizeInBytes", "12"), ("IsEncrypted", "true"), ("CreationDate", "yesterday"),
+                          ("Surprise", 1)):
+        broken = dict(body, **{member: wrong})
+        problems = shapes.validate_output("backup", "DescribeRecoveryPoint", broken)
+        assert problems and member in problems[0], (member, problems)
+
+
+def test_paging_returns_each_point_once_and_newest_not_first(emulator, world):
+    """With MaxResults smaller than the vault, NextToken walks every point exactly once; no page order favours the newest."""
+    backup = emulator.client("backup")
+    everything = points_of(backup, world["vault"])
+    assert len(everything) > 12
+    seen, pages, token = [], [], None
+    while True:
+        kwargs = {"BackupVaultName": world["vault"], "MaxResults": 5}
+        if token:
+            kwargs["NextToken"] = token
+        page = backup.list_recovery_points_by_backup_vault(**kwargs)
+        pages.append(page["RecoveryPoints"])
+        seen += [p["RecoveryPointArn"] for p in page["RecoveryPoints"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert len(seen) == len(set(seen)) == len(everything)
+    assert len(pages) > 2
+    newest_arn = newest(everything)["RecoveryPointArn"]
+    assert newest_arn not in [p["RecoveryPointArn"] for p in pages[0]]
+    rds = points_of(backup, world["vault"], ByResourceType="RDS")
+    assert rds[0]["RecoveryPointArn"] != newest(rds)["RecoveryPointArn"], "the runbook's [0] would pick the newest by luck"
+
+
+def test_server_side_filters(emulator, world):
+    """ByResourceType, ByResourceArn, ByCreatedBefore/After and ByBackupPlanId narrow the list as AWS does."""
+    backup = emulator.client("backup")
+    vault = world["vault"]
+    everything = points_of(backup, vault)
+    for kind in ("RDS", "S3", "EC2"):
+        subset = points_of(backup, vault, ByResourceType=kind)
+        assert subset and all(p["ResourceType"] == kind for p in subset)
+    arn = "arn:aws:s3:::%s" % world["buckets"]["1"]
+    exact = points_of(backup, vault, ByResourceArn=arn)
+    assert exact and all(p["ResourceArn"] == arn for p in exact)
+    times = sorted(p["CreationDate"] for p in everything)
+    middle = times[len(times) // 2]
+    before = points_of(backup, vault, ByCreatedBefore=middle)
+    after = points_of(backup, vault, ByCreatedAfter=middle)
+    assert before and all(p["CreationDate"] <= middle for p in before)
+    assert after and all(p["CreationDate"] >= middle for p in after)
+    by_plan = points_of(backup, vault, ByBackupPlanId=world["backup_plan_id"])
+    assert by_plan and all(p["CreatedBy"]["BackupPlanId"] == world["backup_plan_id"] for p in by_plan)
+    assert points_of(backup, vault, ByBackupPlanId="not-a-plan") == []
+
+
+def test_copies_reach_the_dr_vault_in_another_region(emulator, world):
+    """The plan's daily rule copies each point to the DR vault (the runbook's 90-day copy), restorable there."""
+    dr = emulator.client("backup", region=world["dr_region"])
+    copies = [p for p in points_of(dr, world["dr_vault"]) if p.get("CreatedBy")]  # the plan's copies, not other tests'
+    assert copies
+    assert {p["SourceBackupVaultArn"] for p in copies} == {"arn:aws:backup:us-east-1:123456789012:backup-vault:%s" % world["vault"]}
+    assert all(p["Lifecycle"]["DeleteAfterDays"] == 90 for p in copies)
+    assert {p["ResourceType"] for p in copies} == {"RDS", "S3", "EC2"}
+
+
+def test_restore_job_states_and_progress(emulator, world, clean_faults):
+    """A restore goes PENDING → RUNNING (PercentDone rising) → COMPLETED over the configured duration, never backwards."""
+    backup = emulator.client("backup")
+    emulator.control("jobs/duration", {"restore": 4})
+    point = newest(points_of(backup, world["vault"], ByResourceArn="arn:aws:s3:::%s" % world["buckets"]["1"]))
+    job_id = backup.start_restore_job(RecoveryPointArn=point["RecoveryPointArn"], IamRoleArn=world["backup_role_arn"],
+                                      Metadata={"DestinationBucketName": "states-check", "NewBucket": "true"})["RestoreJobId"]
+    seen = []
+    for _attempt in range(1200):
+        job = backup.describe_restore_job(RestoreJobId=job_id)
+        seen.append((job["Status"], float(job["PercentDone"].rstrip("%")), "CreatedResourceArn" in job))
+        if job["Status"] == "COMPLETED":
+            break
+        time.sleep(0.05)
+    statuses = [status for status, _pct, _created in seen]
+    order = ["PENDING", "RUNNING", "COMPLETED"]
+    # The first poll may already fall in RUNNING on a busy machine; the order can never go backwards.
+    assert statuses[0] in ("PENDING", "RUNNING") and "RUNNING" in statuses and statuses[-1] == "COMPLETED"
+    assert [order.index(s) for s in statuses] == sorted(order.index(s) for s in statuses)
+    percents = [pct for _status, pct, _created in seen]
+    assert percents == sorted(percents) and percents[-1] == 100.0
+    assert any(0 < pct < 100 for pct in percents), "progress must be visible between start and end"
+    assert [created for status, _pct, created in seen if status != "COMPLETED"] == [False] * (len(seen) - 1)
+    assert seen[-1][2], "the created resource is known once the job completed"
+
+
+def test_idempotency_token_and_its_switch(emulator, world, clean_faults):
+    """The same IdempotencyToken returns the same job, as AWS documents; the control switch makes the emulator forget tokens."""
+    backup = emulator.client("backup")
+    point = newest(points_of(backup, world["vault"], ByResourceArn="arn:aws:s3:::%s" % world["buckets"]["12"]))
+    request = {"RecoveryPointArn": point["RecoveryPointArn"], "IamRoleArn": world["backup_role_arn"],
+               "Metadata": {"DestinationBucketName": "idempotency-check", "NewBucket": "true"}, "IdempotencyToken": "token-1"}
+    first = backup.start_restore_job(**request)["RestoreJobId"]
+    assert backup.start_restore_job(**request)["RestoreJobId"] == first
+    emulator.control("idempotency", {"ignore_tokens": True})
+    assert backup.start_restore_job(**request)["RestoreJobId"] != first
+
+
+def test_failure_injection_names_the_message(emulator, world, clean_faults):
+    """The next restore of a resource type can be made to fail, with the status message a responder would see."""
+    backup = emulator.client("backup")
+    emulator.control("jobs/fail-next", {"job_kind": "restore", "resource_type": "S3", "message": "Access denied to KMS key"})
+    point = newest(points_of(backup, world["vault"], ByResourceArn="arn:aws:s3:::%s" % world["buckets"]["12"]))
+    job_id = backup.start_restore_job(RecoveryPointArn=point["RecoveryPointArn"], IamRoleArn=world["backup_role_arn"],
+                                      Metadata={"DestinationBucketName": "fail-check", "NewBucket": "true"})["RestoreJobId"]
+    job = wait_restore(backup, job_id)
+    assert job["Status"] == "FAILED" and job["StatusMessage"] == "Access denied to KMS key"
+    assert "CreatedResourceArn" not in job
+
+
+def test_status_control_and_retention(emulator, world, clean_faults):
+    """A point's status can be set (PARTIAL, DELETING) and such points refuse restores; retention expires points as time passes."""
+    backup = emulator.client("backup")
+    s3_arn = "arn:aws:s3:::%s" % world["buckets"]["100"]
+    started = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=s3_arn, IamRoleArn=world["backup_role_arn"],
+                                      Lifecycle={"DeleteAfterDays": 2})
+    emulator.wait_for_jobs()
+    arn = started["RecoveryPointArn"]
+    emulator.control("recovery-points/status", {"arn": arn, "status": "PARTIAL", "message": "3 objects were not backed up"})
+    described = backup.describe_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=arn)
+    assert (described["Status"], described["StatusMessage"]) == ("PARTIAL", "3 objects were not backed up")
+    emulator.control("recovery-points/status", {"arn": arn, "status": "DELETING"})
+    with pytest.raises(backup.exceptions.InvalidRequestException):
+        backup.start_restore_job(RecoveryPointArn=arn, IamRoleArn=world["backup_role_arn"], Metadata={"DestinationBucketName": "x-y-z"})
+    emulator.control("recovery-points/status", {"arn": arn, "status": "COMPLETED"})
+    try:
+        emulator.control("clock", {"advance_seconds": 3 * 86400})
+        assert backup.describe_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=arn)["Status"] == "EXPIRED"
+    finally:
+        emulator.control("clock", {"advance_seconds": -3 * 86400})
+        backup.delete_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=arn)
+
+
+def test_throttling_is_retried_by_clients(emulator, world, clean_faults):
+    """With 30% of calls throttled in each protocol, boto3's retries still get every answer; the counters show the throttles."""
+    emulator.control("counters", method="DELETE")
+    emulator.control("faults", {"throttle": {"fraction": 0.3}, "seed": 7})
+    backup = emulator.client("backup")
+    s3 = emulator.client("s3")
+    rds = emulator.client("rds")
+    ec2 = emulator.client("ec2")
+    for _round in range(10):
+        assert points_of(backup, world["vault"], ByResourceType="RDS")
+        assert s3.list_objects_v2(Bucket=world["buckets"]["1"])["KeyCount"] > 0
+        assert rds.describe_db_instances(DBInstanceIdentifier=world["db"]["identifier"])["DBInstances"]
+        assert ec2.describe_instances(InstanceIds=[world["app"]["instance_id"]])["Reservations"]
+    counters = emulator.control("counters")
+    for service, operation in (("backup", "ListRecoveryPointsByBackupVault"), ("s3", "ListObjectsV2"),
+                               ("rds", "DescribeDBInstances"), ("ec2", "DescribeInstances")):
+        assert counters["faults"][service][operation] > 0
+        assert counters["requests"][service][operation] > 10
+
+
+def test_bad_requests_are_refused_like_aws(emulator, world):
+    """Malformed metadata, unknown vaults and points get AWS's error codes, before anything starts."""
+    backup = emulator.client("backup")
+    point = newest(points_of(backup, world["vault"], ByResourceArn=world["db"]["arn"]))
+    arn, role = point["RecoveryPointArn"], world["backup_role_arn"]
+    cases = [
+        ({"DBInstanceIdentifier": "x", "VpcSecurityGroupIds": "sg-0123456789abcdef0"}, "VpcSecurityGroupIds"),
+        ({"DBInstanceIdentifier": "bad--name"}, "DBInstanceIdentifier"),
+        ({"DBInstanceIdentifier": "ok-name", "MultiAZ": "yes"}, "MultiAZ"),
+        ({"DBInstanceIdentifier": "ok-name", "dbinstanceidentifier": "other-name"}, "conflict"),
+        ({}, "DBInstanceIdentifier"),
+    ]
+    before = len(backup.list_restore_jobs()["RestoreJobs"])
+    for metadata, named in cases:
+        with pytest.raises(backup.exceptions.InvalidParameterValueException) as err:
+            backup.start_restore_job(RecoveryPointArn=arn, IamRoleArn=role, Metadata=metadata)
+        assert named in str(err.value)
+    assert len(backup.list_restore_jobs()["RestoreJobs"]) == before
+    with pytest.raises(backup.exceptions.ResourceNotFoundException):
+        backup.list_recovery_points_by_backup_vault(BackupVaultName="no-such-vault")
+    with pytest.raises(backup.exceptions.ResourceNotFoundException):
+        backup.describe_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=arn + "-nope")
+    with pytest.raises(backup.exceptions.InvalidParameterValueException):
+        backup.start_restore_job(RecoveryPointArn=arn, IamRoleArn=role, ResourceType="S3",
+                                 Metadata={"DBInstanceIdentifier": "fine-name"})
+    ordinary = [j for j in backup.list_restore_jobs()["RestoreJobs"] if not j.get("CreatedBy")]
+    assert ordinary
+    with pytest.raises(backup.exceptions.InvalidRequestException):
+        backup.put_restore_validation_result(RestoreJobId=ordinary[0]["RestoreJobId"], ValidationStatus="SUCCESSFUL")
+
+
+def test_bulk_points_for_scale(emulator, world):
+    """The control API adds many points at once; listing them all takes ⌈n/1000⌉ pages."""
+    backup = emulator.client("backup")
+    backup.create_backup_vault(BackupVaultName="bulk-vault")
+    created = emulator.control("recovery-points/bulk", {"region": world["region"], "vault": "bulk-vault", "resource_type": "S3",
+                                                        "resources": 25, "points_per_resource": 100, "name_prefix": "bulk-tenant"})
+    assert created["created"] == 2500
+    pages = list(backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName="bulk-vault"))
+    assert len(pages) == 3 and sum(len(p["RecoveryPoints"]) for p in pages) == 2500
+    one = points_of(backup, "bulk-vault", ByResourceArn="arn:aws:s3:::bulk-tenant-7")
+    assert len(one) == 100
+
+
+def test_deleting_a_source_point_keeps_its_copy_restorable(emulator, world):
+    """A copy in the DR vault shares its source's data; deleting the source must not take the copy's data with it."""
+    backup = emulator.client("backup")
+    dr = emulator.client("backup", region=world["dr_region"])
+    bucket_arn = "arn:aws:s3:::%s" % world["buckets"]["1"]
+    started = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=bucket_arn, IamRoleArn=world["backup_role_arn"])
+    emulator.wait_for_jobs()
+    copy = backup.start_copy_job(RecoveryPointArn=started["RecoveryPointArn"], SourceBackupVaultName=world["vault"],
+                                 DestinationBackupVaultArn=world["dr_vault_arn"], IamRoleArn=world["backup_role_arn"])
+    emulator.wait_for_jobs()
+    copied_arn = backup.describe_copy_job(CopyJobId=copy["CopyJobId"])["CopyJob"]["DestinationRecoveryPointArn"]
+    backup.delete_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=started["RecoveryPointArn"])
+    job_id = dr.start_restore_job(RecoveryPointArn=copied_arn, IamRoleArn=world["backup_role_arn"],
+                                  Metadata={"DestinationBucketName": "dr-copy-after-source-deleted", "NewBucket": "true"})["RestoreJobId"]
+    job = wait_restore(dr, job_id)
+    assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+    s3 = emulator.client("s3", region=world["dr_region"])
+    assert s3.list_objects_v2(Bucket="dr-copy-after-source-deleted")["KeyCount"] > 0

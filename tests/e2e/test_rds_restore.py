@@ -1,0 +1,204 @@
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/rds_restore.yml against the seeded emulator: the right data comes back, verified by rows.
+
+Two time bases meet here: the seeded AWS Backup points are dated days back by the emulator's clock, while the native
+automated-backup window is real time since the production instance was created (seconds before the seed's first
+write). So a time between two seeded backups is outside the native window, and rows written now are inside it.
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import time
+import uuid
+
+import pymysql
+
+from emulator.seed import DB_PASSWORD
+from tests.e2e.helpers import ANSIBLE_PLAYBOOK, PYTHON, ROOT
+
+PLAYBOOK = os.path.join(ROOT, "playbooks", "rds_restore.yml")
+RESTORED_FROM = "restorekit:restored-from"
+
+
+def run(emulator, tmp_path, *extra):
+    env = dict(os.environ, **emulator.env())
+    env.update({"ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON, "HOME": str(tmp_path),
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "ANSIBLE_NOCOLOR": "1"})
+    args = [ANSIBLE_PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "emulator"), PLAYBOOK, "-e", "rds_restore_poll_interval=1",
+            "-e", "restore_report_dir=%s" % (tmp_path / "reports")]
+    for item in extra:
+        args += ["-e", item]
+    return subprocess.run(args, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=900, check=False)
+
+
+def report(tmp_path):
+    paths = sorted((tmp_path / "reports").glob("*.json"))
+    return json.loads(paths[-1].read_text(encoding="utf-8"))
+
+
+def instance(emulator, identifier):
+    return emulator.client("rds").describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+
+
+def query(emulator, identifier, sql, args=None):
+    endpoint = instance(emulator, identifier)["Endpoint"]
+    with pymysql.connect(host=endpoint["Address"], port=endpoint["Port"], user="admin", password=DB_PASSWORD, database="app",
+                         autocommit=True, connect_timeout=10) as conn, conn.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def tags(emulator, identifier):
+    arn = instance(emulator, identifier)["DBInstanceArn"]
+    return {t["Key"]: t["Value"] for t in emulator.client("rds").list_tags_for_resource(ResourceName=arn)["TagList"]}
+
+
+def db_points(emulator, world):
+    pages = emulator.client("backup").get_paginator("list_recovery_points_by_backup_vault").paginate(
+        BackupVaultName="multi-tenant-app-prod-backup-vault", ByResourceArn=world["db"]["arn"])
+    points = [p for page in pages for p in page["RecoveryPoints"] if p["Status"] == "COMPLETED"]
+    return sorted(points, key=lambda p: p["CreationDate"])
+
+
+def test_time_between_two_backups_restores_the_backup_at_or_before_it_and_reruns_adopt(emulator, world, tmp_path):
+    points = db_points(emulator, world)
+    older, newer = points[-3], points[-2]
+    between = older["CreationDate"] + (newer["CreationDate"] - older["CreationDate"]) / 2
+    target = "rr-between-%s" % uuid.uuid4().hex[:6]
+    proc = run(emulator, tmp_path, "rds_restore_target_identifier=%s" % target,
+               "rds_restore_target_time=%s" % between.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "backup restore of multi-tenant-app-prod-db" in proc.stdout
+    assert "outside the native automated-backup window" in proc.stdout
+
+    # The data is the older backup's: the newest order is that day's newest, nothing of the next day.
+    point_time = older["CreationDate"].astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    newest = query(emulator, target, "SELECT MAX(created_at) FROM orders")[0][0]
+    day_newest = query(emulator, "multi-tenant-app-prod-db", "SELECT MAX(created_at) FROM orders WHERE created_at <= %s", (point_time,))[0][0]
+    assert newest <= point_time
+    assert newest == day_newest
+
+    # Settings and tags a restore does not carry, and the instance stays private.
+    restored = instance(emulator, target)
+    assert restored["PubliclyAccessible"] is False
+    assert restored["DeletionProtection"] is True
+    assert restored["BackupRetentionPeriod"] == 7
+    assert restored["DBParameterGroups"][0]["DBParameterGroupName"] == "default.mysql8.0"
+    assert restored["DBSubnetGroup"]["DBSubnetGroupName"] == "multi-tenant-app-prod-db-subnet-group"
+    assert [g["VpcSecurityGroupId"] for g in restored["VpcSecurityGroups"]] == [world["db_security_group_id"]]
+    assert tags(emulator, target)[RESTORED_FROM] == older["RecoveryPointArn"]
+    first = report(tmp_path)
+    assert first["outcome"] == "succeeded"
+    assert any(older["RecoveryPointArn"] in note for note in first["notes"])
+
+    # A second run adopts: no second restore job, the same instance.
+    jobs_before = emulator.client("backup").list_restore_jobs()["RestoreJobs"]
+    proc = run(emulator, tmp_path, "rds_restore_target_identifier=%s" % target,
+               "rds_restore_target_time=%s" % between.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert len(emulator.client("backup").list_restore_jobs()["RestoreJobs"]) == len(jobs_before)
+    assert any("adopted the existing %s" % target in note for note in report(tmp_path)["notes"])
+    emulator.client("rds").modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)
+
+
+def test_time_inside_the_native_window_restores_the_data_of_that_time(emulator, world, tmp_path):
+    marker = "pitr-%s" % uuid.uuid4().hex[:6]
+    query(emulator, "multi-tenant-app-prod-db",
+          "INSERT INTO orders (tenant_id, amount_cents, status, created_at) VALUES ('1', 1, %s, UTC_TIMESTAMP(3))", (marker + "-a",))
+    time.sleep(2.2)
+    between = datetime.datetime.now(datetime.timezone.utc)
+    time.sleep(2.2)
+    query(emulator, "multi-tenant-app-prod-db",
+          "INSERT INTO orders (tenant_id, amount_cents, status, created_at) VALUES ('1', 2, %s, UTC_TIMESTAMP(3))", (marker + "-b",))
+    target = "rr-native-%s" % uuid.uuid4().hex[:6]
+    when = between.strftime("%Y-%m-%dT%H:%M:%SZ")
+    proc = run(emulator, tmp_path, "rds_restore_target_identifier=%s" % target, "rds_restore_target_time=%s" % when)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "native restore of multi-tenant-app-prod-db" in proc.stdout
+    assert "finer than the AWS Backup point" in proc.stdout
+
+    statuses = [row[0] for row in query(emulator, target, "SELECT status FROM orders WHERE status LIKE %s", (marker + "%",))]
+    assert statuses == [marker + "-a"]
+    assert tags(emulator, target)[RESTORED_FROM] == "pitr:multi-tenant-app-prod-db@%s" % when
+    assert instance(emulator, target)["PubliclyAccessible"] is False
+
+    # Re-running adopts the tagged instance instead of restoring again.
+    proc = run(emulator, tmp_path, "rds_restore_target_identifier=%s" % target, "rds_restore_target_time=%s" % when)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert any("adopted the existing %s" % target in note for note in report(tmp_path)["notes"])
+    emulator.client("rds").modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)
+
+
+def test_bad_input_and_a_foreign_target_change_nothing(emulator, world, tmp_path):
+    before = {i["DBInstanceIdentifier"] for i in emulator.client("rds").describe_db_instances()["DBInstances"]}
+    proc = run(emulator, tmp_path, "rds_restore_target_time=yesterday")
+    assert proc.returncode != 0
+    assert "rds_restore_target_time=yesterday" in proc.stdout
+    # The production instance exists and carries no restored-from tag: it is never a target.
+    proc = run(emulator, tmp_path, "rds_restore_target_identifier=multi-tenant-app-prod-db")
+    assert proc.returncode != 0
+    assert "never the source" in proc.stdout
+    assert {i["DBInstanceIdentifier"] for i in emulator.client("rds").describe_db_instances()["DBInstances"]} == before
+    assert report(tmp_path)["outcome"] == "failed"
+
+
+def test_source_gone_restores_a_time_from_its_retained_automated_backups(emulator, world, tmp_path):
+    """The disaster case: the instance was deleted keeping its automated backups; a time inside their window comes back."""
+    rds = emulator.client("rds")
+    doomed = "rr-doomed-%s" % uuid.uuid4().hex[:6]
+    password = "doomed-Secret-0"
+    rds.create_db_instance(DBInstanceIdentifier=doomed, DBInstanceClass="db.t3.micro", Engine="mysql", MasterUsername="admin",
+                           MasterUserPassword=password, AllocatedStorage=20, BackupRetentionPeriod=7)
+
+    def sql(identifier, statement, args=None, database="shop"):
+        endpoint = instance(emulator, identifier)["Endpoint"]
+        with pymysql.connect(host=endpoint["Address"], port=endpoint["Port"], user="admin", password=password, database=database,
+                             autocommit=True, connect_timeout=10) as conn, conn.cursor() as cur:
+            cur.execute(statement, args)
+            return cur.fetchall()
+
+    sql(doomed, "CREATE DATABASE shop", database=None)
+    sql(doomed, "CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, batch INT NOT NULL)")
+    # Binlog events carry whole seconds: more than a second on either side of the time restored to.
+    time.sleep(2.2)
+    sql(doomed, "INSERT INTO orders (batch) VALUES (1), (1), (1)")
+    time.sleep(2.2)
+    between = datetime.datetime.now(datetime.timezone.utc)
+    time.sleep(2.2)
+    sql(doomed, "INSERT INTO orders (batch) VALUES (2), (2)")
+    time.sleep(1.1)
+    rds.delete_db_instance(DBInstanceIdentifier=doomed, SkipFinalSnapshot=True, DeleteAutomatedBackups=False)
+    retained = rds.describe_db_instance_automated_backups(DBInstanceIdentifier=doomed)["DBInstanceAutomatedBackups"]
+    assert [b["Status"] for b in retained] == ["retained"]
+
+    target = doomed + "-restore"
+    when = between.strftime("%Y-%m-%dT%H:%M:%SZ")
+    proc = run(emulator, tmp_path, "rds_restore_source_identifier=%s" % doomed, "rds_restore_target_identifier=%s" % target,
+               "rds_restore_target_time=%s" % when)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
+    assert "native restore of %s" % doomed in proc.stdout
+    assert "from its retained automated backups %s" % retained[0]["DBInstanceAutomatedBackupsArn"] in proc.stdout
+
+    # Verified by rows: the first batch, none of the second.
+    assert sorted(row[0] for row in sql(target, "SELECT batch FROM orders")) == [1, 1, 1]
+    restored = instance(emulator, target)
+    assert restored["PubliclyAccessible"] is False
+    assert restored["DeletionProtection"] is True
+    assert restored["DBSubnetGroup"]["DBSubnetGroupName"] == "multi-tenant-app-prod-db-subnet-group"
+    assert [g["VpcSecurityGroupId"] for g in restored["VpcSecurityGroups"]] == [world["db_security_group_id"]]
+    assert tags(emulator, target)[RESTORED_FROM] == "pitr:%s@%s" % (doomed, when)
+    saved = report(tmp_path)
+    assert saved["outcome"] == "succeeded"
+    assert any("retained automated backups" in note for note in saved["notes"])
+
+    # A time outside the retained window is refused with the reason, and nothing is made.
+    early = (between - datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    proc = run(emulator, tmp_path, "rds_restore_source_identifier=%s" % doomed, "rds_restore_target_identifier=%s-early" % doomed,
+               "rds_restore_target_time=%s" % early, "rds_restore_method=native")
+    assert proc.returncode != 0
+    assert "outside the native automated-backup window of %s" % doomed in proc.stdout
+    assert not rds.describe_db_instances(Filters=[{"Name": "db-instance-id", "Values": [doomed + "-early"]}])["DBInstances"]
+    rds.modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)

@@ -1,0 +1,248 @@
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AWS Backup Restore Testing in the emulator: the role restorekit.aws.restore_testing creates the plan and its
+selections (idempotent, check mode), the emulator runs the plan, and playbooks/validate_restore_tests.yml validates
+what it restored and reports back - a good restore SUCCESSFUL, a damaged one FAILED - as DescribeRestoreJob shows."""
+
+import datetime
+import json
+import os
+import subprocess
+import uuid
+
+import pymysql
+import pytest
+
+from emulator.client import REGION
+from emulator.seed import DB_PASSWORD
+from tests.e2e.helpers import ANSIBLE_PLAYBOOK, ROOT, ansible_env
+
+PLAYBOOK = os.path.join(ROOT, "playbooks", "validate_restore_tests.yml")
+INVENTORY = os.path.join(ROOT, "inventories", "emulator")
+CRITICAL_KEY = "docs/read me.txt"
+# How the seeded database is validated: reference data exactly, the tables written every day by tolerance.
+MYSQL = {
+    "restore_testing_mysql_password": DB_PASSWORD,
+    "restore_testing_mysql_static_tables": ["plans", "tenants"],
+    "restore_testing_mysql_live_tables": [{"name": "orders", "tolerance_percent": 25}, {"name": "audit_log", "tolerance_rows": 3}],
+    "restore_testing_mysql_smoke_queries": [{"name": "three plans", "sql": "SELECT COUNT(*) FROM plans", "expect": 3}],
+    "restore_testing_s3_critical_keys": [CRITICAL_KEY],
+}
+
+
+def plan_play(name, role_vars):
+    return [{
+        "name": "restore testing plan", "hosts": "localhost", "connection": "local", "gather_facts": False,
+        "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": "{{ restorekit_endpoint_url }}", "region": REGION}},
+        "tasks": [
+            {"name": "Plan", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_testing"},
+             "vars": dict({"restore_testing_project_name": "{{ restorekit_project_name }}",
+                           "restore_testing_environment": "{{ restorekit_environment }}",
+                           "restore_testing_plan_name": name}, **role_vars)},
+            {"name": "Save", "check_mode": False, "ansible.builtin.copy": {
+                "content": "{{ restore_testing_plan | to_nice_json }}", "dest": "{{ result_path }}"}},
+        ],
+    }]
+
+
+def run_plan_role(emulator, tmp_path, name, role_vars, check=False):
+    """Run the role's main entry point; return its module result (changed, actions, plan, selections)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    playbook = tmp_path / "plan.yml"
+    playbook.write_text(json.dumps(plan_play(name, role_vars)), encoding="utf-8")
+    result = tmp_path / "plan.json"
+    argv = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, str(playbook), "-e", json.dumps({"result_path": str(result)})]
+    proc = subprocess.run(argv + (["--check"] if check else []), cwd=str(tmp_path), env=ansible_env(emulator, tmp_path),
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, "%s\n%s" % (proc.stdout[-6000:], proc.stderr[-3000:])
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+def run_validation(emulator, tmp_path, report_name, extra):
+    """Run playbooks/validate_restore_tests.yml; return (return code, JSON report, output)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    report_dir = tmp_path / "reports"
+    extra_vars = dict({"restore_report_dir": str(report_dir), "restore_report_name": report_name,
+                       "restore_testing_wait_timeout": 600, "restore_testing_wait_delay": 1}, **MYSQL)
+    extra_vars.update(extra)
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "-e", json.dumps(extra_vars)], cwd=str(tmp_path),
+                          env=ansible_env(emulator, tmp_path), capture_output=True, text=True, timeout=1800, check=False)
+    path = report_dir / (report_name + ".json")
+    assert path.exists(), "no report written (%d):\n%s\n%s" % (proc.returncode, proc.stdout[-8000:], proc.stderr[-3000:])
+    return proc.returncode, json.loads(path.read_text(encoding="utf-8")), proc.stdout + proc.stderr
+
+
+def emulator_now(emulator):
+    return datetime.datetime.fromisoformat(emulator.control("health")["now"])
+
+
+@pytest.fixture(scope="module")
+def plan(emulator, world, tmp_path_factory):
+    """A plan over the seeded database and the buckets of tenants 1 and 12, made by the role; removed afterwards."""
+    name = "rt_%s" % uuid.uuid4().hex[:8]
+    role_vars = {"restore_testing_tenants": ["1", "12"], "restore_testing_algorithm": "LATEST_WITHIN_WINDOW",
+                 "restore_testing_selection_window_days": 30}
+    created = run_plan_role(emulator, tmp_path_factory.mktemp("plan"), name, role_vars)
+    yield {"name": name, "vars": role_vars, "created": created}
+    run_plan_role(emulator, tmp_path_factory.mktemp("plan-absent"), name, {"restore_testing_state": "absent"})
+
+
+def run_plan_now(emulator, backup, plan_name):
+    """The emulator runs the plan now; wait until its jobs are no longer running; return the jobs by resource type."""
+    job_ids = emulator.control("restore-testing/run", {"region": REGION, "plan_name": plan_name})["restore_job_ids"]
+    emulator.wait_for_jobs()
+    jobs = [backup.describe_restore_job(RestoreJobId=job_id) for job_id in job_ids]
+    assert all(job["Status"] == "COMPLETED" for job in jobs), [(j["RestoreJobId"], j["Status"], j.get("StatusMessage")) for j in jobs]
+    assert all(job["ValidationStatus"] == "VALIDATING" for job in jobs)
+    return jobs
+
+
+def by_source(jobs, fragment):
+    found = [job for job in jobs if job["SourceResourceArn"].endswith(fragment)]
+    assert len(found) == 1, (fragment, [job["SourceResourceArn"] for job in jobs])
+    return found[0]
+
+
+def test_role_creates_the_plan_idempotently(emulator, world, plan, tmp_path):
+    """The role made the plan and one selection per type over the runbook's resources; a second run changes nothing,
+    and a changed setting shows in check mode without being applied."""
+    backup = emulator.client("backup")
+    created = plan["created"]
+    assert created["changed"] is True
+    assert created["actions"][0] == "create plan %s" % plan["name"]
+    stored = backup.get_restore_testing_plan(RestoreTestingPlanName=plan["name"])["RestoreTestingPlan"]
+    vault_arn = backup.describe_backup_vault(BackupVaultName=world["vault"])["BackupVaultArn"]
+    assert stored["RecoveryPointSelection"]["IncludeVaults"] == [vault_arn]
+    selections = {s["RestoreTestingSelectionName"]: backup.get_restore_testing_selection(
+        RestoreTestingPlanName=plan["name"], RestoreTestingSelectionName=s["RestoreTestingSelectionName"])["RestoreTestingSelection"]
+        for s in backup.list_restore_testing_selections(RestoreTestingPlanName=plan["name"])["RestoreTestingSelections"]}
+    assert sorted(selections) == ["rds", "s3"]
+    assert selections["rds"]["ProtectedResourceArns"] == [world["db"]["arn"]]
+    assert selections["rds"]["IamRoleArn"] == world["backup_role_arn"]
+    assert sorted(selections["s3"]["ProtectedResourceArns"]) == sorted(
+        "arn:aws:s3:::%s" % world["buckets"][tenant] for tenant in ("1", "12"))
+
+    again = run_plan_role(emulator, tmp_path / "again", plan["name"], plan["vars"])
+    assert again["changed"] is False and again["actions"] == []
+
+    changed_vars = dict(plan["vars"], restore_testing_validation_window_hours=8, restore_testing_tenants=["1"])
+    preview = run_plan_role(emulator, tmp_path / "check", plan["name"], changed_vars, check=True)
+    assert preview["changed"] is True
+    assert "update selection s3 (ProtectedResourceArns, ValidationWindowHours)" in preview["actions"]
+    assert "update selection rds (ValidationWindowHours)" in preview["actions"]
+    untouched = backup.get_restore_testing_selection(RestoreTestingPlanName=plan["name"], RestoreTestingSelectionName="s3")
+    assert len(untouched["RestoreTestingSelection"]["ProtectedResourceArns"]) == 2
+
+
+def test_good_restores_are_reported_successful(emulator, world, plan, tmp_path):
+    """The plan runs; the playbook validates every job in the window and AWS Backup shows each SUCCESSFUL."""
+    backup = emulator.client("backup")
+    started = emulator_now(emulator) - datetime.timedelta(seconds=1)
+    jobs = run_plan_now(emulator, backup, plan["name"])
+    assert sorted(job["ResourceType"] for job in jobs) == ["RDS", "S3", "S3"]
+    rc, report, output = run_validation(emulator, tmp_path, "good", {
+        "restore_testing_plan_name": plan["name"], "restore_testing_created_after": started.isoformat()})
+    assert rc == 0, output[-6000:]
+    for job in jobs:
+        after = backup.describe_restore_job(RestoreJobId=job["RestoreJobId"])
+        assert after["ValidationStatus"] == "SUCCESSFUL", (job["ResourceType"], after.get("ValidationStatusMessage"), output[-6000:])
+        assert "check(s) passed" in after["ValidationStatusMessage"]
+    assert report["outcome"] == "succeeded"
+    assert sorted(job["restore_job_id"] for job in report["restore_jobs"]) == sorted(job["RestoreJobId"] for job in jobs)
+    names = [check["name"] for check in report["checks"]]
+    assert "critical keys restored" in names and any("plans" in name for name in names), names
+
+
+def test_damaged_restores_are_reported_failed(emulator, world, plan, tmp_path):
+    """A static table altered in the restored database and a critical object removed from one restored bucket: those
+    two jobs are FAILED with a message naming what failed, the untouched bucket's job is SUCCESSFUL, earlier jobs
+    outside the window are not touched, and the play fails when asked to."""
+    backup = emulator.client("backup")
+    earlier = [job["RestoreJobId"] for job in backup.list_restore_jobs(ByRestoreTestingPlanArn=plan["created"]["restore_testing_plan"]
+                                                                       ["restore_testing_plan_arn"])["RestoreJobs"]]
+    before_messages = {job_id: backup.describe_restore_job(RestoreJobId=job_id).get("ValidationStatusMessage") for job_id in earlier}
+    started = emulator_now(emulator) - datetime.timedelta(seconds=1)
+    jobs = run_plan_now(emulator, backup, plan["name"])
+    db_job = by_source(jobs, ":db:%s" % world["db"]["identifier"])
+    damaged_bucket_job = by_source(jobs, ":::%s" % world["buckets"]["12"])
+    good_bucket_job = by_source(jobs, ":::%s" % world["buckets"]["1"])
+
+    restored_db = db_job["CreatedResourceArn"].split(":db:")[1]
+    endpoint = emulator.client("rds").describe_db_instances(DBInstanceIdentifier=restored_db)["DBInstances"][0]["Endpoint"]
+    with pymysql.connect(host=endpoint["Address"], port=endpoint["Port"], user=world["db"]["user"], password=DB_PASSWORD,
+                         database=world["db"]["name"], autocommit=True) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE plans SET monthly_cents = monthly_cents + 1 WHERE id = 2")
+    emulator.client("s3").delete_object(Bucket=damaged_bucket_job["CreatedResourceArn"].split(":::")[1], Key=CRITICAL_KEY)
+
+    rc, report, output = run_validation(emulator, tmp_path, "damaged", {
+        "restore_testing_plan_name": plan["name"], "restore_testing_created_after": started.isoformat(),
+        "restore_testing_fail_on_failure": True})
+    assert rc != 0, "the play did not fail although asked to:\n" + output[-6000:]
+
+    db_after = backup.describe_restore_job(RestoreJobId=db_job["RestoreJobId"])
+    assert db_after["ValidationStatus"] == "FAILED", db_after.get("ValidationStatusMessage")
+    assert restored_db in db_after["ValidationStatusMessage"] and "plans" in db_after["ValidationStatusMessage"]
+    bucket_after = backup.describe_restore_job(RestoreJobId=damaged_bucket_job["RestoreJobId"])
+    assert bucket_after["ValidationStatus"] == "FAILED"
+    assert "critical keys restored" in bucket_after["ValidationStatusMessage"]
+    assert backup.describe_restore_job(RestoreJobId=good_bucket_job["RestoreJobId"])["ValidationStatus"] == "SUCCESSFUL"
+    for job_id, message in before_messages.items():
+        assert backup.describe_restore_job(RestoreJobId=job_id).get("ValidationStatusMessage") == message
+
+    assert report["outcome"] == "failed"
+    assert db_job["RestoreJobId"] in output and damaged_bucket_job["RestoreJobId"] in output
+    failed = [check for check in report["checks"] if check["result"] == "fail"]
+    assert {check["target"] for check in failed} == {restored_db, damaged_bucket_job["CreatedResourceArn"].split(":::")[1]}, failed
+
+
+def test_one_job_by_id_and_refusals(emulator, world, plan, tmp_path):
+    """One job by id: re-validated on request, and its status follows what is found now (the damaged database stays
+    FAILED, reported again unchanged). A restore job not made by a restore testing plan is refused by name."""
+    backup = emulator.client("backup")
+    arn = plan["created"]["restore_testing_plan"]["restore_testing_plan_arn"]
+    failed = [job for job in backup.list_restore_jobs(ByRestoreTestingPlanArn=arn)["RestoreJobs"]
+              if job["ResourceType"] == "RDS" and job.get("ValidationStatus") == "FAILED"]
+    assert len(failed) == 1
+    rc, report, output = run_validation(emulator, tmp_path / "one", "one", {
+        "restore_testing_plan_name": plan["name"], "restore_testing_job_id": failed[0]["RestoreJobId"],
+        "restore_testing_revalidate": True})
+    assert rc == 0, output[-6000:]
+    assert [job["restore_job_id"] for job in report["restore_jobs"]] == [failed[0]["RestoreJobId"]]
+    assert backup.describe_restore_job(RestoreJobId=failed[0]["RestoreJobId"])["ValidationStatus"] == "FAILED"
+
+    points = backup.list_recovery_points_by_backup_vault(BackupVaultName=world["vault"], ByResourceType="S3")["RecoveryPoints"]
+    point = next(p for p in points if p["Status"] == "COMPLETED")
+    manual = backup.start_restore_job(RecoveryPointArn=point["RecoveryPointArn"], IamRoleArn=world["backup_role_arn"], Metadata={
+        "DestinationBucketName": "rt-manual-%s" % uuid.uuid4().hex[:8], "NewBucket": "true"})["RestoreJobId"]
+    emulator.wait_for_jobs()
+    rc, report, output = run_validation(emulator, tmp_path / "manual", "manual", {
+        "restore_testing_plan_name": plan["name"], "restore_testing_job_id": manual})
+    assert rc != 0
+    assert "restore_job_id=%r was not created by a restore testing plan" % manual in output
+    assert report["outcome"] == "failed"
+
+
+def test_restored_instance_is_validated(emulator, world, tmp_path):
+    """A plan over EC2: the restored instance is validated by restorekit.aws.validate_ec2 (running, status checks) and
+    reported SUCCESSFUL; the plan made by the role is removed by it afterwards."""
+    backup = emulator.client("backup")
+    name = "rt_ec2_%s" % uuid.uuid4().hex[:8]
+    role_vars = {"restore_testing_resource_types": ["EC2"], "restore_testing_selection_window_days": 30}
+    run_plan_role(emulator, tmp_path / "plan", name, role_vars)
+    try:
+        started = emulator_now(emulator) - datetime.timedelta(seconds=1)
+        jobs = run_plan_now(emulator, backup, name)
+        assert jobs and all(job["ResourceType"] == "EC2" for job in jobs)
+        rc, report, output = run_validation(emulator, tmp_path / "validate", "ec2", {
+            "restore_testing_plan_name": name, "restore_testing_created_after": started.isoformat(),
+            "restore_testing_ec2_delay": 1, "restore_testing_fail_on_failure": True})
+        assert rc == 0, output[-6000:]
+        for job in jobs:
+            after = backup.describe_restore_job(RestoreJobId=job["RestoreJobId"])
+            assert after["ValidationStatus"] == "SUCCESSFUL", after.get("ValidationStatusMessage")
+            instance_id = job["CreatedResourceArn"].rsplit("/", 1)[1]
+            assert instance_id in after["ValidationStatusMessage"]
+        assert {check["target"] for check in report["checks"]} >= {job["CreatedResourceArn"].rsplit("/", 1)[1] for job in jobs}
+    finally:
+        run_plan_role(emulator, tmp_path / "absent", name, {"restore_testing_state": "absent"})
+    assert name not in [p["RestoreTestingPlanName"] for p in backup.list_restore_testing_plans()["RestoreTestingPlans"]]
