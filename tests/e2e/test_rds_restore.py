@@ -202,3 +202,39 @@ def test_source_gone_restores_a_time_from_its_retained_automated_backups(emulato
     assert "outside the native automated-backup window of %s" % doomed in proc.stdout
     assert not rds.describe_db_instances(Filters=[{"Name": "db-instance-id", "Values": [doomed + "-early"]}])["DBInstances"]
     rds.modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)
+
+
+def test_a_row_committed_in_the_same_second_as_the_backup_passes_validation(emulator, world, tmp_path):
+    """A busy source commits a row, then the backup starts within the same second. The restore is faithful (the row is
+    in the point), so the freshness check must pass: the data time handed to validation is the point's exact
+    CreationDate, fractions of a second kept, not the second it started in."""
+    emulator.control("clock", {"now": datetime.datetime.now(datetime.timezone.utc).isoformat()})
+    backup = emulator.client("backup")
+    for _attempt in range(20):
+        # Early in a second, so that the row and the backup that follows it fall into the same second.
+        time.sleep(1.05 - datetime.datetime.now(datetime.timezone.utc).microsecond / 1e6)
+        query(emulator, "multi-tenant-app-prod-db",
+              "INSERT INTO orders (tenant_id, amount_cents, status, created_at) VALUES ('1', 3, 'same-second', UTC_TIMESTAMP(3))")
+        row_time = query(emulator, "multi-tenant-app-prod-db", "SELECT MAX(created_at) FROM orders")[0][0]
+        job = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=world["db"]["arn"], IamRoleArn=world["backup_role_arn"])
+        emulator.wait_for_jobs()
+        point = backup.describe_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=job["RecoveryPointArn"])
+        created = point["CreationDate"].astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        if created.replace(microsecond=0) == row_time.replace(microsecond=0) and row_time < created:
+            break
+    else:
+        raise AssertionError("could not start a backup in the same second as a committed row")
+
+    target = "rr-same-second-%s" % uuid.uuid4().hex[:6]
+    proc = run(emulator, tmp_path, "rds_restore_target_identifier=%s" % target, json.dumps({
+        "rds_restore_validate": True, "rds_restore_validate_password": DB_PASSWORD,
+        "rds_restore_validate_static_tables": ["plans", "tenants"],
+        "rds_restore_validate_live_tables": [{"name": "orders", "tolerance_percent": 20, "timestamp_column": "created_at"}]}))
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
+    assert tags(emulator, target)[RESTORED_FROM] == job["RecoveryPointArn"]
+    assert query(emulator, target, "SELECT COUNT(*) FROM orders WHERE created_at = %s", (row_time,))[0][0] >= 1
+    saved = report(tmp_path)
+    assert saved["outcome"] == "succeeded"
+    assert "newer than the point" not in proc.stdout
+    assert point["CreationDate"].astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z") in json.dumps(saved)
+    emulator.client("rds").modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)
