@@ -2,15 +2,18 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The collection's metadata keeps the promises playbooks rely on.
 
-- `module_defaults: group/restorekit.aws.aws` must reach every module of this collection and, through
-  extend_group, amazon.aws and community.aws: a module missing from the action group silently runs
-  without the play's region, endpoint_url and credentials.
+- `module_defaults: group/restorekit.aws.aws` must reach every module of this collection and every module of
+  amazon.aws and community.aws that takes the AWS connection options (through extend_group, or by FQCN where their
+  own groups leave one out): a module missing from the action group silently runs without the play's region,
+  endpoint_url and credentials, against the real AWS endpoint.
 - The dependencies declared in galaxy.yml must be the ones the development environment provides.
 - From a checkout, the collection must resolve by its FQCN (ansible.cfg + the link `make venv` creates).
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import os
 import pathlib
@@ -33,8 +36,8 @@ def load_yaml(relative):
         return yaml.safe_load(handle)
 
 
-def installed_collection_version(fqcn):
-    """Version of a collection shipped with the ansible package, or None."""
+def installed_collection_path(fqcn):
+    """Root of a collection shipped with the ansible package, or None."""
     namespace, name = fqcn.split('.')
     try:
         # pylint: disable-next=import-outside-toplevel
@@ -42,10 +45,18 @@ def installed_collection_version(fqcn):
     except ImportError:
         return None
     for base in ansible_collections.__path__:
-        manifest = pathlib.Path(base) / namespace / name / 'MANIFEST.json'
-        if manifest.is_file():
-            return json.loads(manifest.read_text(encoding='utf-8'))['collection_info']['version']
+        root = pathlib.Path(base) / namespace / name
+        if (root / 'MANIFEST.json').is_file():
+            return root
     return None
+
+
+def installed_collection_version(fqcn):
+    """Version of a collection shipped with the ansible package, or None."""
+    root = installed_collection_path(fqcn)
+    if root is None:
+        return None
+    return json.loads((root / 'MANIFEST.json').read_text(encoding='utf-8'))['collection_info']['version']
 
 
 def minimum(requirement):
@@ -66,6 +77,110 @@ def test_aws_action_group_extends_amazon_and_community_aws():
     group = load_yaml('meta/runtime.yml')['action_groups']['aws']
 
     assert group[0] == {'metadata': {'extend_group': ['amazon.aws.aws', 'community.aws.aws']}}
+
+
+# The collections whose modules the group promises to reach, and the doc fragments that give a module the AWS
+# connection options module_defaults sets (endpoint_url and credentials; region).
+DEPENDENCIES = ('amazon.aws', 'community.aws')
+CONNECTION_FRAGMENTS = {'amazon.aws.common.modules', 'amazon.aws.region.modules'}
+
+
+def collection_root(collection):
+    if collection == 'restorekit.aws':
+        return ROOT
+    root = installed_collection_path(collection)
+    assert root is not None, '%s is not installed (make venv)' % collection
+    return root
+
+
+@functools.lru_cache(maxsize=None)
+def collection_runtime(collection):
+    with open(collection_root(collection) / 'meta' / 'runtime.yml', encoding='utf-8') as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def fqcn_of(collection, name):
+    return name if name.count('.') >= 2 else '%s.%s' % (collection, name)
+
+
+def resolve_module(fqcn):
+    """FQCN after the owning collections' plugin_routing redirects, as ansible-core resolves a group entry."""
+    seen = []
+    while fqcn not in seen:
+        seen.append(fqcn)
+        namespace, name, short = fqcn.split('.', 2)
+        routing = collection_runtime('%s.%s' % (namespace, name)).get('plugin_routing', {}).get('modules', {})
+        target = (routing.get(short) or {}).get('redirect')
+        if not target:
+            return fqcn
+        fqcn = target
+    raise AssertionError('redirect loop: %s' % ' -> '.join(seen))
+
+
+def group_members(fq_group, seen=None):
+    """FQCNs of the modules module_defaults' `group/FQ_GROUP` reaches: its entries and those of the groups it extends."""
+    seen = set() if seen is None else seen
+    if fq_group in seen:
+        return set()
+    seen.add(fq_group)
+    namespace, name, group = fq_group.split('.', 2)
+    collection = '%s.%s' % (namespace, name)
+    members = set()
+    for entry in collection_runtime(collection).get('action_groups', {}).get(group, []):
+        if isinstance(entry, str):
+            members.add(resolve_module(fqcn_of(collection, entry)))
+            continue
+        extends = entry.get('metadata', {}).get('extend_group', [])
+        for extended in [extends] if isinstance(extends, str) else extends:
+            members |= group_members(fqcn_of(collection, extended), seen)
+    return members
+
+
+def module_fragments(path):
+    """The doc fragments a module's DOCUMENTATION extends."""
+    tree = ast.parse(path.read_text(encoding='utf-8'))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'DOCUMENTATION' for target in node.targets):
+            fragments = (yaml.safe_load(node.value.value) or {}).get('extends_documentation_fragment') or []
+            return set([fragments] if isinstance(fragments, str) else fragments)
+    raise AssertionError('%s has no DOCUMENTATION' % path)
+
+
+@functools.lru_cache(maxsize=None)
+def modules_taking_connection_options(collection):
+    """FQCN -> the connection fragments it extends, for every module of an installed COLLECTION that has them."""
+    found = {}
+    for path in sorted((collection_root(collection) / 'plugins' / 'modules').glob('*.py')):
+        if path.stem != '__init__':
+            fragments = module_fragments(path) & CONNECTION_FRAGMENTS
+            if fragments:
+                found['%s.%s' % (collection, path.stem)] = sorted(fragments)
+    return found
+
+
+@pytest.mark.parametrize('collection', DEPENDENCIES)
+def test_group_reaches_every_dependency_module_that_takes_the_connection_options(collection):
+    """A module of amazon.aws or community.aws that takes endpoint_url/region, in neither its collection's `aws`
+    group nor ours, would run against the default AWS endpoint in a play that sets them through our group."""
+    reached = group_members('restorekit.aws.aws')
+    missed = dict((fqcn, fragments) for fqcn, fragments in modules_taking_connection_options(collection).items()
+                  if fqcn not in reached)
+
+    assert missed == {}, ('add these modules by FQCN to action_groups.aws in meta/runtime.yml: '
+                          'they take the AWS connection options but no group reaches them: %s' % missed)
+
+
+def test_group_names_only_installed_modules_that_take_the_connection_options():
+    """An FQCN entry that names no module is dropped silently by ansible-core (a typo reaches nothing), and
+    module_defaults would hand a module without the connection options parameters it refuses."""
+    entries = [entry for entry in load_yaml('meta/runtime.yml')['action_groups']['aws']
+               if isinstance(entry, str) and entry.count('.') >= 2]
+    taking = {}
+    for collection in DEPENDENCIES:
+        taking.update(modules_taking_connection_options(collection))
+
+    assert entries, 'the group names the modules amazon.aws and community.aws leave out of their own groups'
+    assert [entry for entry in entries if resolve_module(entry) not in taking] == []
 
 
 def test_galaxy_identity():
