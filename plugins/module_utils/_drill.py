@@ -27,6 +27,7 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+from ansible_collections.restorekit.aws.plugins.module_utils._s3 import compare
 
 TAG_KEY = "restorekit:drill"
 RECORD_VERSION = 1
@@ -381,48 +382,10 @@ def lease_expired(record, when=None):
 
 
 # ---------------------------------------------------------------------------------------------------------------- S3 check
-def _objects(s3, bucket):
-    return {o["Key"]: o for o in _paginate(s3, "list_objects_v2", "Contents", Bucket=bucket)}
-
-
-def compare_buckets(s3, restored, source, point_time, critical_keys):
+def compare_buckets(s3, restored, source, point_time, critical_keys, parallelism=compare.DEFAULT_PARALLELISM):
     """Check a bucket restored by a drill against the bucket its recovery point was taken from.
 
-    The source moved on after the recovery point, so only what cannot have changed is compared strictly: every source
-    object last modified at or before the point must be in the restore with the same size and ETag. Objects both hold
-    are counted identical or changed; the critical keys must be in the restore; the restore must not be empty."""
-    got = _objects(s3, restored)
-    src = _objects(s3, source)
-    if point_time is not None and point_time.tzinfo is None:
-        point_time = point_time.replace(tzinfo=datetime.timezone.utc)
-    identical, changed, missing_old, differing_old = [], [], [], []
-    newer = 0
-    for key, obj in src.items():
-        old = point_time is not None and obj["LastModified"] <= point_time
-        mine = got.get(key)
-        if not old:
-            newer += 1
-        if mine is None:
-            if old:
-                missing_old.append(key)
-            continue
-        same = mine.get("Size") == obj.get("Size") and mine.get("ETag") == obj.get("ETag")
-        (identical if same else changed).append(key)
-        if old and not same:
-            differing_old.append(key)
-    missing_critical = [k for k in critical_keys if k not in got]
-    checks = [
-        {"name": "restored bucket holds objects", "target": restored, "result": "pass" if got else "fail",
-         "details": {"objects": len(got), "bytes": sum(o.get("Size", 0) for o in got.values())}},
-        {"name": "critical keys restored", "target": restored, "result": "fail" if missing_critical else "pass",
-         "details": {"critical_keys": list(critical_keys), "missing": missing_critical}},
-        {"name": "objects unchanged since the recovery point restored identically", "target": restored,
-         "result": "fail" if (missing_old or differing_old) else "pass",
-         "details": {"source": source, "source_objects": len(src), "older_than_point": len(src) - newer,
-                     "newer_than_point": newer, "missing": missing_old[:50], "different": differing_old[:50]}},
-        {"name": "objects compared with the source", "target": restored, "result": "pass",
-         "details": {"identical": len(identical), "changed_since": len(changed),
-                     "only_in_restore": len([k for k in got if k not in src]),
-                     "only_in_source": len([k for k in src if k not in got])}},
-    ]
-    return checks
+    The collection's one S3 comparison (``_s3.compare.compare_with_source``): every source object last modified at or
+    before the point must be in the restore with the same content; objects both hold are counted identical or changed;
+    the critical keys must be in the restore; the restore must not be empty."""
+    return compare.compare_with_source(s3, restored, source, point_time, critical_keys, parallelism)

@@ -7,46 +7,87 @@
 DOCUMENTATION = r"""
 ---
 module: s3_restore_compare_info
-short_description: Check a bucket restored from a recovery point against the bucket the point was taken from
+short_description: Compare restored S3 objects with their staging bucket, or a restored bucket with its source
 version_added: 0.1.0
 description:
-  - For a restore drill (runbook section 4) - a new bucket restored by AWS Backup is compared with its source bucket,
-    which has moved on since the recovery point. Only what cannot have changed is compared strictly.
-  - Checks - the restored bucket holds objects; every key of O(critical_keys) is restored; every source object last
-    modified at or before O(recovery_point_time) is restored with the same size and ETag. Objects both buckets hold are
+  - The collection's one S3 comparison, in two forms. Read-only; it never fails because a check failed (the play
+    decides). Returns checks in the form of the restorekit.aws.restore_report role's C(restore_report_checks).
+  - With O(restores) (the restorekit.aws.validate_s3 role, runbook 6.3) - each production bucket is compared with the
+    staging bucket it was copied back from, every tenant and every key in one module run. The restored set is every
+    staging object, or with a C(copy_manifest) the objects the copy wrote or found identical; an object the copy kept in
+    production by its conflict policy is listed in a V(warn) check, unless it is identical by now. Each restored object
+    is read once in each bucket (HeadObject) - its size, content, user metadata, content headers (type, encoding, cache
+    control, disposition, language) and encryption (SSE type and KMS key) are compared. Tags
+    (GetObjectTagging in each bucket) are compared for O(critical_keys) and the first O(detail_sample) restored keys.
+    O(critical_keys) must exist in every production bucket and match staging.
+  - With O(restored_bucket) (a restore drill, runbook section 4) - a new bucket restored by AWS Backup is compared with
+    its source bucket, which has moved on since the recovery point, so only what cannot have changed is compared
+    strictly. Checks - the restored bucket holds objects; every key of O(critical_keys) is restored; every source object
+    last modified at or before O(recovery_point_time) is restored with the same content. Objects both buckets hold are
     also counted identical or changed since, for the report.
-  - Returns checks in the form of the restorekit.aws.restore_report role's C(restore_report_checks) and whether all
-    passed. Read-only; it never fails because a check failed (the play decides).
+  - Content identity, strictest proof first - sizes; the ETag of single-part objects not encrypted with SSE-KMS (the
+    MD5 of the bytes); a checksum both objects report (the rule of M(restorekit.aws.s3_selective_copy)). Where nothing
+    proves it (multipart or SSE-KMS objects without a common checksum) both objects are read (GetObject) and the SHA-256
+    of their bytes compared, streamed - nothing is kept in memory or on disk. The drill compares listings first and
+    reads only source objects older than the point whose ETag differs in the restore.
+  - Both buckets of a pair are listed page by page and joined by key; objects are compared on O(parallelism) threads
+    shared by all pairs, and up to four pairs are listed at the same time.
 author:
   - restorekit contributors (@restorekit)
 options:
+  restores:
+    description:
+      - The restores to validate, each a dictionary with C(staging_bucket) and C(production_bucket) (different buckets),
+        optionally C(copy_manifest) (the path of the copy's manifest, as M(restorekit.aws.s3_selective_copy) wrote it)
+        and C(tenant_id). Other keys are ignored, so the restorekit.aws.s3_restore role's C(s3_restore_result) fits as
+        it is. Each production bucket once.
+      - Mutually exclusive with O(restored_bucket), O(source_bucket) and O(recovery_point_time).
+    type: list
+    elements: dict
   restored_bucket:
-    description: The bucket the restore created.
+    description: The bucket a drill's restore created. Requires O(source_bucket) and O(recovery_point_time).
     type: str
-    required: true
   source_bucket:
     description: The bucket the recovery point was taken from.
     type: str
-    required: true
   recovery_point_time:
     description:
       - The recovery point's creation time, ISO 8601 with an offset. Source objects last modified after it are not
         compared strictly.
     type: str
-    required: true
   critical_keys:
-    description: Keys that must be in the restored bucket.
+    description:
+      - Keys that must be in the restored bucket. With O(restores) - in every production bucket, matching staging in
+        content, metadata, encryption and tags.
     type: list
     elements: str
     default: []
+  detail_sample:
+    description:
+      - With O(restores) - besides O(critical_keys), how many restored keys of each restore (in key order) also get
+        their tags compared, one GetObjectTagging in each bucket. V(0) or more.
+    type: int
+    default: 20
+  parallelism:
+    description: Objects compared at the same time (threads, and the client's connection pool). 1 to 256.
+    type: int
+    default: 16
+  staging_run_id:
+    description:
+      - With O(restores) - the run id a staging bucket must carry (tag C(restorekit:run)), besides
+        C(restorekit:staging-for=<production bucket>), for RV(restores[].staging_removable). One GetBucketTagging per
+        staging bucket; nothing is removed here.
+    type: str
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 notes:
-  - Lists both buckets (C(s3:ListBucket)); reads no object.
-  - ETags of multipart or SSE-KMS objects are not digests of the content, but an unchanged object keeps its ETag across
-    a restore only when its content is the same; a differing ETag with the same size is reported, not explained.
+  - Permissions - s3:ListBucket on both buckets of each pair; s3:GetObject on their objects (HeadObject, and GetObject
+    where identity needs both objects read); s3:GetObjectTagging with O(restores); s3:GetBucketTagging on staging
+    buckets with O(staging_run_id).
+  - The drill takes equal size and ETag from the listings as identity, as AWS Backup keeps them across a restore of an
+    unchanged object; an object of the same size whose ETag differs is read before it is called different.
 attributes:
   check_mode:
     description: Read-only; the same in check mode.
@@ -60,6 +101,18 @@ attributes:
 """
 
 EXAMPLES = r"""
+- name: Validate a tenant restore - every tenant and key in one run
+  restorekit.aws.s3_restore_compare_info:
+    restores:
+      - staging_bucket: multi-tenant-app-prod-tenant-12-restore
+        production_bucket: multi-tenant-app-prod-tenant-12
+        copy_manifest: reports/s3-restore/20261124T031500Z-tenant-12-copy.jsonl
+      - staging_bucket: multi-tenant-app-prod-tenant-100-restore
+        production_bucket: multi-tenant-app-prod-tenant-100
+    critical_keys: [contracts/master.pdf]
+    staging_run_id: 20261124T031500Z
+  register: s3_validation
+
 - name: Check a drill's restored tenant bucket against production
   restorekit.aws.s3_restore_compare_info:
     restored_bucket: multi-tenant-app-prod-drill-20261124-030000-tenant-12
@@ -71,7 +124,15 @@ EXAMPLES = r"""
 
 RETURN = r"""
 checks:
-  description: The checks, each C(name), C(target), C(result) (C(pass) or C(fail)) and C(details).
+  description:
+    - The checks, each C(name), C(target), C(result) and C(details); with O(restores) also C(summary) (the finding in
+      one line).
+    - With O(restores), per restore - C(restored objects match staging <staging bucket> ...) (V(pass) or V(fail);
+      details C(restored_objects), C(restored_bytes), C(matched_objects), C(content_proven_by), C(differences),
+      C(details_compared), C(tags_compared), C(detail_differences), C(not_selected_by_the_copy)), one
+      C(critical key <key>) per critical key (details C(reasons)), and C(production objects kept by the conflict
+      policy (not restored)) (V(warn)) when the copy kept any. A restore whose buckets cannot be listed has one failed
+      check saying so.
   returned: always
   type: list
   elements: dict
@@ -81,10 +142,74 @@ checks:
       result: pass
       details: {objects: 14, bytes: 310}
 passed:
-  description: Whether every check passed.
+  description:
+    - Whether no check failed (V(warn) passes). Without O(restores) every check is V(pass) or V(fail).
   returned: always
   type: bool
   sample: true
+restores:
+  description: With O(restores), one summary per restore, in their order.
+  returned: when O(restores) is given
+  type: list
+  elements: dict
+  contains:
+    production_bucket:
+      description: The production bucket.
+      type: str
+    staging_bucket:
+      description: The staging bucket.
+      type: str
+    tenant_id:
+      description: The restore's C(tenant_id), if it had one.
+      type: str
+    compared:
+      description: Whether both buckets could be listed.
+      type: bool
+    error:
+      description: Why the comparison did not run, else null.
+      type: str
+    restored_objects:
+      description: Objects in the restored set.
+      type: int
+    matched_objects:
+      description: Restored objects whose content matches staging.
+      type: int
+    differences:
+      description: Restored objects whose content differs or is missing.
+      type: int
+    detail_differences:
+      description: Restored objects (not critical) whose metadata, headers, encryption or tags differ.
+      type: int
+    kept_objects:
+      description: Objects the copy kept in production by its conflict policy, and that still differ.
+      type: int
+    not_selected_by_the_copy:
+      description: Staging objects not in the copy's manifest, so not compared.
+      type: int
+    staging_removable:
+      description:
+        - Whether the staging bucket carries C(restorekit:run=<staging_run_id>) and
+          C(restorekit:staging-for=<production bucket>).
+      type: bool
+      returned: when O(staging_run_id) is given
+    staging_note:
+      description: Why the staging bucket is to be kept, else null.
+      type: str
+      returned: when O(staging_run_id) is given
+  sample:
+    - production_bucket: multi-tenant-app-prod-tenant-12
+      staging_bucket: multi-tenant-app-prod-tenant-12-restore
+      tenant_id: "12"
+      compared: true
+      error: null
+      restored_objects: 4
+      matched_objects: 4
+      differences: 0
+      detail_differences: 0
+      kept_objects: 1
+      not_selected_by_the_copy: 0
+      staging_removable: true
+      staging_note: null
 """
 
 try:
@@ -95,17 +220,48 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _drill
+from ansible_collections.restorekit.aws.plugins.module_utils._s3 import compare
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
+
+
+def validate_restores(module):
+    """Every restore and key in one run; exits the module."""
+    params = module.params
+    # One pool for the object threads, one listing (and its prefetch) per restore listed at once.
+    client = module.client("s3", config=client_config(max_pool_connections=params["parallelism"] + 2 * compare.RESTORE_CONCURRENCY))
+    try:
+        result = compare.compare_restores(client, params["restores"], params["critical_keys"], params["detail_sample"],
+                                          params["parallelism"], params["staging_run_id"])
+    except compare.CompareError as e:
+        module.fail_json(msg=e.message)
+    module.exit_json(changed=False, **result)
 
 
 def main():
     argument_spec = dict(
-        restored_bucket=dict(type="str", required=True),
-        source_bucket=dict(type="str", required=True),
-        recovery_point_time=dict(type="str", required=True),
+        restores=dict(type="list", elements="dict"),
+        restored_bucket=dict(type="str"),
+        source_bucket=dict(type="str"),
+        recovery_point_time=dict(type="str"),
         critical_keys=dict(type="list", elements="str", default=[], no_log=False),
+        detail_sample=dict(type="int", default=compare.DEFAULT_DETAIL_SAMPLE),
+        parallelism=dict(type="int", default=compare.DEFAULT_PARALLELISM),
+        staging_run_id=dict(type="str"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_one_of=[["restores", "restored_bucket"]],
+        mutually_exclusive=[["restores", "restored_bucket"], ["restores", "source_bucket"], ["restores", "recovery_point_time"]],
+        required_together=[["restored_bucket", "source_bucket", "recovery_point_time"]],
+    )
     params = module.params
+    if not 1 <= params["parallelism"] <= compare.MAX_PARALLELISM:
+        module.fail_json(msg="parallelism={0!r} must be between 1 and {1}".format(params["parallelism"], compare.MAX_PARALLELISM))
+    if params["restores"] is not None:
+        validate_restores(module)
+    if params["staging_run_id"] is not None:
+        module.fail_json(msg="staging_run_id={0!r} is only used with restores".format(params["staging_run_id"]))
     try:
         point_time = _drill.parse_iso(params["recovery_point_time"])
     except ValueError:
@@ -114,11 +270,12 @@ def main():
         module.fail_json(msg="recovery_point_time=%r is not an ISO 8601 time with an offset" % params["recovery_point_time"])
     if params["restored_bucket"] == params["source_bucket"]:
         module.fail_json(msg="restored_bucket=%r is the source bucket itself; compare a restore with its source" % params["restored_bucket"])
+    client = module.client("s3", config=client_config(max_pool_connections=params["parallelism"] + 2))
     try:
-        checks = _drill.compare_buckets(module.client("s3"), params["restored_bucket"], params["source_bucket"], point_time,
-                                        params["critical_keys"])
+        checks = _drill.compare_buckets(client, params["restored_bucket"], params["source_bucket"], point_time,
+                                        params["critical_keys"], params["parallelism"])
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="could not list %s or %s" % (params["restored_bucket"], params["source_bucket"]))
+        module.fail_json_aws(e, msg="could not compare %s with %s" % (params["restored_bucket"], params["source_bucket"]))
     module.exit_json(changed=False, checks=checks, passed=all(c["result"] == "pass" for c in checks))
 
 

@@ -177,9 +177,8 @@ class Manifest:
 
     def open(self):
         if self.path and self._handle is None:
-            directory = os.path.dirname(os.path.abspath(self.path))
-            if not os.path.isdir(directory):
-                os.makedirs(directory)
+            # Tenants restored side by side create the same folder at once: whoever comes second finds it there.
+            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
             # Line-buffered: each record reaches the file when written.
             self._handle = open(self.path, "w", encoding="utf-8", buffering=1)
         return self

@@ -63,6 +63,8 @@ CONTENT_HEADERS = ["CacheControl", "ContentDisposition", "ContentEncoding", "Con
                    "Expires", "WebsiteRedirectLocation"]
 CHECKSUM_FIELDS = {"CRC32": "ChecksumCRC32", "CRC32C": "ChecksumCRC32C", "CRC64NVME": "ChecksumCRC64NVME",
                    "SHA1": "ChecksumSHA1", "SHA256": "ChecksumSHA256"}
+# compare()'s reason when neither the ETag nor a checksum proves identity (validation then reads both objects).
+UNPROVABLE = "identity not provable (no common checksum; multipart or KMS ETag)"
 RETRYABLE_CODES = frozenset(["InternalError", "ServiceUnavailable", "SlowDown", "Throttling", "ThrottlingException",
                              "RequestTimeout", "RequestTimeTooSkewed", "500", "502", "503", "504"])
 
@@ -205,7 +207,7 @@ def compare(src_head, dest_head):
             if src_head[field] == dest_head[field]:
                 return True, "same size and {0} checksum".format(algorithm)
             return False, "{0} checksum differs".format(algorithm)
-    return False, "identity not provable (no common checksum; multipart or KMS ETag)"
+    return False, UNPROVABLE
 
 
 def part_ranges(size, part_size):
