@@ -27,6 +27,9 @@ LINT_ARGS ?=
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
+# ansible-lint and molecule (ansible-compat) keep their copy of this collection in $(VENV)/.ansible, never in the
+# user's ~/.ansible/collections, where a copy left by an earlier run would shadow the checkout.
+export VIRTUAL_ENV := $(VENV)
 
 # Root runs apt-get directly; others go through sudo when it exists.
 APT = if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
@@ -90,6 +93,7 @@ sanity: venv
 	cd $(BUILD_COLLECTION) && env -u ANSIBLE_CONFIG $(BIN)/ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no $(SANITY_ARGS)
 
 lint: venv
+	@rm -rf $(VENV)/.ansible/collections/ansible_collections/restorekit
 	cd $(ROOT) && $(BIN)/ansible-lint $(LINT_ARGS)
 	@cd $(ROOT) && scripts=(); \
 	while IFS= read -r path; do \

@@ -21,6 +21,7 @@ import datetime
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 DESCRIPTION = "restorekit run lock: delete only when its holder's run is known to be dead"
@@ -84,6 +85,15 @@ def _delete(client, name):
     return client.delete_parameter(Name=name)
 
 
+def check_name(name, option="name"):
+    """The lock's SSM parameter name by SSM's rules, checked before any call: SSM refuses a name with spaces or other
+    characters with a ValidationException, and no lock would be held."""
+    try:
+        return inputs.ssm_parameter_name(name, option)
+    except inputs.InputError as e:
+        raise LockError(e.message) from None
+
+
 def read_lock(client, name):
     """The current lock record, or None when nobody holds the lock."""
     try:
@@ -107,6 +117,7 @@ def acquire(client, name, record, break_run_id=None, check_mode=False):
     Held by another run: ``LockError`` naming the holder and since when, unless ``break_run_id`` names that run,
     which deletes its record first (``broken``). A break that names a run other than the holder is refused.
     """
+    check_name(name)
     current = read_lock(client, name)
     broken = None
     if current is not None:
@@ -140,6 +151,7 @@ def release(client, name, run_id, check_mode=False):
 
     Not held: nothing to do. Held by another run: left alone (it is theirs), and said so by the caller.
     """
+    check_name(name)
     current = read_lock(client, name)
     if current is None or current["run_id"] != run_id:
         return False, current

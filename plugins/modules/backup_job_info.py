@@ -73,7 +73,8 @@ options:
     description:
       - The recovery point objective in hours. A protected resource whose newest usable recovery point is older than
         this, or that has none, is reported with RV(protected_resources[].stale=true).
-      - The default of 26 hours is a daily backup plus two hours of slack for the backup window.
+      - The default of 26 hours is a daily backup plus two hours of slack for the backup window. Greater than 0, at
+        most 8784 (a year).
     type: float
     default: 26
 notes:
@@ -294,7 +295,20 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health as jh
+
+
+MAX_RPO_HOURS = 24 * 366
+
+
+def check_options(params):
+    """What jobs_health.build_query does not check, before any AWS call; InputError names the option."""
+    if params["backup_vault_name"] is not None:
+        inputs.backup_vault_name(params["backup_vault_name"], "backup_vault_name")
+    inputs.unique(params["job_types"], "job_types")
+    inputs.unique(params["states"], "states")
+    inputs.number(params["rpo_hours"], "rpo_hours", maximum=MAX_RPO_HOURS, above=0)
 
 
 def main():
@@ -311,7 +325,10 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
 
     try:
+        check_options(module.params)
         query = jh.build_query(module.params)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     except jh.JobHealthError as e:
         module.fail_json(msg=e.message)
 

@@ -35,7 +35,7 @@ options:
     type: str
     required: true
   login_port:
-    description: TCP port of the endpoint.
+    description: TCP port of the endpoint, 1 to 65535.
     type: int
     default: 3306
   login_user:
@@ -53,7 +53,7 @@ options:
     type: list
     elements: str
   connect_timeout:
-    description: Seconds to wait for each connection.
+    description: Seconds to wait for each connection, 1 to 3600.
     type: int
     default: 10
   parallelism:
@@ -77,7 +77,7 @@ options:
     description: Host of the source endpoint to compare with (O(mode=compare)), usually production.
     type: str
   source_port:
-    description: Port of the source endpoint.
+    description: Port of the source endpoint, 1 to 65535.
     type: int
     default: 3306
   source_user:

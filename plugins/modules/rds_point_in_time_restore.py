@@ -50,6 +50,8 @@ options:
     description:
       - The time whose data to restore, ISO 8601 with an offset (C(2026-11-20T14:30:00Z)); fractions of a second are dropped.
       - Omitted, the latest restorable time.
+      - A time in the future, or outside the source's restorable window (its automated backups' C(RestoreWindow)), is
+        refused naming this option before anything is restored.
     type: str
   use_latest_restorable_time:
     description: Restore the latest restorable time. The default when O(restore_time) is not given.
@@ -86,11 +88,11 @@ options:
     type: bool
     default: true
   wait_timeout:
-    description: Seconds to wait at most. The restore goes on in AWS after a timeout; re-running adopts it.
+    description: Seconds to wait at most, 1 to 604800 (a week). The restore goes on in AWS after a timeout; re-running adopts it.
     type: int
     default: 7200
   poll_interval:
-    description: Seconds between polls while waiting.
+    description: Seconds between polls while waiting, 1 to 3600.
     type: int
     default: 15
 extends_documentation_fragment:
@@ -143,6 +145,7 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
@@ -153,6 +156,25 @@ def snake_instance(instance):
 
 def shown(request):
     return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in request.items()}
+
+
+MAX_WAIT_TIMEOUT = 7 * 24 * 3600
+MAX_POLL_INTERVAL = 3600
+
+
+def check_options(params):
+    """The options point_in_time_request does not check, before any AWS call; InputError names the option."""
+    optional = (("db_instance_class", inputs.db_instance_class), ("db_subnet_group_name", inputs.db_subnet_group_name),
+                ("db_parameter_group_name", inputs.db_parameter_group_name))
+    for option, rule in optional:
+        if params[option] is not None and params[option] != "":
+            rule(params[option], option)
+    if params["vpc_security_group_ids"] is not None:
+        inputs.each(params["vpc_security_group_ids"], "vpc_security_group_ids", inputs.ec2_id, "sg")
+        inputs.unique(params["vpc_security_group_ids"], "vpc_security_group_ids")
+    inputs.tags(params["tags"], "tags")
+    inputs.integer(params["wait_timeout"], "wait_timeout", 1, MAX_WAIT_TIMEOUT)
+    inputs.integer(params["poll_interval"], "poll_interval", 1, MAX_POLL_INTERVAL)
 
 
 def main():
@@ -181,16 +203,19 @@ def main():
     params = module.params
     try:
         request = rr.point_in_time_request(params)
-        for option in ("wait_timeout", "poll_interval"):
-            if params[option] <= 0:
-                raise rr.RdsRestoreError("%s=%s must be > 0" % (option, params[option]))
+        check_options(params)
     except rr.RdsRestoreError as e:
+        module.fail_json(msg=e.message)
+    except inputs.InputError as e:
         module.fail_json(msg=e.message)
     target = params["target_db_instance_identifier"]
     result = dict(changed=False, adopted=False, request=shown(request))
     try:
         client = module.client("rds", retry_decorator=jittered_backoff())
         existing = rr.describe_instance(client, target)
+        if existing is None:
+            # A time outside the source's restorable window is refused here, naming restore_time, not by RDS.
+            rr.check_window(request, rr.restore_window(client, request), params["restore_time"])
         if existing is not None:
             tags = rr.tags_of(existing)
             wanted = {key: str(value) for key, value in params["tags"].items()}

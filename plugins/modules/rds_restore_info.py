@@ -50,7 +50,9 @@ options:
     choices: [latest, at_or_before]
     default: latest
   point_in_time:
-    description: ISO 8601 time with an offset, for O(select=at_or_before).
+    description:
+      - ISO 8601 time with an offset, for O(select=at_or_before). A time in the future is refused, and so is this
+        option with O(select=latest) or without O(backup_vault_name).
     type: str
   security_group_names:
     description: Security group names to look up (EC2 DescribeSecurityGroups, filter C(group-name)).
@@ -138,6 +140,7 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
@@ -150,10 +153,22 @@ def snake_instance(instance):
     return camel_dict_to_snake_dict(instance, ignore_list=["Tags"])
 
 
-def pick_recovery_point(module, params):
-    query = rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
-                            "resource_name": params["source_db_instance_identifier"], "select": params["select"],
-                            "point_in_time": params["point_in_time"]})
+def check_options(params):
+    """Every option checked before any AWS call: the recovery point query (None without a vault), or InputError /
+    RecoveryPointError naming the option and its value."""
+    if params["point_in_time"] is not None and params["backup_vault_name"] is None:
+        inputs.contradiction([("point_in_time", params["point_in_time"]), ("backup_vault_name", None)],
+                             "point_in_time picks a recovery point, which needs backup_vault_name")
+    inputs.each(params["security_group_names"], "security_group_names", inputs.text, 255, False)
+    inputs.unique(params["security_group_names"], "security_group_names")
+    if params["backup_vault_name"] is None:
+        return None
+    return rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
+                           "resource_name": params["source_db_instance_identifier"], "select": params["select"],
+                           "point_in_time": params["point_in_time"]})
+
+
+def pick_recovery_point(module, query):
     points = rp.list_recovery_points(module.client("backup"), query)
     found = rp.find_recovery_points(points, query)
     point = camel_dict_to_snake_dict(found["recovery_point"]) if found["recovery_point"] is not None else {}
@@ -177,8 +192,14 @@ def main():
     params = module.params
     for option in ("source_db_instance_identifier", "target_db_instance_identifier"):
         if params[option] is not None and not rr.IDENTIFIER.match(params[option]):
-            module.fail_json(msg="%s=%s is not a DB instance identifier (1-63 letters, digits or hyphens, starting with a letter)"
-                             % (option, params[option]))
+            module.fail_json(msg="%s=%s is not a DB instance identifier (1-63 letters, digits or hyphens, starting with a letter, "
+                                 "no '--' and no '-' at the end)" % (option, params[option]))
+    try:
+        query = check_options(params)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
+    except rp.RecoveryPointError as e:
+        module.fail_json(msg=e.message)
     result = dict(changed=False, source={}, target={}, automated_backups=[], retained_automated_backup={},
                   recovery_point={}, recovery_point_message="", security_groups=[], missing_security_group_names=[])
     try:
@@ -192,7 +213,7 @@ def main():
             retained = rr.retained_backup(backups)
             result["retained_automated_backup"] = camel_dict_to_snake_dict(retained, ignore_list=["TagList"]) if retained else {}
         if params["backup_vault_name"]:
-            result["recovery_point"], result["recovery_point_message"] = pick_recovery_point(module, params)
+            result["recovery_point"], result["recovery_point_message"] = pick_recovery_point(module, query)
         names = params["security_group_names"]
         if names:
             ec2 = module.client("ec2", retry_decorator=jittered_backoff())

@@ -56,12 +56,18 @@ options:
       - Exact name of the protected resource, derived from each recovery point's resource ARN; never a substring match.
       - The bucket name for S3, the DB identifier for RDS, the instance id for EC2.
       - Mutually exclusive with O(tenant_id).
+      - With O(resource_type=S3), the bucket's ARN is the server-side filter, so only its recovery points are listed.
     type: str
   tenant_id:
     description:
       - Shortcut for a tenant's S3 bucket, V({project_name}-{environment}-tenant-{tenant_id}), matched exactly, so
         tenant V(1) never matches V(...-tenant-12). Implies O(resource_type=S3).
       - Requires O(project_name) and O(environment). Mutually exclusive with O(resource_name).
+      - Lower-case letters, digits, hyphens and dots, a letter or digit at both ends; V(..), V(.-), V(-.), V(/),
+        spaces, capitals and other characters are refused, as is a bucket name outside 3 to 63 characters. A dot is
+        accepted with a warning (S3 advises against dots in bucket names for virtual-hosted-style HTTPS).
+      - The bucket's ARN is known from its name, so only its recovery points are listed (server-side O(resource_arn)
+        filter).
     type: str
   created_after:
     description:
@@ -98,12 +104,12 @@ options:
   point_in_time:
     description:
       - The time for O(select=at_or_before). Same formats as O(created_before). A time in the future is refused.
-      - Required when O(select=at_or_before).
+      - Required when O(select=at_or_before), and refused with any other O(select).
     type: str
   seed:
     description:
       - Seed for O(select=random). The same seed and the same candidate points select the same point (candidates
-        are ordered by CreationDate, then ARN, before choosing).
+        are ordered by CreationDate, then ARN, before choosing). Refused with any other O(select).
     type: int
   fail_on_empty:
     description:
@@ -320,9 +326,11 @@ def main():
     )
 
     try:
-        query = rp.build_query(module.params)
+        query = rp.build_query(module.params, region=module.region)
     except rp.RecoveryPointError as e:
         module.fail_json(msg=e.message)
+    for warning in query["warnings"]:
+        module.warn(warning)
     searched = rp.searched(query)
 
     client = module.client("backup")

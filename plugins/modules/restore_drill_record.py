@@ -45,7 +45,9 @@ options:
       - Required unless O(state=cleanup), where omitting it cleans every open record whose lease has run out.
     type: str
   record_bucket:
-    description: The bucket that holds the drill records. It must exist; the module never creates it.
+    description:
+      - The bucket that holds the drill records. It must exist; the module never creates it.
+      - An empty or invalid bucket name is refused before any call.
     type: str
     required: true
   record_prefix:
@@ -59,7 +61,7 @@ options:
     description:
       - With O(state=open), how long the drill may run. Until then its open record is left alone by other drills'
         cleanup (it may be alive); afterwards any drill cleans it up. A drill known dead is cleaned sooner by naming
-        its O(drill_id) with O(state=cleanup).
+        its O(drill_id) with O(state=cleanup). 1 to 604800 (a week).
     type: int
     default: 14400
   details:
@@ -98,16 +100,17 @@ options:
   wait_timeout:
     description:
       - With O(state=cleanup), seconds to wait for restore jobs of the record that are still running, so that what they
-        create can be deleted now. C(0) does not wait; the record then stays open for a later cleanup.
+        create can be deleted now. C(0) does not wait; the record then stays open for a later cleanup. At most 86400.
     type: int
     default: 0
   poll_interval:
-    description: Seconds between two looks at running restore jobs while waiting.
+    description: Seconds between two looks at running restore jobs while waiting, 1 to 3600.
     type: int
     default: 10
   skew_seconds:
     description:
-      - Clock allowance when an untagged resource's creation time is compared with the record's opening time.
+      - Clock allowance when an untagged resource's creation time is compared with the record's opening time, 0 to
+        86400 seconds.
     type: int
     default: 300
   outcome:
@@ -253,6 +256,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _drill
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 
 
 def closed(record, outcome, notes, removed):
@@ -389,6 +393,46 @@ def do_close(module, store, result):
     return result
 
 
+MAX_LEASE_SECONDS = 7 * 24 * 3600
+MAX_WAIT_SECONDS = 24 * 3600
+
+
+def check_options(params):
+    """The options _drill does not check, before any AWS call; InputError names the option and its value."""
+    inputs.bucket_name(params["record_bucket"], "record_bucket")
+    if params["record_prefix"] and ".." in params["record_prefix"].split("/"):
+        inputs.fail("record_prefix", params["record_prefix"], "a key prefix of the record bucket cannot hold a '..' level")
+    inputs.integer(params["lease_seconds"], "lease_seconds", 1, MAX_LEASE_SECONDS)
+    inputs.integer(params["wait_timeout"], "wait_timeout", 0, MAX_WAIT_SECONDS)
+    inputs.integer(params["poll_interval"], "poll_interval", 1, 3600)
+    inputs.integer(params["skew_seconds"], "skew_seconds", 0, MAX_WAIT_SECONDS)
+    inputs.unique(params["exclude_drill_ids"], "exclude_drill_ids")
+    if params["restore_job_id"] is not None:
+        inputs.text(params["restore_job_id"], "restore_job_id", strip=False)
+    if params["target_name"] is not None:
+        rule = {"RDS": inputs.db_identifier, "S3": inputs.bucket_name}.get(params["resource_type"])
+        if params["resource_type"] == "EC2":
+            inputs.contradiction([("target_name", params["target_name"]), ("resource_type", "EC2")],
+                                 "an EC2 restore launches a new instance and takes no target name")
+        if rule is None:
+            inputs.contradiction([("target_name", params["target_name"]), ("resource_type", None)],
+                                 "a target name needs its resource_type (RDS or S3) to be recorded and found again")
+        rule(params["target_name"], "target_name")
+    if params["recovery_point"] is not None:
+        point_arn = params["recovery_point"].get("recovery_point_arn")
+        if not isinstance(point_arn, str) or not point_arn.startswith("arn:"):
+            inputs.fail("recovery_point", params["recovery_point"], "needs recovery_point_arn, as recovery_point_info returns it")
+    state = params["state"]
+    only = (("seed", ("open",)), ("recovery_point", ("add",)), ("restore_job_id", ("add",)), ("created_resource_arn", ("add",)),
+            ("target_name", ("add",)), ("outcome", ("close", "cleanup")))
+    for option, states in only:
+        if params[option] is not None and state not in states:
+            inputs.contradiction([(option, params[option]), ("state", state)], "%s is only used with state=%s" % (option, "/".join(states)))
+    if params["exclude_drill_ids"] and (state != "cleanup" or params["drill_id"]):
+        inputs.contradiction([("exclude_drill_ids", params["exclude_drill_ids"]), ("drill_id", params["drill_id"])],
+                             "exclude_drill_ids is only used by state=cleanup without drill_id (the cleanup of every expired drill)")
+
+
 def main():
     argument_spec = dict(
         state=dict(type="str", choices=["open", "add", "cleanup", "close", "read"], default="read"),
@@ -418,6 +462,10 @@ def main():
                      ["state", "read", ["drill_id"]]],
     )
     params = module.params
+    try:
+        check_options(params)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     try:
         if params["drill_id"] is not None:
             _drill.check_drill_id(params["drill_id"])

@@ -59,6 +59,7 @@ options:
         all are started before any is waited for, and with O(wait=true) they are waited for together (as with
         O(restore_job_ids)).
       - The results are in RV(restore_jobs), in this order, each as a single restore returns it.
+      - Every restore is checked (reads only) before the first one starts; two restores into the same target are refused.
     type: list
     elements: dict
     suboptions:
@@ -99,6 +100,9 @@ options:
     description:
       - Restore metadata overrides, merged over the recovery point's own. Keys as the AWS Backup documentation
         spells them, in any letter case; values may be strings, booleans, numbers or lists.
+      - Values AWS would take only to fail the job later are refused before it starts, naming C(metadata.<Key>) - a KMS
+        key (C(KmsKeyId), C(KMSKey)) that is malformed or of another region, security group and subnet ids, instance
+        types and classes, subnet and parameter group names, ports and availability zones.
     type: dict
     default: {}
   allow_source_target:
@@ -112,13 +116,14 @@ options:
     description:
       - The role AWS Backup assumes for the restore. When omitted, derived as
         C(arn:aws:iam::<account>:role/<project_name>-<environment>-backup-role), the runbook's role.
+      - Must be an IAM role ARN of the recovery point's account; anything else is refused before any call.
     type: str
   copy_source_tags:
     description: Copy the source resource's tags to the restored one (CopySourceTagsToRestoredResource).
     type: bool
     default: false
   adopt_window_hours:
-    description: How far back to look for a restore job of the same point and target to adopt.
+    description: How far back to look for a restore job of the same point and target to adopt, 1 to 8784 hours (a year).
     type: int
     default: 72
   wait:
@@ -126,14 +131,15 @@ options:
     type: bool
     default: true
   wait_timeout:
-    description: Seconds to wait at most. The job goes on in AWS after a timeout; re-running adopts it.
+    description:
+      - Seconds to wait at most, 1 to 604800 (a week). The job goes on in AWS after a timeout; re-running adopts it.
     type: int
     default: 7200
   poll_interval:
     description:
       - Seconds between polls once the job has run a while. The first status check comes 0.2 seconds after the
         start (so a job that ends in seconds is not kept waiting), the interval doubles up to O(poll_interval), then
-        grows by half each poll, up to a minute.
+        grows by half each poll, up to a minute. 1 to 3600.
     type: int
     default: 15
   wait_slice:
@@ -328,8 +334,13 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+
+MAX_ADOPT_WINDOW_HOURS = 24 * 366
+MAX_WAIT_TIMEOUT = 7 * 24 * 3600
+MAX_POLL_INTERVAL = 3600
 
 
 def job_result(job):
@@ -357,11 +368,101 @@ def wait_for(module, client, job_id, result):
     return result
 
 
+def check_options(params, region=None):
+    """Every option checked before any AWS call; InputError or MetadataError names the option and its value.
+
+    REGION is where the module runs (a recovery point, KMS key or availability zone of another region is refused)."""
+    if params["adopt_window_hours"] is not None:
+        inputs.integer(params["adopt_window_hours"], "adopt_window_hours", 1, MAX_ADOPT_WINDOW_HOURS)
+    inputs.integer(params["wait_timeout"], "wait_timeout", 1, MAX_WAIT_TIMEOUT)
+    inputs.integer(params["poll_interval"], "poll_interval", 1, MAX_POLL_INTERVAL)
+    inputs.number(params["wait_slice"], "wait_slice", 0, 10)
+    if params["backup_vault_name"] is not None:
+        inputs.backup_vault_name(params["backup_vault_name"], "backup_vault_name")
+    for option in ("project_name", "environment"):
+        if params[option] is not None:
+            inputs.text(params[option], option, strip=False)
+    if params["project_name"] and params["environment"]:
+        derived = [("%s-%s-backup-vault" % (params["project_name"], params["environment"]), inputs.backup_vault_name, "vault"),
+                   ("%s-%s-backup-role" % (params["project_name"], params["environment"]), inputs.iam_role_name, "backup role")]
+        for name, rule, what in derived:
+            try:
+                rule(name, what)
+            except inputs.InputError as e:
+                inputs.contradiction([("project_name", params["project_name"]), ("environment", params["environment"])],
+                                     "the runbook's %s name %r is not valid: %s" % (what, name, e.reason))
+    if params["restore_job_id"] is not None:
+        inputs.text(params["restore_job_id"], "restore_job_id")
+    if params["restore_job_ids"] is not None:
+        inputs.each(params["restore_job_ids"], "restore_job_ids", inputs.text)
+        inputs.unique(params["restore_job_ids"], "restore_job_ids")
+    entries = []
+    if params["restores"] is not None:
+        if not params["restores"]:
+            inputs.fail("restores", params["restores"], "names no restore")
+        entries = [(entry, "restores[%d]." % index) for index, entry in enumerate(params["restores"])]
+    elif params["recovery_point_arn"] is not None:
+        entries = [(params, "")]
+    if params["iam_role_arn"] is not None and not entries:
+        inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn")
+    targets = {}
+    for entry, where in entries:
+        arn = entry["recovery_point_arn"]
+        declared = rm.resource_type_from_arn(arn) or params["resource_type"]
+        point_region = inputs.region_of(arn)
+        if region and point_region and point_region != region:
+            inputs.fail(where + "recovery_point_arn", arn, "a recovery point of region %s, but this runs in %s (set region)"
+                        % (point_region, region))
+        if params["iam_role_arn"] is not None:
+            inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn", account=inputs.account_of(arn))
+        target = entry["target_name"]
+        if target is not None:
+            check_target_name(target, where + "target_name", declared)
+        if declared in rm.RESOURCE_TYPES:
+            rm.check_values(declared, entry["metadata"], point_region or region, where + "metadata")
+        named = target_of(entry)
+        if named is not None:
+            key = (declared or "?", named[1].lower())
+            if key in targets:
+                inputs.fail(where + named[0], named[1], "the same target as %s: two restores into one %s"
+                            % (targets[key], "bucket" if declared == "S3" else "target"))
+            targets[key] = where.rstrip(".") or "recovery_point_arn"
+    if params["restores"] is not None:
+        inputs.unique([(entry["recovery_point_arn"], entry["target_name"]) for entry in params["restores"]], "restores")
+
+
+def check_target_name(target, option, resource_type):
+    """A target name valid for RESOURCE_TYPE; when the type is not known yet (an AWS Backup ARN), valid for one of
+    the types that take a target (RDS, S3)."""
+    if resource_type == "RDS":
+        return inputs.db_identifier(target, option)
+    if resource_type == "S3":
+        return inputs.bucket_name(target, option)
+    if resource_type == "EC2":
+        inputs.contradiction([(option, target), ("resource_type", "EC2")], "an EC2 restore always launches a new instance and takes no target name")
+    reasons = []
+    for rule, what in ((inputs.bucket_name, "bucket name"), (inputs.db_identifier, "DB identifier")):
+        try:
+            return rule(target, option)
+        except inputs.InputError as e:
+            reasons.append("a valid %s (%s)" % (what, e.reason))
+    inputs.fail(option, target, "is not " + " nor ".join(reasons))
+
+
+def target_of(entry):
+    """(option, name) of what a restore creates, as far as the options say it (target_name, or the metadata's
+    target key), or None."""
+    if entry.get("target_name"):
+        return "target_name", entry["target_name"]
+    for key, value in (entry.get("metadata") or {}).items():
+        if str(key).lower() in ("dbinstanceidentifier", "destinationbucketname") and value:
+            return "metadata.%s" % key, str(value)
+    return None
+
+
 def validate(module, recovery_point_arn=None):
     params = module.params
     recovery_point_arn = recovery_point_arn or params["recovery_point_arn"]
-    if params["adopt_window_hours"] <= 0:
-        module.fail_json(msg="adopt_window_hours=%r must be greater than 0" % params["adopt_window_hours"])
     if recovery_point_arn:
         try:
             rm.resource_type_from_arn(recovery_point_arn)
@@ -373,19 +474,17 @@ def validate(module, recovery_point_arn=None):
         module.fail_json(msg="set iam_role_arn, or project_name and environment to use the runbook's backup role")
 
 
-def restore(module, client, params=None, wait=None):
-    """Start the restore (or adopt the one already started) and, when asked, wait for it.
-
-    PARAMS defaults to the module's; ``restores`` passes each entry merged over them, with WAIT=False (they are
-    waited for together afterwards)."""
-    params = params or module.params
-    wait = params["wait"] if wait is None else wait
+def prepare(module, client, params):
+    """Everything a restore decides before it starts, with reads only: the recovery point, the final metadata (checked),
+    the role, and a job of the same restore to adopt. Returns the plan that ``begin`` carries out; fails the module on
+    anything a restore could not carry out."""
     arn = params["recovery_point_arn"]
     vault = params["backup_vault_name"] or "%s-%s-backup-vault" % (params["project_name"], params["environment"])
     try:
         point = jobs.describe_recovery_point(client, vault, arn)
         resource_type = rm.check_resource_type(arn, params["resource_type"], point.get("ResourceType"))
         jobs.point_is_restorable(point)
+        rm.check_values(resource_type, params["metadata"], inputs.region_of(arn) or module.region, params.get("_where", "") + "metadata")
         own = jobs.recovery_point_metadata(client, vault, arn)
         metadata, warnings = rm.merge(resource_type, own, params["metadata"], params["target_name"])
         source = rm.source_name(resource_type, own, point.get("ResourceArn"))
@@ -408,6 +507,13 @@ def restore(module, client, params=None, wait=None):
     # EC2 user data (the point's own, or new) may carry secrets: it is sent, never shown.
     shown = dict(metadata, UserData="(user data, %d characters, not shown)" % len(metadata["UserData"])) if metadata.get("UserData") else metadata
     result = dict(changed=False, metadata=shown, request=dict(request, Metadata=shown), source=source, resource_type=resource_type)
+    target = metadata.get(rm.TARGET_KEYS[resource_type]) if rm.TARGET_KEYS[resource_type] else None
+    return {"request": request, "existing": existing, "result": result, "target": target}
+
+
+def begin(module, client, plan, params, wait):
+    """Start the planned restore (or adopt the job found) and, when asked, wait for it."""
+    request, existing, result = plan["request"], plan["existing"], plan["result"]
     if existing is not None:
         result.update(adopted=True, **job_result(existing))
         if wait and existing["Status"] not in jobs.FINAL and not module.check_mode:
@@ -428,18 +534,38 @@ def restore(module, client, params=None, wait=None):
     return result
 
 
+def restore(module, client, params=None, wait=None):
+    """Start the restore (or adopt the one already started) and, when asked, wait for it.
+
+    PARAMS defaults to the module's; ``restores`` passes each entry merged over them, with WAIT=False (they are
+    waited for together afterwards)."""
+    params = params or module.params
+    wait = params["wait"] if wait is None else wait
+    return begin(module, client, prepare(module, client, params), params, wait)
+
+
 def restore_many(module, client):
-    """restores given: start (or adopt) every restore first, then wait for all of them together."""
+    """restores given: check every restore first (reads only), then start (or adopt) each, then wait for all together."""
     params = module.params
-    targets = [(entry["recovery_point_arn"], entry["target_name"]) for entry in params["restores"]]
-    if len(set(targets)) != len(targets):
-        module.fail_json(msg="restores names the same recovery point and target_name twice")
-    results = []
-    for entry in params["restores"]:
+    plans, entries = [], []
+    for index, entry in enumerate(params["restores"]):
         entry_params = dict(params)
         entry_params.update(entry)
         entry_params["wait_slice"] = 0  # several jobs are waited for together, below
-        results.append(restore(module, client, entry_params, wait=False))
+        entry_params["_where"] = "restores[%d]." % index
+        plans.append(prepare(module, client, entry_params))
+        entries.append(entry_params)
+    # Targets as the final metadata names them (the recovery point's own metadata may name one too): one restore each.
+    seen = {}
+    for index, plan in enumerate(plans):
+        if plan["target"] is None:
+            continue
+        key = (plan["request"]["ResourceType"], plan["target"].lower())
+        if key in seen:
+            module.fail_json(msg="Bad option restores[%d].target_name=%r: the same target as restores[%d]: two restores into one %s"
+                             % (index, plan["target"], seen[key], "bucket" if key[0] == "S3" else "DB instance"))
+        seen[key] = index
+    results = [begin(module, client, plan, entry_params, False) for plan, entry_params in zip(plans, entries)]
     out = dict(changed=any(result["changed"] for result in results), restore_jobs=results)
     if module.check_mode:
         return out
@@ -555,11 +681,10 @@ def main():
         required_together=[["project_name", "environment"]],
     )
     params = module.params
-    for option in ("wait_timeout", "poll_interval"):
-        if params[option] <= 0:
-            module.fail_json(msg="%s=%r must be greater than 0" % (option, params[option]))
-    if not 0 <= params["wait_slice"] <= 10:
-        module.fail_json(msg="wait_slice=%r must be between 0 and 10 seconds" % params["wait_slice"])
+    try:
+        check_options(params, module.region)
+    except (inputs.InputError, rm.MetadataError) as e:
+        module.fail_json(msg=str(e))
     client = module.client("backup")
     try:
         if params["restore_job_id"]:

@@ -78,7 +78,9 @@ options:
         required: true
         choices: [rds, s3, ec2]
       name:
-        description: The name that must be free.
+        description:
+          - The name that must be free. A name the type cannot have (an RDS DB identifier with underscores, a bucket
+            name with capitals) is refused before any call, naming it.
         type: str
         required: true
   pass_role_arn:
@@ -308,9 +310,51 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
 
 ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"
+TARGET_RULES = {"rds": inputs.db_identifier, "s3": inputs.bucket_name,
+                "ec2": lambda value, option: inputs.text(value, option, 255, strip=False)}
+
+
+def check_options(params, region=None):
+    """Every option checked before any AWS call; InputError names the option and its value. REGION is where the
+    checks run: a vault or KMS key ARN of another region is refused."""
+    if params["backup_vault_name"] is not None:
+        inputs.backup_vault_name(params["backup_vault_name"], "backup_vault_name")
+    if params["backup_role_name"] is not None:
+        inputs.iam_role_name(params["backup_role_name"], "backup_role_name")
+    for index, policy in enumerate(params["backup_role_policies"]):
+        inputs.arn(policy, "backup_role_policies[%d]" % index, "iam", ("policy",), what="an IAM managed policy ARN",
+                   shape="arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>")
+    inputs.unique(params["backup_role_policies"], "backup_role_policies")
+    for index, target in enumerate(params["targets"]):
+        TARGET_RULES[target["type"]](target["name"], "targets[%d].name" % index)
+    inputs.unique(params["targets"], "targets", key=lambda target: (target["type"], target["name"].lower()))
+    if params["pass_role_arn"] is not None:
+        inputs.iam_role_arn(params["pass_role_arn"], "pass_role_arn")
+    if params["caller_arn"] is not None:
+        parsed = inputs.arn(params["caller_arn"], "caller_arn", what="an IAM or STS principal ARN",
+                            shape="arn:aws:iam::<account>:user/<name>, :role/<name> or arn:aws:sts::<account>:assumed-role/<role>/<session>")
+        principal = parsed["resource_type"] in ("user", "role", "assumed-role", "federated-user") or parsed["resource"] == "root"
+        if parsed["service"] not in ("iam", "sts") or not principal:
+            inputs.fail("caller_arn", params["caller_arn"], "not an IAM or STS principal ARN (a user, role or assumed-role session)")
+    inputs.each(params["bucket_names"], "bucket_names", inputs.bucket_name)
+    inputs.unique(params["bucket_names"], "bucket_names")
+    inputs.unique(params["resource_types"], "resource_types")
+    resources = params["responder_resources"] or {}
+    where = "responder_resources."
+    if resources.get("vault_arn"):
+        inputs.backup_vault_arn(resources["vault_arn"], where + "vault_arn", region=region)
+    if resources.get("backup_role_arn"):
+        inputs.iam_role_arn(resources["backup_role_arn"], where + "backup_role_arn")
+    if resources.get("kms_key_arn"):
+        inputs.kms_key(resources["kms_key_arn"], where + "kms_key_arn", region=region, arn_only=True)
+    for option, rule in (("db_instances", inputs.db_identifier), ("buckets", inputs.bucket_name),
+                         ("autoscaling_groups", lambda value, name: inputs.text(value, name, 255, strip=False))):
+        inputs.each(resources.get(option) or [], where + option, rule)
+        inputs.unique(resources.get(option) or [], where + option)
 
 
 def main():
@@ -340,6 +384,10 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
+    try:
+        check_options(params, module.region)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     role_arn = params["pass_role_arn"]
     if role_arn is not None and not re.match(ROLE_ARN, role_arn):
         module.fail_json(msg="pass_role_arn=%r is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)" % role_arn)

@@ -46,11 +46,11 @@ options:
     type: bool
     default: false
   wait_timeout:
-    description: Seconds to wait at most with O(wait=true).
+    description: Seconds to wait at most with O(wait=true), 0 to 604800 (a week).
     type: int
     default: 3600
   wait_delay:
-    description: Seconds between two readings with O(wait=true).
+    description: Seconds between two readings with O(wait=true), 1 to 3600.
     type: int
     default: 15
 extends_documentation_fragment:
@@ -120,7 +120,6 @@ restore_jobs:
       type: str
 """
 
-import datetime
 import time
 
 try:
@@ -132,20 +131,32 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
 
 
-def parse_time(module, option):
-    value = module.params[option]
-    if not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        module.fail_json(msg="%s=%r is not an ISO 8601 time" % (option, value))
-    if parsed.tzinfo is None:
-        module.fail_json(msg="%s=%r has no UTC offset; add one (+00:00 or Z)" % (option, value))
-    return parsed
+MAX_WAIT_TIMEOUT = 7 * 24 * 3600
+
+
+def check_options(params, region=None, now=None):
+    """Every option checked before any AWS call: (created_after, created_before) as aware UTC datetimes, or
+    InputError naming the option and its value."""
+    plan = params["restore_testing_plan"]
+    if plan is not None:
+        if isinstance(plan, str) and plan.startswith("arn:"):
+            inputs.arn(plan, "restore_testing_plan", "backup", ("restore-testing-plan",), region=region,
+                       what="a restore testing plan ARN", shape="arn:aws:backup:<region>:<account>:restore-testing-plan:<name>-<id>")
+        else:
+            inputs.testing_name(plan, "restore_testing_plan")
+    if params["restore_job_id"] is not None:
+        inputs.text(params["restore_job_id"], "restore_job_id", strip=False)
+    now = now or inputs.utc_now()
+    after = inputs.past_time(params["created_after"], "created_after", now) if params["created_after"] else None
+    before = inputs.parse_time(params["created_before"], "created_before", now) if params["created_before"] else None
+    inputs.time_order(after, "created_after", before, "created_before", params["created_after"], params["created_before"])
+    inputs.integer(params["wait_timeout"], "wait_timeout", 0, MAX_WAIT_TIMEOUT)
+    inputs.integer(params["wait_delay"], "wait_delay", 1, 3600)
+    return after, before
 
 
 def main():
@@ -163,13 +174,10 @@ def main():
                               required_one_of=[("restore_testing_plan", "restore_job_id")],
                               mutually_exclusive=[("restore_job_id", "created_after"), ("restore_job_id", "created_before"),
                                                   ("restore_job_id", "status")])
-    after = parse_time(module, "created_after")
-    before = parse_time(module, "created_before")
-    if after and before and after > before:
-        module.fail_json(msg="created_after=%r is later than created_before=%r" % (module.params["created_after"], module.params["created_before"]))
-    if module.params["wait_timeout"] < 0 or module.params["wait_delay"] < 1:
-        module.fail_json(msg="wait_timeout=%r must be 0 or more and wait_delay=%r 1 or more"
-                         % (module.params["wait_timeout"], module.params["wait_delay"]))
+    try:
+        after, before = check_options(module.params, module.region)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     backup = module.client("backup", retry_decorator=jittered_backoff())
     result = dict(changed=False)
     try:

@@ -43,7 +43,9 @@ options:
     description: Time zone of O(schedule_expression). AWS uses UTC when it is not given.
     type: str
   start_window_hours:
-    description: Hours after the scheduled time within which the restores must start (1 to 168).
+    description:
+      - Hours after the scheduled time within which the restores must start, 1 to 168 (AWS's maximum, a week).
+        V(0) or more than 168 is refused before any call.
     type: int
   recovery_point_selection:
     description: Which recovery points AWS picks for each selected resource.
@@ -239,7 +241,7 @@ def main():
                               required_if=[("state", "present", ["schedule_expression"])])
     params = module.params
     try:
-        restore_testing.validate_params(params)
+        restore_testing.validate_params(params, module.region)
     except restore_testing.RestoreTestingError as e:
         module.fail_json(msg=str(e))
     backup = module.client("backup", retry_decorator=jittered_backoff())

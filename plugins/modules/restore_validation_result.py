@@ -72,6 +72,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
 
 MAX_MESSAGE = 1000
@@ -85,8 +86,10 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    if not params["restore_job_id"].strip():
-        module.fail_json(msg="restore_job_id=%r is empty" % params["restore_job_id"])
+    try:
+        inputs.text(params["restore_job_id"], "restore_job_id", strip=False)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     message = params["validation_status_message"] or None
     if message and len(message) > MAX_MESSAGE:
         message = message[:MAX_MESSAGE - 3] + "..."

@@ -24,6 +24,9 @@ options:
   name:
     description:
       - Name of the SSM parameter that is the lock, for example V(/restorekit/locks/multi-tenant-app-prod-db).
+      - SSM's naming rules are checked before any call - letters, digits, V(_), V(.), V(-) and V(/) between levels
+        (a hierarchy starts with V(/)), no spaces, at most 15 levels and 1011 characters, not starting with V(aws) or
+        V(ssm).
     type: str
     required: true
   state:
@@ -119,12 +122,26 @@ held_by_other:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _lock
 
 try:
     import botocore
 except ImportError:
     pass  # Handled by AnsibleAWSModule.
+
+
+def check_options(params):
+    """Every option checked before any SSM call; InputError names the option and its value."""
+    inputs.ssm_parameter_name(params["name"], "name")
+    inputs.text(params["run_id"], "run_id", strip=False)
+    if params["state"] == "present":
+        inputs.text(params["holder"], "holder", strip=False)
+    if params["break_run_id"] is not None:
+        inputs.text(params["break_run_id"], "break_run_id", strip=False)
+        if params["state"] == "absent":
+            inputs.contradiction([("break_run_id", params["break_run_id"]), ("state", "absent")],
+                                 "a lock is broken only to take it (state=present)")
 
 
 def main():
@@ -144,6 +161,10 @@ def main():
     params = module.params
     if not params["run_id"].strip():
         module.fail_json(msg="run_id must not be empty: it is how this run proves the lock is its own.")
+    try:
+        check_options(params)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     client = module.client("ssm")
     try:
         if params["state"] == "present":

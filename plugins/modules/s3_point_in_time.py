@@ -60,6 +60,7 @@ options:
   include_globs:
     description:
       - Only keys matching at least one of these shell globs (V(*) also matches V(/), so V(*.csv) matches V(a/b.csv)).
+      - A V([) that is never closed is refused (write a literal V([) as V([[]) rather than taken literally.
     type: list
     elements: str
   exclude_globs:
@@ -94,7 +95,7 @@ options:
     default: 16
   plan_sample:
     description:
-      - How many keys of each action RV(plan.first_keys) lists.
+      - How many keys of each action RV(plan.first_keys) lists, 0 to 10000.
     type: int
     default: 10
 notes:
@@ -211,9 +212,23 @@ failures:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import point_in_time as pit
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import tune_client
+
+
+MAX_PLAN_SAMPLE = 10000
+
+
+def check_options(params):
+    """What point_in_time.build_request does not check, before any AWS call; InputError names the option."""
+    inputs.bucket_name(params["bucket"], "bucket")
+    inputs.unique(params["prefixes"], "prefixes")
+    for option in ("include_globs", "exclude_globs"):
+        if params[option] is not None:
+            inputs.globs(params[option], option)
+    inputs.integer(params["plan_sample"], "plan_sample", 0, MAX_PLAN_SAMPLE)
 
 
 def main():
@@ -232,7 +247,10 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
 
     try:
+        check_options(module.params)
         request = pit.build_request(module.params)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     except pit.PointInTimeError as e:
         module.fail_json(msg=e.message)
     dry_run = module.check_mode or module.params["dry_run"]

@@ -85,6 +85,7 @@ options:
     description:
       - If given, copy only keys matching at least one of these shell-style patterns (case-sensitive;
         V(*) also matches V(/), so V(*.csv) matches V(reports/day-01.csv)).
+      - A V([) that is never closed is refused (write a literal V([) as V([[]) rather than taken literally.
     type: list
     elements: str
     default: []
@@ -133,7 +134,9 @@ options:
     choices: [destination_default, kms, preserve]
     default: destination_default
   kms_key_id:
-    description: The KMS key (ID, ARN or alias ARN) for O(encryption=kms).
+    description:
+      - The KMS key (ID, ARN, V(alias/<name>) or alias ARN) for O(encryption=kms).
+      - A malformed key, or a key ARN of another region than the buckets', is refused before any call.
     type: str
   multipart_threshold:
     description:
@@ -166,7 +169,7 @@ options:
       - Without it, no manifest is written; the counts and first keys are still returned.
     type: path
   sample_size:
-    description: How many keys of each action RV(actions) lists.
+    description: How many keys of each action RV(actions) lists, 0 to 10000.
     type: int
     default: 10
 extends_documentation_fragment:
@@ -303,6 +306,8 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RecoveryPointError
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import parse_time
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import copy_engine
@@ -312,6 +317,41 @@ from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import r
 
 SHARED = ("prefixes", "include_globs", "exclude_globs", "conflict_policy", "encryption", "kms_key_id", "multipart_threshold",
           "part_size", "parallelism", "object_retries")
+
+
+MAX_SAMPLE = 10000
+
+
+def check_options(params, region=None, now=None):
+    """What the copy engine does not check, before any AWS call; InputError names the option (``copies[N].option``
+    for an entry) and its value. REGION is where the copy runs: a KMS key of another region is refused."""
+    now = now or inputs.utc_now()
+    entries = [(params, "")] if params["copies"] is None else [(copy, "copies[%d]." % index) for index, copy in enumerate(params["copies"])]
+    for entry, where in entries:
+        for option in ("source_bucket", "dest_bucket"):
+            if entry[option] is not None:
+                inputs.bucket_name(entry[option], where + option)
+        if entry["recovery_point_time"] is not None:
+            inputs.past_time(entry["recovery_point_time"], where + "recovery_point_time", now)
+    if params["copies"] is not None:
+        inputs.unique([copy["dest_bucket"] for copy in params["copies"]], "copies[].dest_bucket")
+    if params["modified_after"] is not None:
+        inputs.past_time(params["modified_after"], "modified_after", now)
+    inputs.unique(params["prefixes"], "prefixes")
+    inputs.globs(params["include_globs"], "include_globs")
+    inputs.globs(params["exclude_globs"], "exclude_globs")
+    if params["kms_key_id"] is not None:
+        inputs.kms_key(params["kms_key_id"], "kms_key_id", region=region)
+    inputs.integer(params["copy_concurrency"], "copy_concurrency", 1, 64)
+    inputs.integer(params["sample_size"], "sample_size", 0, MAX_SAMPLE)
+
+
+def check(module):
+    """check_options, failing the module: after the engine's own checks, before any AWS call."""
+    try:
+        check_options(module.params, module.region)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
 
 
 def build_options(module, copy=None, where=""):
@@ -353,6 +393,7 @@ def run_copies(module):
     manifests = [options["manifest_path"] for options in all_options if options["manifest_path"]]
     if len(set(manifests)) != len(manifests):
         module.fail_json(msg="copies: two copies name the same manifest_path; each copy needs its own")
+    check(module)
     concurrency = min(params["copy_concurrency"], len(all_options))
     client = module.client("s3", config=client_config(max_pool_connections=params["parallelism"] * concurrency))
     runs = [copy_engine.SelectiveCopy(client, options) for options in all_options]
@@ -410,6 +451,7 @@ def main():
     if module.params["copies"] is not None:
         run_copies(module)
     options = build_options(module)
+    check(module)
     client = module.client("s3", config=client_config(max_pool_connections=options["parallelism"]))
     try:
         result = copy_engine.SelectiveCopy(client, options).run()

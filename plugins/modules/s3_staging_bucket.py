@@ -33,7 +33,10 @@ options:
         type: str
         required: true
       staging_bucket:
-        description: The staging bucket a restore writes into.
+        description:
+          - The staging bucket a restore writes into.
+          - A name S3 refuses (capitals, underscores, spaces, outside 3 to 63 characters) is refused before any call,
+            naming it, rather than reported as missing. Each staging bucket may appear once.
         type: str
         required: true
       tags:
@@ -152,8 +155,27 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import buckets as staging
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
+
+
+def check_options(params):
+    """Every option checked before any S3 call; InputError names the option (``buckets[N].option``) and its value."""
+    inputs.integer(params["concurrency"], "concurrency", 1, 64)
+    if not params["buckets"]:
+        inputs.fail("buckets", params["buckets"], "names no bucket pair")
+    for index, pair in enumerate(params["buckets"]):
+        for option in ("production_bucket", "staging_bucket"):
+            inputs.bucket_name(pair[option], "buckets[%d].%s" % (index, option))
+        inputs.tags(pair["tags"], "buckets[%d].tags" % index)
+    inputs.unique([pair["staging_bucket"] for pair in params["buckets"]], "buckets[].staging_bucket")
+    staging = set(pair["staging_bucket"] for pair in params["buckets"])
+    for index, pair in enumerate(params["buckets"]):
+        if pair["production_bucket"] in staging and pair["production_bucket"] != pair["staging_bucket"]:
+            inputs.fail("buckets[%d].production_bucket" % index, pair["production_bucket"],
+                        "is another pair's staging bucket; a production bucket is never a staging bucket")
 
 
 def main():
@@ -168,8 +190,10 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    if not 1 <= params["concurrency"] <= 64:
-        module.fail_json(msg="concurrency={0!r} must be between 1 and 64".format(params["concurrency"]))
+    try:
+        check_options(params)
+    except inputs.InputError as e:
+        module.fail_json(msg=e.message)
     for index, pair in enumerate(params["buckets"]):
         if pair["production_bucket"] == pair["staging_bucket"]:
             module.fail_json(msg="buckets[{0}]: production_bucket and staging_bucket are both {1!r}; a staging bucket is a bucket "

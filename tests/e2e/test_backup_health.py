@@ -289,6 +289,48 @@ def test_missing_plan_and_vault_are_findings_not_errors(other_world, tmp_path):
     assert not any("/daily" in subject or "/weekly" in subject for subject in passing_subjects(report))
 
 
+def test_selection_by_another_tag_is_a_finding_and_numbers_may_be_strings(other_world, tmp_path):
+    """A plan on policy whose only selection picks another tag gives selection_missing with the command that adds the
+    right one (the evaluation once broke off there). The RPO and the policy's days typed as strings, as an AWX survey
+    or -e hands them, are read as numbers."""
+    emu, world = other_world
+    prefix = world["prefix"]
+    backup = emu.client("backup", region=OTHER["region"])
+    plans = backup.list_backup_plans()["BackupPlansList"]
+    source = next(plan["BackupPlanId"] for plan in plans if plan["BackupPlanName"] == prefix + "-backup-plan")
+    rules = []
+    for rule in backup.get_backup_plan(BackupPlanId=source)["BackupPlan"]["Rules"]:
+        rule = {key: rule[key] for key in ("RuleName", "TargetBackupVaultName", "ScheduleExpression", "Lifecycle", "CopyActions") if key in rule}
+        if rule["RuleName"] == "weekly":
+            rule["Lifecycle"] = {"DeleteAfterDays": 365, "MoveToColdStorageAfterDays": 30}
+        rules.append(rule)
+    plan_name = prefix + "-backup-plan-by-other-tag"
+    plan_id = backup.create_backup_plan(BackupPlan={"BackupPlanName": plan_name, "Rules": rules})["BackupPlanId"]
+    role = emu.client("iam", region=OTHER["region"]).get_role(RoleName=prefix + "-backup-role")["Role"]["Arn"]
+    backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection={
+        "SelectionName": prefix + "-by-owner", "IamRoleArn": role,
+        "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "Owner", "ConditionValue": "shop"}]})
+
+    policy = {"rules": [
+        {"name": "daily", "schedule": "cron(0 5 * * ? *)", "delete_after_days": "30", "copy_delete_after_days": "90"},
+        {"name": "weekly", "schedule": "cron(0 6 ? * SUN *)", "delete_after_days": "365", "move_to_cold_storage_after_days": "30"},
+    ], "rds_backup_retention_days": "1"}
+    extra = {"restorekit_project_name": OTHER["project"], "restorekit_environment": OTHER["environment"],
+             "restorekit_region": OTHER["region"], "backup_health_backup_plan_name": plan_name,
+             "backup_health_policy": policy, "backup_health_rpo_hours": "80"}
+    rc, report, out = run_health(emu, tmp_path, "other-tag", extra)
+    assert rc == 0, out[-4000:]
+    assert kinds(report) == [("selection_missing", plan_name)]
+    selection_missing = findings(report)[0]
+    assert selection_missing["expected"] == "a selection of resources tagged Backup=true"
+    assert selection_missing["actual"] == "selections %s-by-owner" % prefix
+    assert selection_missing["fix"] == (
+        "aws backup create-backup-selection --backup-plan-id <id> --backup-selection SelectionName=...,IamRoleArn=%s,"
+        "ListOfTags=[{ConditionType=STRINGEQUALS,ConditionKey=Backup,ConditionValue=true}]" % role)
+    assert {plan_name + "/daily", plan_name + "/weekly", world["buckets"]["old"], world["db_arn"]} <= passing_subjects(report)
+    assert "RPO 80 h" in out
+
+
 def test_bad_input_fails_before_anything(other_world, tmp_path):
     """A zero RPO is refused by name, before any lookup, and the report says the run failed."""
     emu, _world = other_world

@@ -110,7 +110,10 @@ def two_instances(emulator, world):
 @pytest.mark.parametrize("extra,message", [
     ({"ec2_restore_image_id": "ami-0123456789abcdef0"}, "is not the AMI of the selected recovery point"),
     ({"ec2_restore_group_name": "no-such-asg"}, "ec2_restore_group_name=no-such-asg does not exist"),
-    ({"ec2_restore_instance_type": "t3small"}, "ec2_restore_instance_type=t3small"),
+    ({"ec2_restore_instance_type": "t3small"}, "ec2_restore_instance_type='t3small': not an EC2 instance type"),
+    # A rollback takes the kept version as it is: an AMI or time asked for beside it would be ignored, so it is refused.
+    ({"ec2_restore_rollback_to_version": "1", "ec2_restore_image_id": "ami-0123456789abcdef0"},
+     "ec2_restore_rollback_to_version=1 and ec2_restore_image_id='ami-0123456789abcdef0': a rollback selects no recovery point"),
 ])
 def test_bad_input_fails_before_any_change(emulator, two_instances, tmp_path, extra, message):
     before = state(emulator)
@@ -265,11 +268,14 @@ def restore_job_vars(target, **extra):
 @pytest.mark.parametrize("extra,message", [
     ({"ec2_restore_image_id": "ami-0123456789abcdef0"}, "is not the AMI of the selected recovery point"),
     ({"ec2_restore_group_name": "no-such-asg", "ec2_restore_attach_to_group": True}, "ec2_restore_group_name=no-such-asg does not exist"),
-    ({"ec2_restore_instance_type": "t3-medium"}, "ec2_restore_instance_type=t3-medium"),
+    ({"ec2_restore_instance_type": "t3-medium"}, "ec2_restore_instance_type='t3-medium': not an EC2 instance type"),
     ({"ec2_restore_subnet_id": "subnet-0123456789abcdef0"}, "ec2_restore_subnet_id=subnet-0123456789abcdef0 does not exist"),
     ({"ec2_restore_security_group_ids": ["sg-0123456789abcdef0"]}, "sg-0123456789abcdef0 do not exist"),
     ({"ec2_restore_instance_profile_name": "no-such-profile"}, "ec2_restore_instance_profile_name=no-such-profile does not exist"),
-    ({"ec2_restore_attach_to_group": True}, "needs the group"),
+    ({"ec2_restore_attach_to_group": True},
+     "ec2_restore_attach_to_group=True and ec2_restore_group_name='': ec2_restore_attach_to_group=true needs the group"),
+    # The role tags the instance with where it came from; a tag of the same key would be silently replaced.
+    ({"ec2_restore_tags": {"restorekit:restore-job": "mine"}}, "tag key 'restorekit:restore-job' is set by the role itself"),
 ])
 def test_restore_job_bad_input_fails_before_any_change(emulator, world, restore_target, tmp_path, extra, message):
     jobs, instances = len(restore_jobs(emulator)), len(emulator.client("ec2").describe_instances()["Reservations"])

@@ -108,7 +108,7 @@ def test_ec2_restore_checks_its_numbers_given_as_strings(emulator, world, tmp_pa
 
     proc = run(emulator, tmp_path / "bad", playbook, dict(numbers, ec2_restore_min_healthy_percentage=101), check=True)
     assert proc.returncode != 0
-    assert "ec2_restore_min_healthy_percentage=101 (0-100)" in output(proc)
+    assert "ec2_restore_min_healthy_percentage='101': must be between 0 and 100" in output(proc)
     after = emulator.client("ec2").describe_launch_templates(LaunchTemplateNames=["multi-tenant-app-prod-app-lt"])["LaunchTemplates"][0]
     assert after["LatestVersionNumber"] == template["LatestVersionNumber"]
 

@@ -152,6 +152,33 @@ def test_missing_vault_and_role_fail_named(emulator, tmp_path):
     assert by_check(out["report"], "caller identity")["ok"] is True
 
 
+def test_bad_names_fail_naming_the_variables_before_any_aws_call(emulator, tmp_path):
+    """Names AWS cannot hold (a DB identifier with underscores, a bucket with capitals, a region that is none) are
+    refused as what they are, each variable named with its value, before the checks read anything; even with
+    preflight_fail=false, which only makes failed checks informational."""
+    role_vars = {"preflight_project_name": "multi-tenant-app", "preflight_environment": "prod", "preflight_fail": False,
+                 "preflight_region": "us_east_1",
+                 "preflight_targets": [{"type": "rds", "name": "multi_tenant_app_restore"}],
+                 "preflight_responder_buckets": ["Multi-Tenant-App-Prod-Tenant-1"]}
+    play = [{"name": "preflight with bad names", "hosts": "localhost", "connection": "local", "gather_facts": False,
+             "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": emulator.endpoint, "region": REGION}},
+             "tasks": [{"name": "Preflight", "ansible.builtin.include_role": {"name": "restorekit.aws.preflight"}, "vars": role_vars}]}]
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(json.dumps(play), encoding="utf-8")
+    env = dict(emulator.env(), PATH=os.environ.get("PATH", ""), HOME=str(tmp_path), AWS_CONFIG_FILE="/dev/null",
+               AWS_SHARED_CREDENTIALS_FILE="/dev/null", ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCALHOST_WARNING="false")
+    emulator.control("counters", method="DELETE")
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
+                          cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    for named in ("Bad input for preflight, nothing was changed: ", "preflight_region='us_east_1': not an AWS region",
+                  "preflight_targets[0].name='multi_tenant_app_restore': an RDS DB identifier cannot hold underscores",
+                  "preflight_responder_buckets[0]='Multi-Tenant-App-Prod-Tenant-1': an S3 bucket name cannot hold capital letters"):
+        assert named in proc.stdout, (named, proc.stdout[-3000:])
+    assert emulator.control("counters")["requests"] == {}, "the refused preflight called AWS"
+
+
 def test_empty_preflight_region_keeps_the_plays_region(emulator, world, tmp_path):
     """With preflight_region empty the play's module_defaults region is used, even when the environment names another
     region (the vault lives in the play's region only); a preflight_region that is set wins over both."""

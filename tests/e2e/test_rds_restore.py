@@ -136,7 +136,7 @@ def test_bad_input_and_a_foreign_target_change_nothing(emulator, world, tmp_path
     before = {i["DBInstanceIdentifier"] for i in emulator.client("rds").describe_db_instances()["DBInstances"]}
     proc = run(emulator, tmp_path, "rds_restore_target_time=yesterday")
     assert proc.returncode != 0
-    assert "rds_restore_target_time=yesterday" in proc.stdout
+    assert "rds_restore_target_time='yesterday'" in proc.stdout
     # The production instance exists and carries no restored-from tag: it is never a target.
     proc = run(emulator, tmp_path, "rds_restore_target_identifier=multi-tenant-app-prod-db")
     assert proc.returncode != 0

@@ -149,17 +149,19 @@ def seeded(world, emulator):
 
 
 @pytest.mark.parametrize("variables, named", [
-    ({"rds_swap_confirm": None}, "rds_swap_confirm must equal the production DB instance identifier '%s'" % PRODUCTION),
-    ({"rds_swap_confirm": PRODUCTION + "-restore"}, "it is '%s-restore'" % PRODUCTION),
-    ({"rds_restore_mode": "new_instance"}, "rds_restore_mode must be 'in_place'"),
-], ids=["no-confirmation", "wrong-confirmation", "not-in-place"])
-def test_refused_without_the_confirmation_changes_nothing(emulator, seeded, tmp_path, variables, named):
+    ({"rds_swap_confirm": None}, "rds_swap_confirm='': must equal the production DB instance identifier '%s'" % PRODUCTION),
+    ({"rds_swap_confirm": PRODUCTION + "-restore"}, "rds_swap_confirm='%s-restore': must equal" % PRODUCTION),
+    ({"rds_restore_mode": "new_instance"}, "rds_restore_mode='new_instance': must be in_place"),
+    # Metadata the restore job would refuse only after the snapshot and with the writers stopped.
+    ({"rds_swap_restore_metadata": {"KmsKeyId": "not-a-key"}}, "rds_swap_restore_metadata.KmsKeyId='not-a-key': not a KMS key"),
+], ids=["no-confirmation", "wrong-confirmation", "not-in-place", "bad-restore-metadata"])
+def test_refused_without_the_confirmation_or_with_bad_input_changes_nothing(emulator, seeded, tmp_path, variables, named):
     before = production(emulator)
     emulator.control("counters", method="DELETE")
     proc, report = run_swap(emulator, tmp_path, swap_vars(**variables))
     assert proc.returncode != 0, output(proc)
-    assert named in output(proc)
-    assert "Nothing was changed" in output(proc)
+    assert named in output(proc), output(proc)[-3000:]
+    assert "Bad input for rds_" in output(proc) and ", nothing was changed: " in output(proc)
     assert mutating(emulator) == {}, "a refused run sent mutating requests"
     assert production(emulator) == before
     assert lock_record(emulator) is None

@@ -105,9 +105,10 @@ def validate(report):
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
 
 
-def newest_completed(backup, vault, resource_arn):
+def newest_completed(backup, vault, resource_arn, before=None):
+    """The newest completed point of RESOURCE_ARN, of those created at or before BEFORE when given."""
     pages = backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=vault, ByResourceArn=resource_arn)
-    points = [p for page in pages for p in page["RecoveryPoints"] if p["Status"] == "COMPLETED"]
+    points = [p for page in pages for p in page["RecoveryPoints"] if p["Status"] == "COMPLETED" and (before is None or p["CreationDate"] <= before)]
     return max(points, key=lambda p: p["CreationDate"])
 
 
@@ -238,16 +239,26 @@ def test_a_restore_job_that_never_started_becomes_a_note():
 def test_the_full_report_measures_rpo_and_rto_draws_the_timeline_and_closes_with_the_checklist(emulator, world, tmp_path):
     """With the incident and decision times, the phases and a validate_mysql freshness check: the RPO is measured from
     the recovery point really selected, the RTO to the last check, Mermaid reads the timeline as the JSON says, and the
-    runbook's checklist closes the Markdown, answered where the run knows."""
-    expected = newest_completed(emulator.client("backup"), world["vault"], "arn:aws:s3:::%s" % world["buckets"]["1"])
+    runbook's checklist closes the Markdown, answered where the run knows.
+
+    The point is the newest at least three hours old, so that the incident 95 minutes after it and the run after the
+    incident lie in the past whatever backups the session took (a time in the future is refused)."""
+    cutoff = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - datetime.timedelta(hours=3)
+    expected = newest_completed(emulator.client("backup"), world["vault"], "arn:aws:s3:::%s" % world["buckets"]["1"], before=cutoff)
     created = expected["CreationDate"].astimezone(datetime.timezone.utc).replace(microsecond=0)
     incident = created + datetime.timedelta(minutes=95)
     iso = "%Y-%m-%dT%H:%M:%SZ"
+    decision = incident + datetime.timedelta(minutes=25)
+
+    def at(seconds):
+        """A time of the run, SECONDS after the decision to restore."""
+        return (decision + datetime.timedelta(seconds=seconds)).strftime(iso)
+
     phases = [
-        {"name": "preflight", "start": "2026-11-24T01:58:00Z", "end": "2026-11-24T01:58:40Z"},
-        {"name": "select: newest point", "start": "2026-11-24T01:58:40Z", "end": "2026-11-24T01:59:00Z"},
-        {"name": "restore", "start": "2026-11-24T02:00:00Z", "end": "2026-11-24T02:21:00Z", "status": "failed"},
-        {"name": "validate", "start": "2026-11-24T02:21:00Z", "end": "2026-11-24T02:30:00Z"},
+        {"name": "preflight", "start": at(180), "end": at(220)},
+        {"name": "select: newest point", "start": at(220), "end": at(240)},
+        {"name": "restore", "start": at(300), "end": at(1560), "status": "failed"},
+        {"name": "validate", "start": at(1560), "end": at(2100)},
         {"name": "copy", "status": "skipped"},
     ]
     freshness = {"table": "app.orders", "column": "created_at", "lag_minutes": 12.0, "max_staleness_minutes": 60, "ok": True,
@@ -255,12 +266,13 @@ def test_the_full_report_measures_rpo_and_rto_draws_the_timeline_and_closes_with
                  "recovery_point_time": created.isoformat()}
     tasks = report_tasks(tmp_path / "reports",
                          restore_report_incident_time=incident.strftime(iso),
-                         restore_report_decision_time="2026-11-24T01:55:00Z",
+                         restore_report_decision_time=at(0),
                          restore_report_phases=phases)
+    tasks[0]["restorekit.aws.recovery_point_info"].update(select="at_or_before", point_in_time=cutoff.strftime(iso))
     tasks[1]["vars"]["restore_report_checks"] = [
         {"name": "mysql table app.orders", "target": "multi-tenant-app-prod-db-restore", "result": "pass",
-         "details": {"reasons": [], "freshness": freshness}, "time": "2026-11-24T02:29:00Z"},
-        {"name": "objects restored", "target": "multi-tenant-app-prod-tenant-1-restore", "result": True, "time": "2026-11-24T02:29:30Z"},
+         "details": {"reasons": [], "freshness": freshness}, "time": at(2040)},
+        {"name": "objects restored", "target": "multi-tenant-app-prod-tenant-1-restore", "result": True, "time": at(2070)},
     ]
     tasks[1]["vars"]["restore_report_outcome"] = "succeeded"
     run_playbook(emulator, tmp_path, tasks)
@@ -274,8 +286,8 @@ def test_the_full_report_measures_rpo_and_rto_draws_the_timeline_and_closes_with
     assert rpo["recovery_points"][0]["rpo_seconds"] == 95 * 60 == rpo["seconds"]
     assert rpo["data_freshness"][0]["behind_recovery_point_seconds"] == 12 * 60
     assert rpo["data_freshness"][0]["rpo_seconds"] == 107 * 60 == rpo["data_seconds"]
-    assert report["rto"] == {"decision_time": "2026-11-24T01:55:00Z", "decision_source": "restore_report_decision_time",
-                             "validated_time": "2026-11-24T02:29:30Z", "validated_source": "checks", "seconds": 2070,
+    assert report["rto"] == {"decision_time": at(0), "decision_source": "restore_report_decision_time",
+                             "validated_time": at(2070), "validated_source": "checks", "seconds": 2070,
                              "validation_passed": True}
     assert [(p["name"], p["status"], p["duration_seconds"]) for p in report["phases"]] == [
         ("preflight", "done", 40), ("select: newest point", "done", 20), ("restore", "failed", 1260), ("validate", "done", 540),
@@ -289,14 +301,14 @@ def test_the_full_report_measures_rpo_and_rto_draws_the_timeline_and_closes_with
     (chart,) = gantt_charts(markdown)
     drawn = [t for t in chart["tasks"] if t["section"] == "Phases"]
     assert [(t["name"], t["start"], t["end"], t["tags"]) for t in drawn] == [
-        ("preflight", "2026-11-24T01:58:00Z", "2026-11-24T01:58:40Z", ["done"]),
-        ("select - newest point", "2026-11-24T01:58:40Z", "2026-11-24T01:59:00Z", ["done"]),
-        ("restore", "2026-11-24T02:00:00Z", "2026-11-24T02:21:00Z", ["crit"]),
-        ("validate", "2026-11-24T02:21:00Z", "2026-11-24T02:30:00Z", ["done"]),
+        ("preflight", at(180), at(220), ["done"]),
+        ("select - newest point", at(220), at(240), ["done"]),
+        ("restore", at(300), at(1560), ["crit"]),
+        ("validate", at(1560), at(2100), ["done"]),
     ]
     milestones = {t["id"]: t["start"] for t in chart["tasks"] if t["section"] == "Run"}
-    assert milestones == {"incident": incident.strftime(iso), "decision": "2026-11-24T01:55:00Z",
-                          "run": report["run"]["started"], "validated": "2026-11-24T02:29:30Z"}
+    assert milestones == {"incident": incident.strftime(iso), "decision": at(0),
+                          "run": report["run"]["started"], "validated": at(2070)}
     assert "| copy | skipped | - | - | - |" in markdown
 
     # The checklist is the closing section, the runbook's four items first, each ticked only when the run did it.
@@ -333,4 +345,30 @@ def test_bad_timeline_variables_stop_the_role_before_anything_is_written(tmp_pat
         proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
                               cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
         assert proc.returncode != 0 and message in proc.stdout, proc.stdout + proc.stderr
+        assert not reports.exists() or not os.listdir(str(reports))
+
+
+def test_a_time_or_name_the_report_would_misstate_stops_the_role_before_anything_is_written(tmp_path):
+    """An incident time in the future, a decision before the incident (both would give a wrong RPO and RTO), and a report
+    name that is no plain file name are refused, naming the variable and its value; no file is written."""
+    reports = tmp_path / "reports"
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", HOME=str(tmp_path),
+               ANSIBLE_LOCALHOST_WARNING="false")
+    cases = (
+        ({"restore_report_incident_time": "2999-01-01T00:00:00Z"}, "restore_report_incident_time='2999-01-01T00:00:00Z': is in the future"),
+        ({"restore_report_incident_time": "2026-11-24T02:00:00Z", "restore_report_decision_time": "2026-11-24T01:50:00Z"},
+         "restore_report_incident_time='2026-11-24T02:00:00Z' and restore_report_decision_time='2026-11-24T01:50:00Z': "
+         "restore_report_incident_time must be at or before restore_report_decision_time"),
+        ({"restore_report_name": "incident 42"}, "restore_report_name='incident 42': must be a plain file name"),
+    )
+    for role_vars, message in cases:
+        play = [{"name": "bad report inputs", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
+            {"name": "Report", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_report"},
+             "vars": dict(role_vars, restore_report_dir=str(reports))}]}]
+        playbook = tmp_path / "bad.yml"
+        playbook.write_text(json.dumps(play), encoding="utf-8")
+        proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
+                              cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
+        assert proc.returncode != 0 and message in proc.stdout, proc.stdout + proc.stderr
+        assert "Bad input for restore_report, nothing was changed: " in proc.stdout
         assert not reports.exists() or not os.listdir(str(reports))

@@ -217,5 +217,59 @@ def test_bad_tenant_id_fails_before_any_call(emulator, world, tmp_path):
     backup = emulator.client("backup")
     before = restore_job_count(backup)
     proc, report = run_s3_restore(emulator, tmp_path, {"s3_restore_tenant_ids": ["12", "Tenant_7"]}, expect_rc=2)
-    assert 's3_restore_tenant_ids: ["Tenant_7"] cannot be part of a bucket name' in proc.stdout
+    assert "s3_restore_tenant_ids[1]='Tenant_7': a tenant id (part of a bucket name) cannot hold capital letters" in proc.stdout
     assert restore_job_count(backup) == before
+
+
+def run_validate_s3(emulator, tmp_path, role_vars, saved):
+    """ansible-playbook of the validate_s3 role alone, as a play that composes it would include it; returns
+    (proc, the SAVED variables after the role)."""
+    results = tmp_path / "results.json"
+    play = [{
+        "name": "Validate a tenant restore", "hosts": "localhost", "connection": "local", "gather_facts": False,
+        "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": emulator.endpoint, "region": "us-east-1"}},
+        "tasks": [
+            {"name": "Validate", "ansible.builtin.include_role": {"name": "restorekit.aws.validate_s3"}, "vars": role_vars},
+            {"name": "Save the results", "ansible.builtin.copy": {
+                "dest": str(results), "content": "{{ {%s} | to_nice_json }}" % ", ".join("'%s': %s" % (n, n) for n in saved)}},
+        ],
+    }]
+    playbook = tmp_path / "validate.yml"
+    playbook.write_text(json.dumps(play), encoding="utf-8")
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", str(playbook)], cwd=str(tmp_path), env=ansible_env(emulator, tmp_path),
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, "ansible-playbook exited %d:\n%s\n%s" % (proc.returncode, proc.stdout[-6000:], proc.stderr[-3000:])
+    return proc, json.loads(results.read_text(encoding="utf-8"))
+
+
+def test_validation_is_one_module_run_reading_each_object_once_per_bucket(emulator, world, tmp_path):
+    """Two tenants of 30 objects: one comparison task for every tenant and key, one HeadObject per object per bucket."""
+    s3 = emulator.client("s3")
+    keys = ["many/key-%03d.txt" % n for n in range(30)]
+    restores = []
+    for tenant in ("57", "58"):
+        prod, staging = bucket(tenant), bucket(tenant) + "-restore"
+        for name in (prod, staging):
+            s3.create_bucket(Bucket=name)
+            for key in keys:
+                s3.put_object(Bucket=name, Key=key, Body=("%s of tenant %s" % (key, tenant)).encode(), ContentType="text/plain",
+                              Metadata={"owner": "tenant-%s" % tenant}, Tagging="tenant=%s" % tenant)
+        restores.append({"tenant_id": tenant, "production_bucket": prod, "staging_bucket": staging})
+    emulator.control("counters", method="DELETE")
+    proc, out = run_validate_s3(emulator, tmp_path, {
+        "validate_s3_restores": restores, "validate_s3_critical_keys": [keys[-1]], "validate_s3_detail_sample": 3},
+        ["validate_s3_passed", "validate_s3_result"])
+    reads = emulator.control("counters")["requests"]["s3"]
+
+    assert out["validate_s3_passed"] is True
+    for tenant in ("57", "58"):
+        check = checks({"checks": out["validate_s3_result"]}, "restored objects match staging", bucket(tenant))[0]
+        assert check["result"] == "pass" and check["details"]["matched_objects"] == 30
+        assert check["details"]["details_compared"] == 30 and check["details"]["tags_compared"] == 3 + 1
+    # Each object once in each bucket; tags for the critical key and the sample of 3, in each bucket; nothing read whole.
+    assert reads["HeadObject"] == 2 * 2 * len(keys)
+    assert reads["GetObjectTagging"] == 2 * 2 * (3 + 1)
+    assert "GetObject" not in reads
+    # One module run whatever the number of keys and tenants: no task of the role loops over objects.
+    assert proc.stdout.count("TASK [restorekit.aws.validate_s3 : Compare") == 1
+    assert "many/key-" not in proc.stdout

@@ -201,7 +201,11 @@ def test_several_copies_in_one_run_keep_each_policy_apart(emulator, world, tmp_p
         s3.put_object(Bucket=prod, Key="a/one.txt", Body=b"changed in production")
     changed_at = s3.head_object(Bucket=pairs[0][1], Key="a/one.txt")["LastModified"]
     before = (changed_at - datetime.timedelta(hours=1)).isoformat()
-    after = (changed_at + datetime.timedelta(hours=1)).isoformat()
+    # A recovery point is in the past (a later time is refused): the later point is a second after the change, and
+    # the copy runs once that second has passed.
+    later = changed_at + datetime.timedelta(seconds=1)
+    after = later.isoformat()
+    time.sleep(max(0.0, (later - datetime.datetime.now(datetime.timezone.utc)).total_seconds()))
     times = [before, after, before]
 
     def copies(kind):

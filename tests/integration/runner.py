@@ -181,6 +181,9 @@ def main(argv=None):
             "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             "PATH": BIN + os.pathsep + os.environ.get("PATH", os.defpath),
             "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0",
+            # molecule (ansible-compat) installs this collection into <VIRTUAL_ENV>/.ansible, and into the user's
+            # ~/.ansible/collections without one, where a stale copy would later shadow the checkout for ansible-lint.
+            "VIRTUAL_ENV": os.path.dirname(BIN),
         })
         print("integration: seeded in %ss; logs in %s" % (world.get("seed_seconds"), logs), flush=True)
 

@@ -15,9 +15,7 @@ The runbook's traps this avoids (DESIGN.md "Known traps"):
 
 from __future__ import annotations
 
-import datetime
 import random
-import re
 
 try:
     import botocore
@@ -26,6 +24,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 # The AWS Backup resource types this selection understands, with the ARN service of each.
@@ -44,14 +43,7 @@ STATUSES = ["AVAILABLE", "COMPLETED", "CREATING", "DELETING", "EXPIRED", "PARTIA
 DEFAULT_STATUSES = ["COMPLETED"]
 SELECT_MODES = ["all", "latest", "at_or_before", "random"]
 
-_ISO_RE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
-    r"(?P<offset>Z|[+-]\d{2}:?\d{2})$",
-    re.IGNORECASE,
-)
-_RELATIVE_RE = re.compile(r"^-(?P<amount>\d+)\s*(?P<unit>[smhdw])$", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-TIME_FORMATS = "ISO 8601 with an offset (2026-11-20T05:00:00+00:00, 2026-11-20T05:00:00Z), 'now', or relative (-30m, -2h, -1d, -1w)"
+TIME_FORMATS = inputs.TIME_FORMATS
 
 
 class RecoveryPointError(AnsibleAWSError):
@@ -59,41 +51,18 @@ class RecoveryPointError(AnsibleAWSError):
 
 
 def utc_now():
-    return datetime.datetime.now(datetime.timezone.utc)
+    return inputs.utc_now()
 
 
 def parse_time(value, option, now=None):
-    """Parse an operator's time into an aware UTC datetime; raise RecoveryPointError naming OPTION otherwise.
+    """The collection's one time syntax (``_inputs.parse_time``), with this module's error.
 
     A time without an offset is refused rather than guessed: at 3 a.m. "05:00" in whose time zone matters.
     """
-    if value is None:
-        return None
-    now = now or utc_now()
-    text = str(value).strip()
-    if text.lower() == "now":
-        return now
-    match = _RELATIVE_RE.match(text)
-    if match:
-        return now - datetime.timedelta(seconds=int(match.group("amount")) * _UNIT_SECONDS[match.group("unit").lower()])
-    match = _ISO_RE.match(text)
-    if not match:
-        raise RecoveryPointError(message=f"{option}={value!r} is not a time: use {TIME_FORMATS}")
-    offset = match.group("offset").upper()
-    if offset == "Z":
-        tz = datetime.timezone.utc
-    else:
-        digits = offset[1:].replace(":", "")
-        delta = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        tz = datetime.timezone(-delta if offset[0] == "-" else delta)
-    fraction = (match.group("fraction") or "0")[:6].ljust(6, "0")
     try:
-        date = datetime.date.fromisoformat(match.group("date"))
-        parsed = datetime.datetime(date.year, date.month, date.day, int(match.group("hour")), int(match.group("minute")),
-                                   int(match.group("second") or 0), int(fraction), tzinfo=tz)
-    except ValueError as e:
-        raise RecoveryPointError(message=f"{option}={value!r} is not a valid time: {e}") from e
-    return parsed.astimezone(datetime.timezone.utc)
+        return inputs.parse_time(value, option, now)
+    except inputs.InputError as e:
+        raise RecoveryPointError(message=f"{option}={value!r} {e.reason}") from e
 
 
 def vault_name(backup_vault_name=None, project_name=None, environment=None):
@@ -136,31 +105,63 @@ def resource_name_from_arn(arn):
     return resource.split(":", 1)[1] if ":" in resource else resource
 
 
-def build_query(params, now=None):
+def _check(validator, *args, **kwargs):
+    """An _inputs validator, its error as this module's."""
+    try:
+        return validator(*args, **kwargs)
+    except inputs.InputError as e:
+        raise RecoveryPointError(message=e.message) from e
+
+
+# The name a recovery point's resource has, per resource type, as the option resource_name must spell it.
+_NAME_RULES = {"S3": inputs.bucket_name, "RDS": inputs.db_identifier, "Aurora": inputs.db_identifier,
+               "EC2": lambda value, option: inputs.ec2_id(value, option, "i")}
+
+
+def build_query(params, now=None, region=None):
     """Validate the module's options before any AWS call and turn them into a query.
 
     Returns a dict: ``vault``, ``request`` (ListRecoveryPointsByBackupVault arguments, server-side filters),
-    ``resource_name`` and ``statuses`` (client-side, exact), ``select``, ``point_in_time``, ``seed``.
+    ``resource_name`` and ``statuses`` (client-side, exact), ``select``, ``point_in_time``, ``seed``, and ``warnings``
+    (a tenant bucket name with a dot). An S3 bucket named by ``tenant_id`` or ``resource_name`` is filtered by its ARN
+    server-side (``ByResourceArn``), so only that bucket's points are listed. REGION gives the ARN partition.
     Raises RecoveryPointError naming the option and value at fault.
     """
     now = now or utc_now()
-    vault = vault_name(params.get("backup_vault_name"), params.get("project_name"), params.get("environment"))
     resource_type = params.get("resource_type")
     resource_arn = params.get("resource_arn")
     resource_name = params.get("resource_name")
     tenant_id = params.get("tenant_id")
+    warnings = []
+
+    if params.get("backup_vault_name") is not None:
+        _check(inputs.backup_vault_name, params["backup_vault_name"], "backup_vault_name")
+    for option in ("project_name", "environment"):
+        if params.get(option) is not None:
+            _check(inputs.text, params[option], option, strip=False)
+    vault = vault_name(params.get("backup_vault_name"), params.get("project_name"), params.get("environment"))
+    if not params.get("backup_vault_name"):
+        try:
+            inputs.backup_vault_name(vault, "backup_vault_name")
+        except inputs.InputError as e:
+            raise RecoveryPointError(message="Bad options project_name=%r and environment=%r: the vault name %r they give is "
+                                             "not valid: %s" % (params.get("project_name"), params.get("environment"), vault, e.reason)) from e
 
     if tenant_id is not None:
-        tenant_id = str(tenant_id).strip()
-        if not tenant_id:
-            raise RecoveryPointError(message="tenant_id='' names no tenant")
         if resource_type and resource_type != "S3":
             raise RecoveryPointError(message=f"tenant_id={tenant_id!r} selects a tenant S3 bucket, but resource_type={resource_type!r}")
         resource_type = "S3"
-        resource_name = tenant_bucket(params.get("project_name"), params.get("environment"), tenant_id)
+        resource_name, warnings = _check(inputs.tenant_bucket_name, params.get("project_name"), params.get("environment"), tenant_id)
+        tenant_id = str(tenant_id).strip()
+    elif resource_name is not None:
+        _check(inputs.text, resource_name, "resource_name", strip=False)
+        if resource_type in _NAME_RULES:
+            _check(_NAME_RULES[resource_type], resource_name, "resource_name")
 
     if resource_arn is not None:
-        if not str(resource_arn).startswith("arn:aws") or arn_service(resource_arn) is None:
+        # No region or account check: a DR copy vault holds points of resources of another region (or account).
+        _check(inputs.arn, resource_arn, "resource_arn", what="an AWS resource ARN", shape="arn:aws...:service:region:account:resource")
+        if not str(resource_arn).startswith("arn:aws"):
             raise RecoveryPointError(message=f"resource_arn={resource_arn!r} is not an AWS ARN (arn:aws...:service:region:account:resource)")
         service = arn_service(resource_arn)
         if resource_type and RESOURCE_TYPE_SERVICES.get(resource_type) != service:
@@ -171,12 +172,20 @@ def build_query(params, now=None):
             value = tenant_id if tenant_id is not None else resource_name
             raise RecoveryPointError(
                 message=f"{option}={value!r} (resource {resource_name!r}) contradicts resource_arn={resource_arn!r}")
+    elif resource_type == "S3" and resource_name:
+        # A bucket's ARN is known from its name: the server filters by it, instead of listing every S3 point.
+        resource_arn = "arn:%s:s3:::%s" % (inputs.partition_of(region), resource_name)
 
     created_after = parse_time(params.get("created_after"), "created_after", now)
     created_before = parse_time(params.get("created_before"), "created_before", now)
     if created_after and created_before and created_after > created_before:
         raise RecoveryPointError(
             message=f"created_after={params.get('created_after')!r} is later than created_before={params.get('created_before')!r}")
+    if created_after is not None and created_after > now:
+        raise RecoveryPointError(message=f"Bad option created_after={params.get('created_after')!r}: is in the future "
+                                         f"({created_after.isoformat()} > now {now.isoformat()}); no recovery point is that new")
+    if params.get("backup_plan_id") is not None:
+        _check(inputs.text, params["backup_plan_id"], "backup_plan_id", strip=False)
 
     select = params.get("select") or "all"
     point_in_time = parse_time(params.get("point_in_time"), "point_in_time", now)
@@ -185,6 +194,11 @@ def build_query(params, now=None):
     if point_in_time is not None and point_in_time > now:
         raise RecoveryPointError(
             message=f"point_in_time={params.get('point_in_time')!r} is in the future ({point_in_time.isoformat()} > now {now.isoformat()})")
+    if point_in_time is not None and select != "at_or_before":
+        _check(inputs.contradiction, [("point_in_time", params.get("point_in_time")), ("select", select)],
+               "point_in_time is only used by select=at_or_before")
+    if params.get("seed") is not None and select != "random":
+        _check(inputs.contradiction, [("seed", params.get("seed")), ("select", select)], "seed is only used by select=random")
 
     request = {"BackupVaultName": vault}
     if resource_type:
@@ -201,6 +215,7 @@ def build_query(params, now=None):
     statuses = params.get("statuses")
     if statuses is None:
         statuses = list(DEFAULT_STATUSES)
+    _check(inputs.unique, statuses, "statuses")
     return {
         "vault": vault,
         "request": request,
@@ -209,6 +224,7 @@ def build_query(params, now=None):
         "select": select,
         "point_in_time": point_in_time,
         "seed": params.get("seed"),
+        "warnings": warnings,
     }
 
 

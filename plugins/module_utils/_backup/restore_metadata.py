@@ -21,6 +21,8 @@ import hashlib
 import json
 import re
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
 KNOWN_KEYS = {
     "RDS": (
         "DBInstanceIdentifier", "DBInstanceClass", "Engine", "EngineVersion", "DBSubnetGroupName", "VpcSecurityGroupIds",
@@ -166,6 +168,58 @@ def merge(resource_type, point_metadata, overrides, target_name=None):
         # RDS refuses a fixed availability zone for a Multi-AZ instance; the point's own zone is only a default.
         merged.pop("AvailabilityZone", None)
     return merged, warnings
+
+
+def _each_id(prefix):
+    def check(value, option):
+        for index, item in enumerate(json.loads(value)):
+            inputs.ec2_id(item, "%s[%d]" % (option, index), prefix)
+        inputs.unique(json.loads(value), option)
+    return check
+
+
+def _availability_zone(region):
+    def check(value, option):
+        if not re.match(r"^[a-z]{2}(?:-[a-z]+)+-\d[a-z]$", value) or (region and not value.startswith(region)):
+            inputs.fail(option, value, "not an availability zone%s" % (" of %s" % region if region else ""))
+    return check
+
+
+def value_rules(resource_type, region=None):
+    """{metadata key: check(value, option)} for the values of a play's metadata that AWS would otherwise take and
+    fail on only once the restore job runs (a malformed KMS key, security group or instance class)."""
+    def kms(value, option):
+        return inputs.kms_key(value, option, region=region)
+
+    rules = {
+        "RDS": {"KmsKeyId": kms, "DBInstanceClass": inputs.db_instance_class, "VpcSecurityGroupIds": _each_id("sg"),
+                "DBSubnetGroupName": inputs.db_subnet_group_name, "DBParameterGroupName": inputs.db_parameter_group_name,
+                "Port": lambda value, option: inputs.integer(value, option, 1150, 65535),
+                "Iops": lambda value, option: inputs.integer(value, option, 1),
+                "StorageThroughput": lambda value, option: inputs.integer(value, option, 1),
+                "AvailabilityZone": _availability_zone(region)},
+        "S3": {"KMSKey": kms},
+        "EC2": {"InstanceType": inputs.instance_type, "SubnetId": lambda value, option: inputs.ec2_id(value, option, "subnet"),
+                "SecurityGroupIds": _each_id("sg"),
+                "IamInstanceProfileName": lambda value, option: inputs.iam_role_name(value, option, 128, "an instance profile name")},
+    }
+    return rules.get(resource_type, {})
+
+
+def check_values(resource_type, overrides, region=None, option="metadata"):
+    """Refuse a play's metadata value AWS would refuse only after the job started, naming ``metadata.<Key>``.
+
+    OVERRIDES is the play's metadata as given (any key spelling); REGION, when known, is where the restore runs (a
+    KMS key or an availability zone of another region is refused). Raises MetadataError."""
+    normalised, _warnings = normalise(resource_type, overrides)
+    rules = value_rules(resource_type, region)
+    for key, value in normalised.items():
+        if key in rules:
+            try:
+                rules[key](value, "%s.%s" % (option, key))
+            except inputs.InputError as e:
+                raise MetadataError(e.message) from None
+    return normalised
 
 
 def source_name(resource_type, point_metadata, resource_arn):

@@ -21,6 +21,9 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+
 NAME = re.compile(r"^[a-zA-Z0-9_]{1,50}$")
 RESOURCE_TYPES = ("RDS", "S3", "EC2")
 VALIDATION_STATUSES = ("SUCCESSFUL", "FAILED", "TIMED_OUT", "VALIDATING")
@@ -84,8 +87,95 @@ def _metadata_string(value):
     return str(value)
 
 
-def validate_params(params):
-    """Refusals before any call, each naming the option and the value."""
+# The resources a selection of each type may name (besides '*'), as (ARN service, resource types).
+PROTECTED_ARNS = {"RDS": ("rds", ("db",)), "S3": ("s3", None), "EC2": ("ec2", ("instance",))}
+CONDITION_KINDS = ("StringEquals", "StringNotEquals", "StringLike", "StringNotLike")
+MAX_WINDOW_HOURS = 168
+
+
+def _vaults(values, option, region):
+    """'*' or backup vault ARNs of this region, each once."""
+    for index, value in enumerate(values or []):
+        if value != "*":
+            inputs.backup_vault_arn(value, "%s[%d]" % (option, index), region=region)
+    inputs.unique(values, option)
+    if values and "*" in values and len(values) > 1:
+        inputs.fail(option, values, "'*' already names every vault; list either '*' or vault ARNs")
+
+
+def _conditions(value, option):
+    if not isinstance(value, dict):
+        inputs.fail(option, value, "must be a dictionary of %s to lists of {Key, Value}" % "/".join(CONDITION_KINDS))
+    for kind, entries in value.items():
+        if kind not in CONDITION_KINDS:
+            inputs.fail(option, value, "%r is not a condition (%s)" % (kind, ", ".join(CONDITION_KINDS)))
+        if not isinstance(entries, list) or not entries or not all(
+                isinstance(entry, dict) and set(entry) == {"Key", "Value"} and str(entry["Key"]).strip() for entry in entries):
+            inputs.fail(option, value, "%s must be a non-empty list of {Key, Value} with a non-empty Key" % kind)
+
+
+def _check_inputs(params, region):
+    """The rules of _inputs on the plan's options: windows in AWS's range, vault and resource ARNs, tags."""
+    if params.get("start_window_hours") is not None:
+        # AWS Backup: StartWindowHours is at most 168 hours (a week); a window of 0 hours would never start a restore.
+        inputs.integer(params["start_window_hours"], "start_window_hours", 1, MAX_WINDOW_HOURS)
+    if params.get("schedule_expression_timezone") is not None:
+        timezone(params["schedule_expression_timezone"], "schedule_expression_timezone")
+    selection = params.get("recovery_point_selection") or {}
+    option = "recovery_point_selection."
+    _vaults(selection.get("include_vaults"), option + "include_vaults", region)
+    if selection.get("exclude_vaults") is not None:
+        if "*" in selection["exclude_vaults"]:
+            inputs.fail(option + "exclude_vaults", selection["exclude_vaults"], "'*' would exclude every vault")
+        _vaults(selection["exclude_vaults"], option + "exclude_vaults", region)
+        both = sorted(set(selection.get("include_vaults") or []) & set(selection["exclude_vaults"]))
+        if both:
+            inputs.contradiction([(option + "include_vaults", selection.get("include_vaults")), (option + "exclude_vaults", selection["exclude_vaults"])],
+                                 "%s is both included and excluded" % ", ".join(both))
+    inputs.unique(selection.get("recovery_point_types"), option + "recovery_point_types")
+    inputs.tags(params.get("tags"), "tags")
+    for spec in params.get("selections") or []:
+        where = "selections[%s]." % spec.get("name")
+        inputs.iam_role_arn(spec.get("iam_role_arn"), where + "iam_role_arn")
+        arns = spec.get("protected_resource_arns") or []
+        service, kinds = PROTECTED_ARNS.get(spec.get("protected_resource_type"), (None, None))
+        for index, value in enumerate(arns):
+            if value != "*":
+                inputs.arn(value, "%sprotected_resource_arns[%d]" % (where, index), service, kinds, region=region if service != "s3" else None,
+                           what="an ARN of a protected %s resource" % spec.get("protected_resource_type"))
+        inputs.unique(arns, where + "protected_resource_arns")
+        if "*" in arns and len(arns) > 1:
+            inputs.fail(where + "protected_resource_arns", arns, "'*' already names every protected resource of the type")
+        if spec.get("protected_resource_conditions") is not None:
+            _conditions(spec["protected_resource_conditions"], where + "protected_resource_conditions")
+        if spec.get("restore_metadata_overrides") and spec.get("protected_resource_type") in rm.RESOURCE_TYPES:
+            rm.check_values(spec["protected_resource_type"], spec["restore_metadata_overrides"], region,
+                            where + "restore_metadata_overrides")
+
+
+def timezone(value, option):
+    """An IANA time zone name (AWS Backup takes them for schedules), checked against the zone database when present."""
+    inputs.text(value, option, strip=False)
+    try:
+        import zoneinfo
+        known = zoneinfo.available_timezones()
+    except ImportError:
+        return value
+    if known and value not in known | {"UTC"}:
+        inputs.fail(option, value, "not a time zone name (IANA, for example Europe/Paris or UTC)")
+    return value
+
+
+def validate_params(params, region=None):
+    """Refusals before any call, each naming the option and the value. REGION is where the plan lives: a vault or
+    resource ARN of another region is refused."""
+    try:
+        _validate(params, region)
+    except (inputs.InputError, rm.MetadataError) as e:
+        raise RestoreTestingError(str(e)) from None
+
+
+def _validate(params, region):
     if not NAME.match(params["name"] or ""):
         raise RestoreTestingError("name=%r must be 1 to 50 letters, digits or underscores (AWS Backup's rule for a "
                                   "restore testing plan name)" % params["name"])
@@ -112,6 +202,7 @@ def validate_params(params):
         hours = spec.get("validation_window_hours")
         if hours is not None and not 1 <= hours <= 168:
             raise RestoreTestingError("selections[%s].validation_window_hours=%r must be 1 to 168" % (spec["name"], hours))
+    _check_inputs(params, region)
 
 
 def get_plan(backup, name):

@@ -30,6 +30,8 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
 MODES = ("inspect", "baseline", "compare")
 SYSTEM_DATABASES = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
 BASELINE_FORMAT = 1
@@ -85,8 +87,54 @@ def _number(entry, key, option, minimum, maximum=None):
     return int(number) if number == int(number) else number
 
 
+MAX_CONNECT_TIMEOUT = 3600
+# A login or database name as MySQL and MariaDB take them (at most 64 characters for a database, 80 for a user).
+MAX_DATABASE_NAME = 64
+
+
+def _check_inputs(params):
+    """The _inputs rules on the connection and declaration options (each only when given): hosts without blanks,
+    ports in range, names not empty and each declared once, source options only with a source."""
+    for option in ("login_host", "source_host"):
+        if params.get(option) is not None:
+            inputs.text(params[option], option, 255, strip=False)
+            if any(ch.isspace() for ch in params[option]):
+                inputs.fail(option, params[option], "a host name cannot hold spaces")
+    for option in ("login_port", "source_port"):
+        if params.get(option) is not None:
+            inputs.integer(params[option], option, 1, 65535)
+    if params.get("login_user") is not None:
+        inputs.text(params["login_user"], "login_user", 80, strip=False)
+    for option in ("login_db", "source_db"):
+        if params.get(option) is not None:
+            inputs.text(params[option], option, MAX_DATABASE_NAME, strip=False)
+    if params.get("databases") is not None:
+        inputs.each(params["databases"], "databases", inputs.text, MAX_DATABASE_NAME, False)
+        inputs.unique(params["databases"], "databases")
+    if params.get("connect_timeout") is not None:
+        inputs.integer(params["connect_timeout"], "connect_timeout", 1, MAX_CONNECT_TIMEOUT)
+    if params.get("max_staleness_minutes") is not None:
+        inputs.number(params["max_staleness_minutes"], "max_staleness_minutes", 0)
+    inputs.unique([str(name).strip() for name in params.get("static_tables") or []], "static_tables")
+    inputs.unique([entry.get("name") for entry in params.get("live_tables") or [] if isinstance(entry, dict)], "live_tables")
+    if not params.get("source_host"):
+        for option in ("source_user", "source_db"):
+            if params.get(option):
+                inputs.contradiction([(option, params[option]), ("source_host", params.get("source_host"))],
+                                     "%s is only used with a source to compare with (source_host)" % option)
+    if params.get("recovery_point_time"):
+        inputs.past_time(params["recovery_point_time"], "recovery_point_time")
+
+
 def build_request(params):
     """Validate the module's parameters into a request; raise IntegrityError naming the option and value."""
+    try:
+        return _build_request(params)
+    except inputs.InputError as e:
+        raise IntegrityError(e.message) from None
+
+
+def _build_request(params):
     mode = params.get("mode") or "inspect"
     if mode not in MODES:
         raise IntegrityError("mode=%r must be one of %s" % (mode, ", ".join(MODES)))
@@ -149,6 +197,7 @@ def build_request(params):
     recovery_point = None
     if params.get("recovery_point_time"):
         recovery_point = parse_time(params["recovery_point_time"], "recovery_point_time")
+    _check_inputs(params)
     if mode == "compare" and recovery_point is None and any(entry["timestamp_column"] for entry in live):
         raise IntegrityError("recovery_point_time is required: live tables declare a timestamp_column, whose freshness is "
                              "measured against the recovery point")

@@ -23,10 +23,12 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,62}$")
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
+# 1-63 letters, digits or hyphens, a letter first, no '--', no '-' last (the rule of _inputs.db_identifier).
+IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 AUTOMATED_BACKUPS_ARN = re.compile(r"^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:auto-backup:ab-[a-z0-9]+$")
 RESOURCE_ID = re.compile(r"^db-[A-Z0-9]+$")
-TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
 
 
 class RdsRestoreError(Exception):
@@ -85,22 +87,58 @@ def retained_backup(backups):
     return None
 
 
-def parse_time(value, option):
-    """ISO 8601 with an offset (``2026-11-20T14:30:00Z``) as an aware datetime; fractions of a second are dropped."""
-    text = str(value or "").strip()
-    if not TIME.match(text):
+def parse_time(value, option, now=None):
+    """A past time in the collection's one syntax (``_inputs.parse_time``: ISO 8601 with an offset, for example
+    ``2026-11-20T14:30:00Z``), as an aware UTC datetime; fractions of a second are dropped. A time in the future is
+    refused: no database can be restored to it."""
+    try:
+        parsed = inputs.past_time(value, option, now)
+    except inputs.InputError as e:
+        raise RdsRestoreError("%s=%s %s" % (option, value, e.reason)) from None
+    if parsed is None:
         raise RdsRestoreError("%s=%s is not a time: give ISO 8601 with an offset, for example 2026-11-20T14:30:00Z" % (option, value))
-    text = re.sub(r"\.\d+", "", text).replace(" ", "T")
-    text = re.sub(r"Z$", "+00:00", text)
-    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
-    return datetime.datetime.fromisoformat(text).astimezone(datetime.timezone.utc)
+    return parsed.replace(microsecond=0)
+
+
+def restore_window(client, request):
+    """(earliest, latest) restorable times of the request's source, from its automated backups (the live ones'
+    window, or the retained ones'), or None when they cannot be read. Reads only."""
+    if request.get("SourceDBInstanceAutomatedBackupsArn"):
+        query = {"DBInstanceAutomatedBackupsArn": request["SourceDBInstanceAutomatedBackupsArn"]}
+    elif request.get("SourceDbiResourceId"):
+        query = {"DbiResourceId": request["SourceDbiResourceId"]}
+    else:
+        query = {"DBInstanceIdentifier": request["SourceDBInstanceIdentifier"]}
+    try:
+        found = [backup for page in client.get_paginator("describe_db_instance_automated_backups").paginate(**query)
+                 for backup in page.get("DBInstanceAutomatedBackups", [])]
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
+        return None
+    windows = [backup.get("RestoreWindow") or {} for backup in found]
+    windows = [(w["EarliestTime"], w["LatestTime"]) for w in windows if w.get("EarliestTime") and w.get("LatestTime")]
+    if not windows:
+        return None
+    return min(w[0] for w in windows), max(w[1] for w in windows)
+
+
+def check_window(request, window, value):
+    """Refuse a RestoreTime outside the source's restorable WINDOW, naming restore_time and its VALUE."""
+    moment = request.get("RestoreTime")
+    if moment is None or window is None:
+        return
+    earliest, latest = window
+    if not earliest <= moment <= latest:
+        raise RdsRestoreError("restore_time=%s is outside the restorable window of the source: %s to %s (%s)"
+                              % (value, earliest.isoformat(), latest.isoformat(),
+                                 "before its earliest restorable time" if moment < earliest else "after its latest restorable time"))
 
 
 def point_in_time_request(params):
     """The RestoreDBInstanceToPointInTime request for PARAMS (the module's options); RdsRestoreError on bad input."""
     target = params.get("target_db_instance_identifier") or ""
     if not IDENTIFIER.match(target):
-        raise RdsRestoreError("target_db_instance_identifier=%s: 1-63 letters, digits or hyphens, starting with a letter" % target)
+        raise RdsRestoreError("target_db_instance_identifier=%s: 1-63 letters, digits or hyphens, starting with a letter, no '--' and "
+                              "no '-' at the end" % target)
     sources = [(name, params.get(name)) for name in ("source_db_instance_identifier", "source_dbi_resource_id",
                                                      "source_db_instance_automated_backups_arn") if params.get(name)]
     if len(sources) != 1:

@@ -100,7 +100,9 @@ def test_query_derives_vault_and_tenant_bucket_and_server_side_filters():
     assert q["vault"] == VAULT
     assert q["resource_name"] == "multi-tenant-app-prod-tenant-1"
     assert q["statuses"] == ["COMPLETED"]
+    # The tenant bucket's ARN is known from its name: the server filters by it.
     assert q["request"] == {"BackupVaultName": VAULT, "ByResourceType": "S3", "ByBackupPlanId": "plan-1",
+                            "ByResourceArn": "arn:aws:s3:::multi-tenant-app-prod-tenant-1",
                             "ByCreatedAfter": datetime.datetime(2026, 11, 20, tzinfo=UTC)}
     searched = rp.searched(q)
     assert searched["backup_vault_name"] == VAULT and searched["created_after"] == "2026-11-20T00:00:00+00:00"

@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for restorekit.aws.check_inputs: check a role's variables on the control node, before any AWS call.
+
+Each variable the role's rules (module_utils/_role_inputs.py) read is resolved by name, as the play sees it
+(``-e``, AWX survey answers, the inventory, the role's defaults), so a role names its variables once, in Python. No
+module runs, and nothing in AWS is called.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.errors import AnsibleUndefinedVariable
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.restorekit.aws.plugins.module_utils import _role_inputs
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core < 2.19: template text is trusted as it is
+
+    def trust_as_template(value):
+        return value
+
+
+def _trusted(value):
+    """The role's own defaults are templates of this collection, to be rendered as the role will render them."""
+    if isinstance(value, str):
+        return trust_as_template(value)
+    if isinstance(value, dict):
+        return {key: _trusted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_trusted(item) for item in value]
+    return value
+
+
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OPTIONS = frozenset(("role", "region"))
+# module_defaults of group/restorekit.aws.aws hand every member the AWS connection options; only the region matters here.
+AWS_CONNECTION_OPTIONS = frozenset((
+    "access_key", "aws_access_key_id", "aws_access_key", "secret_key", "aws_secret_access_key", "aws_secret_key",
+    "session_token", "aws_session_token", "profile", "aws_profile", "endpoint_url", "aws_endpoint_url", "validate_certs",
+    "aws_ca_bundle", "aws_config", "debug_botocore_endpoint_logs", "aws_region",
+))
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        args = self._task.args
+        unknown = sorted(set(args) - OPTIONS - AWS_CONNECTION_OPTIONS)
+        if unknown:
+            result.update(failed=True, msg="unsupported option(s) %s; supported: %s" % (", ".join(unknown), ", ".join(sorted(OPTIONS))))
+            return result
+        role = to_text(args.get("role") or "")
+        if role not in _role_inputs.RULES:
+            result.update(failed=True, msg="role=%r has no input rules (known: %s)" % (role, ", ".join(sorted(_role_inputs.RULES))))
+            return result
+
+        # A playbook checks a role's inputs before it includes the role (and so before preflight): what the play does
+        # not set comes from the role's defaults, as the role will see it.
+        defaults = self._role_defaults(role)
+        templar = self._templar.copy_with_new_env(available_variables=dict(defaults, **(task_vars or {}))) if defaults else self._templar
+
+        def resolve(name):
+            try:
+                return templar.resolve_variable_expression(name)
+            except AnsibleUndefinedVariable:
+                return None
+
+        inputs = _role_inputs.check(role, resolve, region=to_text(args.get("region") or args.get("aws_region") or "") or None)
+        result.update(changed=False, values=inputs.values, derived=inputs.derived, warnings=list(inputs.warnings))
+        if inputs.errors:
+            result.update(failed=True, msg=inputs.message(role), errors=inputs.errors)
+        return result
+
+    def _role_defaults(self, role):
+        """The variables of ROLE's defaults/main.yml (a playbook's own rules have none)."""
+        path = os.path.join(COLLECTION_ROOT, "roles", role.partition(":")[0], "defaults", "main.yml")
+        if not os.path.isfile(path):
+            return {}
+        return _trusted(self._loader.load_from_file(path) or {})

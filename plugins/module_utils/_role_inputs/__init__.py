@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The input rules of the collection's roles and playbooks, by variable, on top of ``_inputs``.
+
+A role's first task is ``restorekit.aws.check_inputs`` with the role's name: the action plugin resolves each variable
+the role's rules read (``-e``, AWX survey answers, the inventory, the role's defaults) and fails, before any AWS call,
+with every bad one named with its value. The role argument spec has already checked types and choices; these rules
+check what a type cannot say: names AWS refuses, ARNs of the wrong service or region, times in the future, ranges,
+duplicates, and options that contradict each other. Numbers are read as ``-e`` and AWX surveys give them (``"5"``).
+
+``RULES`` maps a role (``role`` or ``role:entry_point``, or a playbook's name for its own variables) to a function of
+an ``Inputs``; the rules live by family in the modules beside this one. A unit test holds that every option of every
+role's argument spec is read by its rules, so a new variable cannot go unchecked.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs import operate, restore, validate
+from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import Inputs
+
+RULES = {}
+EXAMPLES = {}
+for _family in (restore, operate, validate):
+    RULES.update(_family.RULES)
+    EXAMPLES.update(_family.EXAMPLES)
+
+
+def check(role, resolve, region=None, now=None):
+    """Check ROLE's variables; an ``Inputs`` with ``errors``, ``warnings`` and the normalised ``values``."""
+    if role not in RULES:
+        raise KeyError("no input rules for role %r (known: %s)" % (role, ", ".join(sorted(RULES))))
+    inputs = Inputs(resolve, region=region, now=now)
+    RULES[role](inputs)
+    return inputs

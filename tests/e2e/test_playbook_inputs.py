@@ -1,0 +1,74 @@
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bad input to the responders' playbooks, given as a responder gives it (-e key=value, JSON, AWX survey strings),
+fails before any AWS call that changes anything, naming the variable and its value; the report still says so.
+
+The emulator's request counters, reset before each run, prove it: nothing but reads (Describe, Get, List, Head) was
+served. The rules themselves, variable by variable, are unit-tested in tests/unit/plugins/module_utils/test_role_inputs.py."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.e2e.helpers import ANSIBLE_PLAYBOOK, ROOT, ansible_env
+
+READS = ("Describe", "Get", "List", "Head")
+FUTURE = "2999-01-01T00:00:00Z"
+
+CASES = [
+    # (case id, playbook, extra vars, what the output must name)
+    ("s3-kms-not-a-key", "s3_restore.yml",
+     {"s3_restore_tenant_ids": ["12"], "s3_restore_encryption_type": "SSE-KMS", "s3_restore_kms_key_arn": "not-a-key"},
+     "s3_restore_kms_key_arn='not-a-key'"),
+    ("s3-future-target-time", "s3_restore.yml", {"s3_restore_tenant_ids": "12", "s3_restore_target_time": FUTURE},
+     "s3_restore_target_time='%s': is in the future" % FUTURE),
+    ("s3-tenant-with-a-slash", "s3_restore.yml", {"s3_restore_tenant_ids": ["12", "1/2"]}, "s3_restore_tenant_ids[1]='1/2'"),
+    ("s3-parallelism-as-a-survey-string", "s3_restore.yml", {"s3_restore_tenant_ids": "12", "s3_restore_parallelism": "0"},
+     "s3_restore_parallelism='0': must be between 1 and 256"),
+    ("rds-retention-out-of-range", "rds_restore.yml", {"rds_restore_backup_retention_period": "99"},
+     "rds_restore_backup_retention_period='99': must be between 0 and 35"),
+    ("rds-target-is-the-source", "rds_restore.yml", {"rds_restore_target_identifier": "multi-tenant-app-prod-db"}, "never the source"),
+    ("drill-empty-project", "restore_drill.yml", {"restorekit_project_name": ""}, "restorekit_project_name='': is empty"),
+    ("drill-unparseable-created-after", "restore_drill.yml", {"restore_drill_created_after": "last tuesday"},
+     "restore_drill_created_after='last tuesday': is not a time"),
+    ("rds-validate-table-declared-twice", "rds_restore.yml", {"rds_restore_validate": True, "rds_restore_validate_static_tables": ["plans", "plans"]},
+     "rds_restore_validate_static_tables=['plans', 'plans']: names 'plans' twice"),
+    ("health-no-job-state", "backup_health.yml", {"backup_health_job_states": []}, "backup_health_job_states=[]: names no job state"),
+    ("health-project-with-spaces", "backup_health.yml", {"backup_health_project_name": "Multi Tenant App"},
+     "backup_health_project_name='Multi Tenant App'"),
+    ("restore-tests-count-percent-as-a-survey-string", "validate_restore_tests.yml", {"restore_testing_s3_min_count_percent": "101"},
+     "restore_testing_s3_min_count_percent='101': must be between 0 and 100"),
+    ("restore-tests-one-job-and-a-window", "validate_restore_tests.yml",
+     {"restore_testing_job_id": "0D2C3E4F-1A2B-4C5D-8E9F-0A1B2C3D4E5F", "restore_testing_created_after": "-1d"},
+     "validate either one job (restore_testing_job_id) or the jobs of a window, not both"),
+    ("ec2-future-target-time", "ec2_restore.yml", {"ec2_restore_group_name": "multi-tenant-app-prod-app-asg", "ec2_restore_target_time": FUTURE},
+     "ec2_restore_target_time='%s': is in the future" % FUTURE),
+    ("ec2-subnet-ignored-by-a-relaunch", "ec2_restore.yml",
+     {"ec2_restore_group_name": "multi-tenant-app-prod-app-asg", "ec2_restore_subnet_id": "subnet-0123456789abcdef0"},
+     "ec2_restore_subnet_id='subnet-0123456789abcdef0' and ec2_restore_method='relaunch'"),
+    ("in-place-future-point-in-time", "rds_restore_in_place.yml",
+     {"rds_restore_mode": "in_place", "rds_swap_confirm": "multi-tenant-app-prod-db", "rds_swap_db_password": "not-shown",
+      "rds_swap_point_in_time": FUTURE}, "rds_swap_point_in_time='%s': is in the future" % FUTURE),
+    ("in-place-live-table-without-tolerance", "rds_restore_in_place.yml",
+     {"rds_restore_mode": "in_place", "rds_swap_confirm": "multi-tenant-app-prod-db", "rds_swap_db_password": "not-shown",
+      "rds_swap_validate_live_tables": ["orders"]}, "rds_swap_validate_live_tables=['orders']: live_tables: 'orders' needs a tolerance"),
+]
+
+
+@pytest.mark.parametrize("case, playbook, extra, named", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_fails_before_any_change_naming_the_variable(emulator, world, tmp_path, case, playbook, extra, named):
+    env = ansible_env(emulator, tmp_path, RESTOREKIT_ENDPOINT_URL=emulator.endpoint)
+    extra = dict(extra, restore_report_dir=str(tmp_path / "reports"))
+    emulator.control("counters", method="DELETE")
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "emulator"), os.path.join(ROOT, "playbooks", playbook),
+                           "-e", json.dumps(extra)], cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=600, check=False)
+    served = emulator.control("counters")["requests"]
+    operations = sorted("%s:%s" % (service, op) for service, ops in served.items() for op in ops)
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    assert named in proc.stdout, proc.stdout[-3000:]
+    assert [op for op in operations if not op.split(":", 1)[1].startswith(READS)] == [], operations
+    if playbook != "restore_drill.yml":
+        reports = sorted((tmp_path / "reports").glob("*.json"))
+        assert json.loads(reports[-1].read_text(encoding="utf-8"))["outcome"] == "failed"
