@@ -487,7 +487,7 @@ def tenant_buckets(project, environment, tenants, option="tenant_ids", project_o
     tenant named twice, or no tenant at all, is refused.
     """
     if isinstance(tenants, str):
-        tenants = [item for item in tenants.split(",")]
+        tenants = tenants.split(",")
     if isinstance(tenants, (int, float)) and not isinstance(tenants, bool):
         tenants = [str(tenants)]
     if not isinstance(tenants, (list, tuple)):

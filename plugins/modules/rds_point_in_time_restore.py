@@ -48,7 +48,7 @@ options:
     type: str
   restore_time:
     description:
-      - The time whose data to restore, ISO 8601 with an offset (C(2026-11-20T14:30:00Z)); fractions of a second are dropped.
+      - The time whose data to restore, ISO 8601 with an offset (C(2026-11-20T14:30:00Z)); fractions of a second are kept.
       - Omitted, the latest restorable time.
       - A time in the future, or outside the source's restorable window (its automated backups' C(RestoreWindow)), is
         refused naming this option before anything is restored.

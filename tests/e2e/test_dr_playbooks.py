@@ -58,20 +58,26 @@ def test_rds_restore_from_the_dr_copy_vault(emulator, world, tmp_path):
 
 
 def test_s3_restore_from_the_dr_copy_vault(emulator, world, tmp_path):
-    tenant = "1"
+    """A tenant object lost in production comes back from the DR vault's copy: restored into a staging bucket in the DR
+    region, copied back, validated, and the staging bucket removed."""
+    tenant = "100"
     bucket = world["buckets"][tenant]
+    s3 = emulator.client("s3")
+    lost = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])[0]
+    body = s3.get_object(Bucket=bucket, Key=lost)["Body"].read()
     newest = max(dr_points(emulator, world, ByResourceArn="arn:aws:s3:::%s" % bucket), key=lambda p: p["CreationDate"])
     before = len(restore_jobs(emulator, world))
+    s3.delete_object(Bucket=bucket, Key=lost)
     code, output, report = run(emulator, tmp_path, "s3_restore.yml", {
-        "s3_restore_tenant_ids": [tenant], "s3_restore_plan_only": True, "s3_restore_run_id": "dr-" + uuid.uuid4().hex[:6],
-        "s3_restore_poll_interval": 1})
+        "s3_restore_tenant_ids": [tenant], "s3_restore_run_id": "dr-" + uuid.uuid4().hex[:6], "s3_restore_poll_interval": 1,
+        "validate_s3_remove_staging": True})
     assert code == 0, output[-6000:]
+    assert report["outcome"] == "succeeded"
     assert [(p["arn"], p["vault"]) for p in report["recovery_points"]] == [(newest["RecoveryPointArn"], world["dr_vault"])]
     jobs = restore_jobs(emulator, world)
     assert len(jobs) == before + 1
-    staging = emulator.client("s3", region=world["dr_region"])
-    listed = staging.list_objects_v2(Bucket="%s-restore" % bucket)
-    assert listed["KeyCount"] > 0
+    assert s3.get_object(Bucket=bucket, Key=lost)["Body"].read() == body
+    assert "%s-restore" % bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
 
 
 @pytest.fixture(scope="module")

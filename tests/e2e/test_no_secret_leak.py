@@ -122,7 +122,7 @@ def test_no_password_in_awx_job_events(emulator, tmp_path, mode):
             or "mysql table plans" in stdout
     else:
         assert result.rc != 0
-        assert "rds_swap_confirm must equal" in stdout
+        assert "rds_swap_confirm='not-production': must equal the production DB instance identifier" in stdout
     files = glob.glob(str(private / "artifacts" / "*" / "job_events" / "*.json"))
     assert len(files) == len(events) > 10
     for path in files:

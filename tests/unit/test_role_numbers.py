@@ -20,7 +20,7 @@ import pathlib
 import warnings
 
 import jinja2
-import jinja2.nodes as nodes
+from jinja2 import nodes
 import pytest
 import yaml
 

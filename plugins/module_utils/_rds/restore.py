@@ -89,15 +89,15 @@ def retained_backup(backups):
 
 def parse_time(value, option, now=None):
     """A past time in the collection's one syntax (``_inputs.parse_time``: ISO 8601 with an offset, for example
-    ``2026-11-20T14:30:00Z``), as an aware UTC datetime; fractions of a second are dropped. A time in the future is
-    refused: no database can be restored to it."""
+    ``2026-11-20T14:30:00Z``), as an aware UTC datetime, fractions of a second kept (a busy database commits several
+    transactions a second). A time in the future is refused: no database can be restored to it."""
     try:
         parsed = inputs.past_time(value, option, now)
     except inputs.InputError as e:
         raise RdsRestoreError("%s=%s %s" % (option, value, e.reason)) from None
     if parsed is None:
         raise RdsRestoreError("%s=%s is not a time: give ISO 8601 with an offset, for example 2026-11-20T14:30:00Z" % (option, value))
-    return parsed.replace(microsecond=0)
+    return parsed
 
 
 def restore_window(client, request):

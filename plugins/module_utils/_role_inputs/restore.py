@@ -152,8 +152,8 @@ def validate_s3(i):
     remove = i.get("validate_s3_remove_staging") in (True, "true", "True", "yes", "1", 1)
     i.accept("validate_s3_remove_staging")
     if remove and i.get("validate_s3_run_id") in (None, ""):
-        i.fail(v.InputError("validate_s3_run_id", "", "is empty, but validate_s3_remove_staging=true removes only the staging "
-                                                       "buckets tagged with this run's id"))
+        i.fail(v.InputError("validate_s3_run_id", "",
+                            "is empty, but validate_s3_remove_staging=true removes only the staging buckets tagged with this run's id"))
     else:
         i.check("validate_s3_run_id", _run_id, optional=True)
 
@@ -191,7 +191,8 @@ EXAMPLES = {
     "rds_restore": {
         "rds_restore_project_name": "app", "rds_restore_environment": "prod", "rds_restore_source_identifier": "app-prod-db",
         "rds_restore_target_identifier": "app-prod-db-restore", "rds_restore_backup_vault_name": "app-prod-backup-vault",
-        "rds_restore_iam_role_arn": "arn:aws:iam::123456789012:role/app-prod-backup-role", "rds_restore_target_time": "", "rds_restore_method": "auto", "rds_restore_instance_class": "",
+        "rds_restore_iam_role_arn": "arn:aws:iam::123456789012:role/app-prod-backup-role", "rds_restore_target_time": "",
+        "rds_restore_method": "auto", "rds_restore_instance_class": "",
         "rds_restore_subnet_group": "app-prod-db-subnet-group", "rds_restore_security_group_names": ["app-prod-db-sg"],
         "rds_restore_multi_az": False, "rds_restore_publicly_accessible": False, "rds_restore_parameter_group": "",
         "rds_restore_backup_retention_period": 7, "rds_restore_deletion_protection": True, "rds_restore_tags": {},

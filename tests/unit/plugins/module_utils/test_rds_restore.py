@@ -28,8 +28,8 @@ def test_request_from_retained_backups_at_a_time_with_tags_and_settings():
                                               tags={"restorekit:restored-from": "pitr:app-prod-db@2026-11-20T12:30:00Z"}))
     assert request == {
         "TargetDBInstanceIdentifier": "app-prod-db-restore", "SourceDBInstanceAutomatedBackupsArn": ARN,
-        # The fraction is dropped and the offset kept: the same instant, in UTC.
-        "RestoreTime": datetime.datetime(2026, 11, 20, 12, 30, tzinfo=UTC),
+        # The same instant, in UTC, to the fraction of a second.
+        "RestoreTime": datetime.datetime(2026, 11, 20, 12, 30, 0, 750000, tzinfo=UTC),
         # An explicit false is sent (it is not the same as leaving it to AWS); an empty string is not.
         "PubliclyAccessible": False, "MultiAZ": False, "VpcSecurityGroupIds": ["sg-1"],
         "Tags": [{"Key": "restorekit:restored-from", "Value": "pitr:app-prod-db@2026-11-20T12:30:00Z"}],
