@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 
 EMPTY = (None, "", [], {})
+# AWS regions: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 ...
+REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$")
 # Secrets Manager secret names (CreateSecret, Name): ASCII letters, digits and /_+=.@- , at most 512 characters.
 SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
 # What the check returns in place of a password (the value is never shown, in a result or a message).
@@ -156,4 +159,19 @@ def secret_id(value, option, region=None):
     v.text(value, option, strip=False)
     if not SECRET_NAME.match(value):
         v.fail(option, value, "not a Secrets Manager secret name or ARN (1 to 512 ASCII letters, digits and /_+=.@-)")
+    return value
+
+
+def aws_region(value, option):
+    v.text(value, option, strip=False)
+    if not REGION.match(value):
+        v.fail(option, value, "not an AWS region (for example us-east-1)")
+    return value
+
+
+def endpoint_url(value, option):
+    v.text(value, option, strip=False)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
+        v.fail(option, value, "not an endpoint URL (http:// or https://, a host and an optional port)")
     return value

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from urllib.parse import urlsplit
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
@@ -17,6 +16,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
+    aws_region, endpoint_url,
     secret, secret_id,
     EMPTY, name_part, names, past_time, role_arn_or_empty, seconds, unique_texts,
 )
@@ -30,7 +30,6 @@ EVENTS_NAME = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
 SNS_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,256}(?:\.fifo)?$")
 # What an SSM parameter that is only read may be called (public parameters under /aws/ included).
 SSM_NAME_READ = re.compile(r"^[A-Za-z0-9_.\-/]{1,1011}$")
-REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$")
 # An RDS database name (CreateDBInstance DBName for MySQL): 1 to 64 letters, digits or underscores, a letter first.
 DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # A run id or lock holder's run: it becomes a tag value, part of the lock and of file names.
@@ -57,25 +56,10 @@ def _boolean(value, option):
     v.fail(option, value, "must be a boolean (true or false)")
 
 
-def _region(value, option):
-    v.text(value, option, strip=False)
-    if not REGION.match(value):
-        v.fail(option, value, "not an AWS region (for example us-east-1)")
-    return value
-
-
-def _endpoint_url(value, option):
-    v.text(value, option, strip=False)
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
-        v.fail(option, value, "not an endpoint URL (http:// or https://, a host and an optional port)")
-    return value
-
-
 def _lookups(i, region, endpoint):
     """Where the role's SSM and Secrets Manager lookups go: a region and an endpoint URL, each optional."""
-    i.check(region, _region, optional=True)
-    i.check(endpoint, _endpoint_url, optional=True)
+    i.check(region, aws_region, optional=True)
+    i.check(endpoint, endpoint_url, optional=True)
 
 
 def _asg_name(value, option):
@@ -162,8 +146,8 @@ def ec2_restore(i):
     target_time = past_time(i, "ec2_restore_target_time")
     instance_type = i.check("ec2_restore_instance_type", v.instance_type, optional=True)
     template = i.check("ec2_restore_user_data_template", v.text, optional=True)
-    region = i.check("ec2_restore_aws_region", _region, optional=True) or i.region
-    i.check("ec2_restore_aws_endpoint_url", _endpoint_url, optional=True)
+    region = i.check("ec2_restore_aws_region", aws_region, optional=True) or i.region
+    i.check("ec2_restore_aws_endpoint_url", endpoint_url, optional=True)
     secrets = i.check("ec2_restore_user_data_secrets", _user_data_secrets, region=region)
     template_vars = i.get("ec2_restore_user_data_vars")
     i.check("ec2_restore_min_healthy_percentage", v.integer, minimum=0, maximum=100)
@@ -298,8 +282,8 @@ def rds_swap(i):
         i.fail(v.InputError("rds_swap_confirm", "" if confirm is None else confirm,
                             "must equal the production DB instance identifier '%s' (rds_swap_production_identifier) to replace "
                             "it; consider restoring to a new instance instead (runbook 5.2)" % production))
-    region = i.check("rds_swap_aws_region", _region, optional=True) or i.region
-    i.check("rds_swap_aws_endpoint_url", _endpoint_url, optional=True)
+    region = i.check("rds_swap_aws_region", aws_region, optional=True) or i.region
+    i.check("rds_swap_aws_endpoint_url", endpoint_url, optional=True)
     strategy = i.check("rds_swap_strategy", v.one_of, ("rename", "endpoint_update"))
     parameter = i.check("rds_swap_endpoint_ssm_parameter", v.ssm_parameter_name, optional=True)
     i.check("rds_swap_endpoint_ssm_format", v.one_of, ("address", "address_port"))
@@ -395,7 +379,7 @@ def preflight(i):
     vault, role = i.get("preflight_backup_vault_name"), i.get("preflight_backup_role_name")
     _project_names(i, "preflight_project_name", "preflight_environment",
                    _needs_names(project, environment, (vault, "backup-vault"), (role, "backup-role")))
-    i.check("preflight_region", _region, optional=True)
+    i.check("preflight_region", aws_region, optional=True)
     i.check("preflight_backup_vault_name", v.backup_vault_name)
     i.check("preflight_backup_role_name", v.iam_role_name)
     kinds = i.check("preflight_resource_types", unique_texts)

@@ -13,8 +13,8 @@ zones, restore metadata, backup_health's policy), the rule here calls it, so eac
 from __future__ import annotations
 
 import re
-
 from urllib.parse import urlparse
+
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -24,11 +24,11 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing as rt
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
+    aws_region, endpoint_url,
     EMPTY, name_part, names, secret, secret_id, unique_texts,
 )
 
 # What a check's result shows instead of a password: check_inputs returns the values it read, and -v prints them.
-REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
 HOST = re.compile(r"^[A-Za-z0-9._:-]+$")
 # Auto Scaling group names (CreateAutoScalingGroup): 1 to 255 printable ASCII characters (33 to 126), no colon.
 ASG_NAME = re.compile(r"^[\x21-\x39\x3b-\x7e]{1,255}$")
@@ -50,21 +50,6 @@ def _boolean(value, option):
         return boolean(value, strict=True)
     except TypeError:
         v.fail(option, value, "must be true or false")
-
-
-def _region(value, option):
-    v.text(value, option, strip=False)
-    if not REGION.match(value):
-        v.fail(option, value, "not an AWS region (for example us-east-1)")
-    return value
-
-
-def _endpoint_url(value, option):
-    v.text(value, option, strip=False)
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or re.search(r"\s", value):
-        v.fail(option, value, "not an endpoint URL (http:// or https://, a host and optionally a port)")
-    return value
 
 
 def _host(value, option):
@@ -175,8 +160,8 @@ def _choices(value, option, choices, empty_reason=None):
 # ------------------------------------------------------------------------------------------ validate_mysql
 def validate_mysql(i):
     """roles/validate_mysql: the endpoint, the passwords (never shown), the source, the declarations."""
-    region = i.check("validate_mysql_aws_region", _region, optional=True) or i.region
-    i.check("validate_mysql_aws_endpoint_url", _endpoint_url, optional=True)
+    region = i.check("validate_mysql_aws_region", aws_region, optional=True) or i.region
+    i.check("validate_mysql_aws_endpoint_url", endpoint_url, optional=True)
     i.check("validate_mysql_host", _host)
     i.check("validate_mysql_port", _port)
     i.check("validate_mysql_user", _mysql_user)
@@ -333,8 +318,8 @@ def restore_testing_validate(i):
     i.check("restore_testing_wait_timeout", v.integer, minimum=0, maximum=MAX_WAIT_SECONDS)
     i.check("restore_testing_wait_delay", v.integer, minimum=1, maximum=3600)
     i.accept("restore_testing_revalidate", "restore_testing_fail_on_failure", "restore_testing_mysql_compare_source")
-    region = i.check("restore_testing_aws_region", _region, optional=True) or i.region
-    i.check("restore_testing_aws_endpoint_url", _endpoint_url, optional=True)
+    region = i.check("restore_testing_aws_region", aws_region, optional=True) or i.region
+    i.check("restore_testing_aws_endpoint_url", endpoint_url, optional=True)
     i.check("restore_testing_mysql_user", _mysql_user)
     secret(i, "restore_testing_mysql_password")
     i.check("restore_testing_mysql_password_secret", secret_id, optional=True, region=region)
