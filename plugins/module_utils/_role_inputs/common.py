@@ -15,6 +15,8 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 EMPTY = (None, "", [], {})
 # AWS regions: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 ...
 REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$")
+# Auto Scaling group names (CreateAutoScalingGroup): 1 to 255 printable ASCII characters (33 to 126), no colon.
+ASG_NAME = re.compile(r"^[\x21-\x39\x3b-\x7e]{1,255}$")
 # Secrets Manager secret names (CreateSecret, Name): ASCII letters, digits and /_+=.@- , at most 512 characters.
 SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
 # What the check returns in place of a password (the value is never shown, in a result or a message).
@@ -174,4 +176,11 @@ def endpoint_url(value, option):
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
         v.fail(option, value, "not an endpoint URL (http:// or https://, a host and an optional port)")
+    return value
+
+
+def asg_name(value, option):
+    v.text(value, option, strip=False)
+    if not ASG_NAME.match(value):
+        v.fail(option, value, "not an autoscaling group name (1 to 255 printable ASCII characters, no blanks and no ':')")
     return value

@@ -16,14 +16,12 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    aws_region, endpoint_url,
+    asg_name, aws_region, endpoint_url,
     secret, secret_id,
     EMPTY, name_part, names, past_time, role_arn_or_empty, seconds, unique_texts,
 )
 
 # ------------------------------------------------------------------------------------------ names and values
-# Auto Scaling group names (CreateAutoScalingGroup): 1 to 255 ASCII characters 33 to 126, no colon.
-ASG_NAME = re.compile(r"^[\x21-\x39\x3b-\x7e]{1,255}$")
 # EventBridge rule names and target ids (PutRule, PutTargets): 1 to 64 letters, digits, '.', '-' or '_'.
 EVENTS_NAME = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
 # SNS topic names (CreateTopic): 1 to 256 letters, digits, '-' or '_'; a FIFO topic ends with .fifo.
@@ -60,13 +58,6 @@ def _lookups(i, region, endpoint):
     """Where the role's SSM and Secrets Manager lookups go: a region and an endpoint URL, each optional."""
     i.check(region, aws_region, optional=True)
     i.check(endpoint, endpoint_url, optional=True)
-
-
-def _asg_name(value, option):
-    v.text(value, option, strip=False)
-    if not ASG_NAME.match(value):
-        v.fail(option, value, "not an autoscaling group name (1 to 255 ASCII characters without spaces or ':')")
-    return value
 
 
 def _tag_value(value, option):
@@ -139,7 +130,7 @@ def ec2_restore(i):
     """roles/ec2_restore, and playbooks/ec2_restore.yml's own ec2_restore_validate: before any AWS call."""
     method = i.check("ec2_restore_method", v.one_of, ("relaunch", "restore_job"))
     rollback = i.check("ec2_restore_rollback_to_version", v.integer, optional=True, minimum=1)
-    group = i.check("ec2_restore_group_name", _asg_name, optional=True)
+    group = i.check("ec2_restore_group_name", asg_name, optional=True)
     instance_id = i.check("ec2_restore_instance_id", v.ec2_id, "i", optional=True)
     instance_name = i.check("ec2_restore_instance_name", _tag_value, optional=True)
     image_id = i.check("ec2_restore_image_id", v.ec2_id, "ami", optional=True)
@@ -316,7 +307,7 @@ def rds_swap(i):
     i.check("rds_swap_ignored_db_users", unique_texts, max_length=80)
     i.check("rds_swap_connections_timeout", v.integer, minimum=1, maximum=7 * 86400)
     i.check("rds_swap_connections_poll", v.integer, minimum=1, maximum=3600)
-    i.check("rds_swap_writer_asgs", unique_texts, validator=_asg_name)
+    i.check("rds_swap_writer_asgs", unique_texts, validator=asg_name)
     i.check("rds_swap_writer_steps", _writer_steps)
     i.check("rds_swap_step_pause", v.integer, minimum=0, maximum=3600)
     i.check("rds_swap_health_check_tasks", v.text, optional=True)
@@ -392,7 +383,7 @@ def preflight(i):
     i.accept("preflight_fail", "preflight_simulate_permissions", "preflight_check_opt_in")
     i.check("preflight_responder_db_instances", unique_texts, validator=v.db_identifier)
     i.check("preflight_responder_buckets", unique_texts, validator=v.bucket_name)
-    i.check("preflight_responder_autoscaling_groups", unique_texts, validator=_asg_name)
+    i.check("preflight_responder_autoscaling_groups", unique_texts, validator=asg_name)
 
 
 # ------------------------------------------------------------------------------------------ restore_report

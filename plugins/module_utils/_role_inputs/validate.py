@@ -24,14 +24,12 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing as rt
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    aws_region, endpoint_url,
+    asg_name, aws_region, endpoint_url,
     EMPTY, name_part, names, secret, secret_id, unique_texts,
 )
 
 # What a check's result shows instead of a password: check_inputs returns the values it read, and -v prints them.
 HOST = re.compile(r"^[A-Za-z0-9._:-]+$")
-# Auto Scaling group names (CreateAutoScalingGroup): 1 to 255 printable ASCII characters (33 to 126), no colon.
-ASG_NAME = re.compile(r"^[\x21-\x39\x3b-\x7e]{1,255}$")
 # AWS Backup job ids are UUIDs; a restore testing job id is looked up as given.
 JOB_ID = re.compile(r"^[A-Za-z0-9-]{1,128}$")
 CRON = re.compile(r"^cron\(\S+(?: \S+){5}\)$")
@@ -199,13 +197,6 @@ def validate_mysql(i):
 
 
 # ------------------------------------------------------------------------------------------ validate_ec2
-def _asg_name(value, option):
-    v.text(value, option, strip=False)
-    if not ASG_NAME.match(value):
-        v.fail(option, value, "not an autoscaling group name (1 to 255 printable ASCII characters, no blanks and no ':')")
-    return value
-
-
 def _http_url(value, option):
     """An HTTP health check URL; ``{address}`` stands for each instance's private IP address."""
     v.text(value, option, strip=False)
@@ -227,7 +218,7 @@ def _status_codes(value, option):
 
 def validate_ec2(i):
     """roles/validate_ec2: what to validate (a group and/or instances), the target groups, the checks, the rounds."""
-    i.check("validate_ec2_group_name", _asg_name, optional=True)
+    i.check("validate_ec2_group_name", asg_name, optional=True)
     i.check("validate_ec2_instance_ids", unique_texts, validator=v.ec2_id, prefix="i")
     if i.get("validate_ec2_group_name") in EMPTY and i.get("validate_ec2_instance_ids") in EMPTY:
         i.run("validate_ec2_group_name", v.contradiction, [("validate_ec2_group_name", i.get("validate_ec2_group_name")),
