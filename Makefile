@@ -59,6 +59,7 @@ venv: $(VENV_STAMP) debs
 		rm -rf $(COLLECTION_LINK); ln -s ../../../.. $(COLLECTION_LINK); \
 		echo "linked $(COLLECTION_LINK) -> $(ROOT)"; fi
 	@$(BIN)/python $(ROOT)/tools/get_pip_standin.py --install
+	@$(BIN)/python $(ROOT)/tools/ansiballz_bytecode_cache.py --install
 	@bash $(ROOT)/tools/install_mermaid.sh
 
 $(VENV_STAMP): $(ROOT)/requirements-dev.txt

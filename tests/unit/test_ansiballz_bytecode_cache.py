@@ -1,0 +1,138 @@
+"""tools/ansiballz_bytecode_cache.py: a module_utils file zipped into two payloads is compiled once, each import gets
+code naming its own file (tracebacks), a damaged cache file is compiled again, and the install is a .pth line."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import traceback
+import zipfile
+import zipimport
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SPEC = importlib.util.spec_from_file_location("ansiballz_bytecode_cache", os.path.join(ROOT, "tools", "ansiballz_bytecode_cache.py"))
+cache_tool = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(cache_tool)
+
+SOURCE = b'''
+def helper(value):
+    return inner(value) * 2
+
+
+def inner(value):
+    if value < 0:
+        raise ValueError("negative: %d" % value)
+    return value + 1
+
+
+class Thing:
+    def size(self):
+        return helper(20)
+'''
+
+
+def payload(directory, name, source=SOURCE):
+    """A zip like an AnsiballZ payload, holding package rkcache_pkg_<name> with module util.py."""
+    path = os.path.join(directory, "%s_payload.zip" % name)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("rkcache_pkg_%s/__init__.py" % name, b"")
+        archive.writestr("rkcache_pkg_%s/util.py" % name, source)
+    return path
+
+
+def import_from(path, name):
+    sys.path.insert(0, path)
+    try:
+        return importlib.import_module("rkcache_pkg_%s.util" % name)
+    finally:
+        sys.path.remove(path)
+        for module in [key for key in sys.modules if key.startswith("rkcache_pkg_%s" % name)]:
+            del sys.modules[module]
+
+
+@pytest.fixture(name="cache")
+def cache_fixture(tmp_path, monkeypatch):
+    original = zipimport._compile_source  # pylint: disable=protected-access
+    calls = []
+
+    def counting(pathname, source):
+        calls.append(pathname)
+        return original(pathname, source)
+
+    cache = cache_tool.Cache(counting, str(tmp_path / "cache"))
+    cache.calls = calls
+    monkeypatch.setattr(zipimport, "_compile_source", cache)
+    return cache
+
+
+def test_same_source_in_two_payloads_is_compiled_once_and_each_names_its_own_file(tmp_path, cache):
+    first = import_from(payload(str(tmp_path), "one"), "one")
+    assert first.Thing().size() == 42
+    compiled_once = len(cache.calls)
+    assert compiled_once >= 1
+    # A new process (a new memory) reading the disk cache: nothing compiled again.
+    fresh = cache_tool.Cache(cache.compile_source, cache.directory)
+    zipimport._compile_source = fresh  # pylint: disable=protected-access
+    second_path = payload(str(tmp_path), "two")
+    second = import_from(second_path, "two")
+    assert len(cache.calls) == compiled_once
+    assert fresh.loaded >= 1 and fresh.compiled == 0
+    expected = os.path.join(second_path, "rkcache_pkg_two", "util.py")
+    assert second.helper.__code__.co_filename == expected
+    assert second.Thing.size.__code__.co_filename == expected
+    with pytest.raises(ValueError) as raised:
+        second.helper(-5)
+    frames = traceback.extract_tb(raised.value.__traceback__)
+    assert frames[-1].filename == expected and frames[-1].name == "inner"
+    assert frames[-1].lineno == SOURCE.decode().splitlines().index('        raise ValueError("negative: %d" % value)') + 1
+
+
+def test_changed_source_is_compiled_again(tmp_path, cache):
+    import_from(payload(str(tmp_path), "three"), "three")
+    before = len(cache.calls)
+    changed = import_from(payload(str(tmp_path), "four", SOURCE.replace(b"* 2", b"* 3")), "four")
+    assert len(cache.calls) > before
+    assert changed.Thing().size() == 63
+
+
+def test_a_damaged_cache_file_is_compiled_again(tmp_path, cache):
+    import_from(payload(str(tmp_path), "five"), "five")
+    for folder, _dirs, files in os.walk(cache.directory):
+        for name in files:
+            with open(os.path.join(folder, name), "wb") as handle:
+                handle.write(b"not marshal data")
+    fresh = cache_tool.Cache(cache.compile_source, cache.directory)
+    zipimport._compile_source = fresh  # pylint: disable=protected-access
+    module = import_from(payload(str(tmp_path), "six"), "six")
+    assert fresh.compiled >= 1 and fresh.loaded == 0
+    assert module.Thing().size() == 42
+
+
+def test_an_unwritable_cache_still_imports(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    cache = cache_tool.Cache(zipimport._compile_source, str(blocker / "cache"))  # pylint: disable=protected-access
+    monkeypatch.setattr(zipimport, "_compile_source", cache)
+    assert import_from(payload(str(tmp_path), "seven"), "seven").Thing().size() == 42
+
+
+def test_install_writes_a_pth_line_that_enables_the_cache_and_the_switch_turns_it_off(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    cache_tool.install(str(site))
+    cache_tool.install(str(site))  # twice: the same files
+    assert sorted(os.listdir(site)) == [cache_tool.PTH, cache_tool.MODULE + ".py"]
+    probe = ("import site, sys, zipimport; site.addsitedir(sys.argv[1]); "
+             "print(type(zipimport._compile_source).__name__)")
+    env = dict(os.environ, RESTOREKIT_BYTECODE_CACHE="1")
+    out = subprocess.run([sys.executable, "-S", "-c", probe, str(site)], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "Cache"
+    env["RESTOREKIT_BYTECODE_CACHE"] = "0"
+    out = subprocess.run([sys.executable, "-S", "-c", probe, str(site)], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "function"
+    cache_tool.uninstall(str(site))
+    assert os.listdir(site) == []
