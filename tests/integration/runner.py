@@ -1,14 +1,15 @@
 # Copyright: restorekit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run the integration targets and the molecule scenarios against one seeded emulator.
+"""Run the integration targets and the molecule scenarios against seeded emulators.
 
-    tests/integration/run [--target NAME ...] [--scenario NAME ...] [--no-targets] [--no-molecule] [--logs DIR]
+    tests/integration/run [--target NAME ...] [--scenario NAME ...] [--no-targets] [--no-molecule] [--serial] [--logs DIR]
 
-One emulator (``emulator.client.Emulator``, jobs finishing at once) is started and seeded with the runbook's
-world; then every target under ``tests/integration/targets/<name>/`` runs through ``ansible-test integration --local``
-in a staged copy of the collection, and every scenario under ``extensions/molecule/<name>/`` runs through
-``molecule test -s <name>`` from the collection root. One summary line per target and scenario; the exit status is 1
-when any failed. The emulator is always stopped.
+Two lanes run side by side, each with an emulator of its own (``emulator.client.Emulator``, jobs finishing at once)
+seeded with the runbook's world: every target under ``tests/integration/targets/<name>/`` runs, one at a time, through
+``ansible-test integration --local`` in a staged copy of the collection; every scenario under
+``extensions/molecule/<name>/`` runs, one at a time, through ``molecule test -s <name>`` from the collection root.
+``--serial`` runs everything in one lane. One summary line per target and scenario; the exit status is 1 when any
+failed or did not run. The emulators are always stopped.
 
 ansible-test passes only a few environment variables to a target (PATH, HOME, ...), so a target gets the endpoint,
 the dummy credentials and the world's names as variables from ``tests/integration/integration_config.yml``, which
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -134,6 +136,8 @@ def parse_args(argv):
     parser.add_argument("--no-targets", action="store_true", help="skip the ansible-test targets")
     parser.add_argument("--no-molecule", action="store_true", help="skip the molecule scenarios")
     parser.add_argument("--logs", help="directory for the logs (default: a new temporary directory)")
+    parser.add_argument("--serial", action="store_true",
+                        help="one emulator and one thing at a time (default: targets and scenarios in two lanes side by side)")
     return parser.parse_args(argv)
 
 
@@ -144,6 +148,75 @@ def select(found, wanted, kind):
     if unknown:
         raise SystemExit("error: no such %s: %s (found: %s)" % (kind, ", ".join(unknown), ", ".join(found) or "none"))
     return [name for name in found if name in wanted]
+
+
+class Lane:
+    """One emulator, seeded with the runbook's world, and the targets or scenarios that run against it, one at a time."""
+
+    def __init__(self, name, logs, items):
+        self.name = name
+        self.logs = logs
+        self.items = items
+        self.results = []
+        self.error = None
+
+    def run(self, announce):
+        state = tempfile.mkdtemp(prefix="restorekit-integration-%s-" % self.name)
+        emulator = Emulator(state_dir=state, job_seconds=0, log_path=os.path.join(self.logs, "emulator-%s.log" % self.name))
+        try:
+            emulator.start()
+            world = seed(emulator)
+            world_path = os.path.join(self.logs, "world-%s.json" % self.name)
+            with open(world_path, "w", encoding="utf-8") as handle:
+                json.dump(world, handle, indent=2, sort_keys=True)
+            announce("integration: %s on %s, seeded in %ss" % (self.name, emulator.endpoint, world.get("seed_seconds")))
+            env = lane_environment(emulator, world, world_path)
+            if any(kind == "target" for kind, _name in self.items):
+                stage(ROOT, world_variables(emulator, world))
+            for kind, name in self.items:
+                if kind == "target":
+                    status, seconds = run_target(name, env, self.logs)
+                else:
+                    status, seconds = run_scenario(ROOT, name, env, self.logs)
+                log = os.path.join(self.logs, "%s-%s.log" % ("target" if kind == "target" else "molecule", name))
+                self.results.append((kind, name, status, seconds, log))
+                announce("%s  %-8s %-28s %6.1fs" % ("PASS" if status == 0 else "FAIL", kind, name, seconds))
+        except Exception as e:  # pylint: disable=broad-exception-caught
+            # Reported with the results: the other lane goes on, and the run fails.
+            self.error = "%s: %s" % (type(e).__name__, e)
+        finally:
+            emulator.stop()
+            shutil.rmtree(state, ignore_errors=True)
+
+
+def lane_environment(emulator, world, world_path):
+    env = dict(os.environ)
+    env.update(emulator.env())
+    env.update({
+        "RESTOREKIT_WORLD": world_path,
+        "RESTOREKIT_PROJECT_NAME": world["project_name"],
+        "RESTOREKIT_ENVIRONMENT": world["environment"],
+        "RESTOREKIT_VAULT": world["vault"],
+        "RESTOREKIT_DB_IDENTIFIER": world["db"]["identifier"],
+        # Never a real account's profile or config: the dummy credentials above are the only ones.
+        "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "PATH": BIN + os.pathsep + os.environ.get("PATH", os.defpath),
+        "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0",
+        # molecule (ansible-compat) installs this collection into <VIRTUAL_ENV>/.ansible, and into the user's
+        # ~/.ansible/collections without one, where a stale copy would later shadow the checkout for ansible-lint.
+        "VIRTUAL_ENV": os.path.dirname(BIN),
+    })
+    return env
+
+
+def lanes_for(target_names, scenario_names, logs, parallel):
+    """The targets in one lane and the scenarios in another, each with an emulator of its own, side by side:
+    a scenario that counts the emulator's requests (rds_swap) or runs a restore testing plan sees only its own
+    lane's calls. Molecule scenarios stay one at a time: each installs this collection into the same place."""
+    items = [("target", name) for name in target_names], [("molecule", name) for name in scenario_names]
+    if not parallel:
+        return [Lane("serial", logs, items[0] + items[1])]
+    return [Lane(name, logs, lane) for name, lane in zip(("targets", "molecule"), items) if lane]
 
 
 def main(argv=None):
@@ -159,54 +232,31 @@ def main(argv=None):
 
     logs = args.logs or tempfile.mkdtemp(prefix="restorekit-integration-")
     os.makedirs(logs, exist_ok=True)
-    state = tempfile.mkdtemp(prefix="restorekit-integration-state-")
-    emulator = Emulator(state_dir=state, job_seconds=0, log_path=os.path.join(logs, "emulator.log"))
-    results = []
-    try:
-        emulator.start()
-        print("integration: emulator on %s; seeding the runbook's world" % emulator.endpoint, flush=True)
-        world = seed(emulator)
-        world_path = os.path.join(logs, "world.json")
-        with open(world_path, "w", encoding="utf-8") as handle:
-            json.dump(world, handle, indent=2, sort_keys=True)
-        env = dict(os.environ)
-        env.update(emulator.env())
-        env.update({
-            "RESTOREKIT_WORLD": world_path,
-            "RESTOREKIT_PROJECT_NAME": world["project_name"],
-            "RESTOREKIT_ENVIRONMENT": world["environment"],
-            "RESTOREKIT_VAULT": world["vault"],
-            "RESTOREKIT_DB_IDENTIFIER": world["db"]["identifier"],
-            # Never a real account's profile or config: the dummy credentials above are the only ones.
-            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            "PATH": BIN + os.pathsep + os.environ.get("PATH", os.defpath),
-            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0",
-            # molecule (ansible-compat) installs this collection into <VIRTUAL_ENV>/.ansible, and into the user's
-            # ~/.ansible/collections without one, where a stale copy would later shadow the checkout for ansible-lint.
-            "VIRTUAL_ENV": os.path.dirname(BIN),
-        })
-        print("integration: seeded in %ss; logs in %s" % (world.get("seed_seconds"), logs), flush=True)
+    lanes = lanes_for(target_names, scenario_names, logs, not args.serial)
+    print("integration: %d lane(s), each with its own emulator; logs in %s" % (len(lanes), logs), flush=True)
+    printing = threading.Lock()
 
-        if target_names:
-            stage(ROOT, world_variables(emulator, world))
-            for name in target_names:
-                status, seconds = run_target(name, env, logs)
-                results.append(("target", name, status, seconds, os.path.join(logs, "target-%s.log" % name)))
-                print("%s  target   %-28s %6.1fs" % ("PASS" if status == 0 else "FAIL", name, seconds), flush=True)
-        for name in scenario_names:
-            status, seconds = run_scenario(ROOT, name, env, logs)
-            results.append(("molecule", name, status, seconds, os.path.join(logs, "molecule-%s.log" % name)))
-            print("%s  molecule %-28s %6.1fs" % ("PASS" if status == 0 else "FAIL", name, seconds), flush=True)
-    finally:
-        emulator.stop()
-        shutil.rmtree(state, ignore_errors=True)
+    def announce(line):
+        with printing:
+            print(line, flush=True)
 
+    threads = [threading.Thread(target=lane.run, args=(announce,), name=lane.name) for lane in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    results = [result for lane in lanes for result in lane.results]
     failed = [result for result in results if result[2] != 0]
     for kind, name, status, _seconds, log in failed:
         print("\n---- %s %s failed (exit %d); last lines of %s\n%s" % (kind, name, status, log, tail(log)))
-    print("integration: %d passed, %d failed (%d targets, %d molecule scenarios); logs in %s"
-          % (len(results) - len(failed), len(failed), len(target_names), len(scenario_names), logs))
-    return 1 if failed else 0
+    broken = [lane for lane in lanes if lane.error]
+    for lane in broken:
+        print("\n---- lane %s stopped: %s (emulator log: %s)" % (lane.name, lane.error, os.path.join(logs, "emulator-%s.log" % lane.name)))
+    expected = len(target_names) + len(scenario_names)
+    print("integration: %d passed, %d failed, %d not run (%d targets, %d molecule scenarios); logs in %s"
+          % (len(results) - len(failed), len(failed), expected - len(results), len(target_names), len(scenario_names), logs))
+    return 1 if failed or broken or len(results) != expected else 0
 
 
 if __name__ == "__main__":
