@@ -54,6 +54,18 @@ CASES = [
     ("in-place-live-table-without-tolerance", "rds_restore_in_place.yml",
      {"rds_restore_mode": "in_place", "rds_swap_confirm": "multi-tenant-app-prod-db", "rds_swap_db_password": "not-shown",
       "rds_swap_validate_live_tables": ["orders"]}, "rds_swap_validate_live_tables=['orders']: live_tables: 'orders' needs a tolerance"),
+    # A validation role's settings, given with -e, are checked before the restore whose result it validates.
+    ("ec2-validate-retries-zero", "ec2_restore.yml", {"ec2_restore_group_name": "multi-tenant-app-prod-app-asg", "validate_ec2_retries": "0"},
+     "validate_ec2_retries='0'"),
+    ("s3-validate-parallelism-zero", "s3_restore.yml", {"s3_restore_tenant_ids": "12", "validate_s3_parallelism": "0"},
+     "validate_s3_parallelism='0'"),
+    ("rds-validate-mysql-parallelism-zero", "rds_restore.yml",
+     {"rds_restore_validate": "true", "rds_restore_validate_static_tables": ["plans"], "validate_mysql_parallelism": "0"},
+     "validate_mysql_parallelism='0'"),
+    ("drill-validate-ec2-url-not-http", "restore_drill.yml", {"validate_ec2_http_url": "ftp://app"}, "validate_ec2_http_url='ftp://app'"),
+    ("in-place-validate-mysql-timeout-zero", "rds_restore_in_place.yml",
+     {"rds_restore_mode": "in_place", "rds_swap_confirm": "multi-tenant-app-prod-db", "rds_swap_db_password": "not-shown",
+      "validate_mysql_connect_timeout": "0"}, "validate_mysql_connect_timeout='0'"),
 ]
 
 

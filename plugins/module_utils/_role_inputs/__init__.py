@@ -11,7 +11,9 @@ check what a type cannot say: names AWS refuses, ARNs of the wrong service or re
 duplicates, and options that contradict each other. Numbers are read as ``-e`` and AWX surveys give them (``"5"``).
 
 ``RULES`` maps a role (``role`` or ``role:entry_point``, or a playbook's name for its own variables) to a function of
-an ``Inputs``; the rules live by family in the modules beside this one. A unit test holds that every option of every
+an ``Inputs``; the rules live by family in the modules beside this one. ``role:settings`` checks what a responder sets
+for a validation role (the playbooks check it before their restore); ``DERIVED`` names the role's other variables,
+which a playbook gives it from the restore's result. A unit test holds that every option of every
 role's argument spec is read by its rules, so a new variable cannot go unchecked.
 """
 
@@ -22,9 +24,11 @@ from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common
 
 RULES = {}
 EXAMPLES = {}
+DERIVED = {}
 for _family in (restore, operate, validate):
     RULES.update(_family.RULES)
     EXAMPLES.update(_family.EXAMPLES)
+    DERIVED.update(getattr(_family, "DERIVED", {}))
 
 
 def check(role, resolve, region=None, now=None):

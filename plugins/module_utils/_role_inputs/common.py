@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
+from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 
 EMPTY = (None, "", [], {})
 # AWS regions: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 ...
@@ -184,3 +185,53 @@ def asg_name(value, option):
     if not ASG_NAME.match(value):
         v.fail(option, value, "not an autoscaling group name (1 to 255 printable ASCII characters, no blanks and no ':')")
     return value
+
+
+# ------------------------------------------------------------------------------------------ MySQL validation
+def unique_of(value, option, keys):
+    """VALUE (a list) names each of KEYS (what identifies its items) once; the message shows VALUE as given."""
+    try:
+        v.unique(keys, option)
+    except v.InputError as e:
+        v.fail(option, value, e.reason)
+
+
+def _static_tables(value, option):
+    unique_texts(value, option, max_length=2 * integrity.MAX_DATABASE_NAME + 1)
+    return [name.strip() for name in value]
+
+
+def _live_tables(value, option):
+    """Live table declarations, by mysql_integrity's own rules (a name, one tolerance, an optional timestamp column)."""
+    if not isinstance(value, list):
+        v.fail(option, value, "must be a list of {name, tolerance_percent or tolerance_rows, timestamp_column}")
+    unique_of(value, option, [entry["name"].strip() for entry in value if isinstance(entry, dict) and isinstance(entry.get("name"), str)])
+    try:
+        integrity.build_request({"mode": "inspect", "live_tables": value})
+    except integrity.IntegrityError as e:
+        v.fail(option, value, e.message)
+    return value
+
+
+def _smoke_queries(value, option):
+    """Smoke queries, by mysql_integrity's own rules (each {name, sql, expect}, names unique)."""
+    if not isinstance(value, list):
+        v.fail(option, value, "must be a list of {name, sql, expect}")
+    try:
+        integrity.build_request({"mode": "inspect", "smoke_queries": value})
+    except integrity.IntegrityError as e:
+        v.fail(option, value, e.message)
+    return value
+
+
+def declarations(i, static, live, smoke):
+    """A restored database's table declarations and smoke queries; a table is static or live, not both."""
+    static_tables = i.check(static, _static_tables)
+    live_tables = i.check(live, _live_tables)
+    i.check(smoke, _smoke_queries)
+    if static_tables and live_tables:
+        both = sorted(set(static_tables) & {entry["name"].strip() for entry in live_tables})
+        if both:
+            i.run(live, v.contradiction, [(static, i.get(static)), (live, i.get(live))],
+                  "%s declared both static and live" % ", ".join(both))
+    return live_tables or []

@@ -14,9 +14,8 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata
-from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    asg_name, aws_region, endpoint_url,
+    asg_name, aws_region, declarations, endpoint_url,
     secret, secret_id,
     EMPTY, name_part, names, past_time, role_arn_or_empty, seconds, unique_texts,
 )
@@ -247,24 +246,6 @@ def _restore_metadata(value, option, region=None):
     return value
 
 
-def _declarations(i, name, key, static=None):
-    """Table declarations for validate_mysql, checked as restorekit.aws.mysql_integrity will check them after the
-    snapshot: a bad one found only then would send the swap to its rollback. STATIC, the static tables when they are
-    valid, are declared beside them (a table cannot be both)."""
-    value = i.get(name)
-    if value in EMPTY:
-        return value
-    if not isinstance(value, list):
-        i.fail(v.InputError(name, value, "must be a list"))
-        return None
-    try:
-        integrity.build_request({"mode": "inspect", "login_db": "app", "static_tables": static or [], key: value})
-    except integrity.IntegrityError as e:
-        i.fail(v.InputError(name, value, e.message.replace("Bad option ", "", 1)))
-        return None
-    return value
-
-
 def rds_swap(i):
     """roles/rds_swap (runbook 5.3): everything checked before the run lock, the snapshot or any change."""
     production = i.check("rds_swap_production_identifier", _production_identifier)
@@ -311,9 +292,8 @@ def rds_swap(i):
     i.check("rds_swap_writer_steps", _writer_steps)
     i.check("rds_swap_step_pause", v.integer, minimum=0, maximum=3600)
     i.check("rds_swap_health_check_tasks", v.text, optional=True)
-    static = i.check("rds_swap_validate_static_tables", unique_texts, max_length=64)
-    _declarations(i, "rds_swap_validate_live_tables", "live_tables", static)
-    _declarations(i, "rds_swap_validate_smoke_queries", "smoke_queries")
+    # As validate_mysql will check them after the snapshot: a bad one found only then would send the swap to its rollback.
+    declarations(i, "rds_swap_validate_static_tables", "rds_swap_validate_live_tables", "rds_swap_validate_smoke_queries")
     i.check("rds_swap_validate_baseline_path", v.text, optional=True)
     i.check("rds_swap_validate_max_staleness_minutes", v.integer, minimum=0)
     i.check("rds_swap_lock_parameter", v.ssm_parameter_name)

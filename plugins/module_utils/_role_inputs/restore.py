@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    kms_when, names, past_time, role_arn_or_empty, seconds, unique_texts,
+    declarations, kms_when, names, past_time, role_arn_or_empty, secret_id, seconds, unique_texts,
 )
 
 
@@ -99,12 +99,13 @@ def restore_drill(i):
             i.run("restore_drill_resource_types", v.one_of, kind, "restore_drill_resource_types[%d]" % index, ("RDS", "S3", "EC2"))
     i.check("restore_drill_record_bucket", v.bucket_name)
     i.check("restore_drill_record_prefix", _record_prefix)
-    i.accept("restore_drill_record_bucket_create", "restore_drill_db_password_secret", "restore_drill_mysql_live_tables",
-             "restore_drill_mysql_smoke_queries")
+    i.accept("restore_drill_record_bucket_create")
+    i.check("restore_drill_db_password_secret", secret_id, optional=True, region=i.region)
     i.check("restore_drill_created_after", v.past_time, now=i.now)
     i.check("restore_drill_rds_resource_name", v.db_identifier, optional=True)
     i.check("restore_drill_db_instance_class", v.db_instance_class, optional=True)
-    i.check("restore_drill_mysql_static_tables", unique_texts, max_length=64)
+    # As validate_mysql will check them after the restore: a bad declaration found only then fails the drill late.
+    declarations(i, "restore_drill_mysql_static_tables", "restore_drill_mysql_live_tables", "restore_drill_mysql_smoke_queries")
     i.check("restore_drill_mysql_max_staleness_minutes", v.number, minimum=0)
     i.check("restore_drill_s3_critical_keys", unique_texts, max_length=1024)
     i.check("restore_drill_ec2_instance_type", v.instance_type, optional=True)
@@ -141,16 +142,21 @@ def _restores(value, option):
     return value
 
 
-def validate_s3(i):
-    i.check("validate_s3_restores", _restores)
+def validate_s3_settings(i):
+    """What a responder sets for roles/validate_s3 (-e, AWX): checked by s3_restore.yml before the restore, whose
+    result gives the rest (validate_s3_restores, validate_s3_run_id)."""
     i.check("validate_s3_critical_keys", unique_texts, max_length=1024)
     i.check("validate_s3_detail_sample", v.integer, minimum=0, maximum=100000)
     i.check("validate_s3_parallelism", v.integer, minimum=1, maximum=256)
     # A function name (1 to 64 letters, digits, '-' or '_'), a partial ARN or a function ARN.
     i.check("validate_s3_provisioning_lambda", v.text, optional=True, max_length=170)
-    i.accept("validate_s3_provisioning_payload", "validate_s3_fail_on_difference")
+    i.accept("validate_s3_provisioning_payload", "validate_s3_fail_on_difference", "validate_s3_remove_staging")
+
+
+def validate_s3(i):
+    i.check("validate_s3_restores", _restores)
+    validate_s3_settings(i)
     remove = i.get("validate_s3_remove_staging") in (True, "true", "True", "yes", "1", 1)
-    i.accept("validate_s3_remove_staging")
     if remove and i.get("validate_s3_run_id") in (None, ""):
         i.fail(v.InputError("validate_s3_run_id", "",
                             "is empty, but validate_s3_remove_staging=true removes only the staging buckets tagged with this run's id"))
@@ -200,9 +206,16 @@ EXAMPLES = {
     },
 }
 
+EXAMPLES["validate_s3:settings"] = EXAMPLES["validate_s3"]
+
+# The variables a playbook gives a validation role from its restore's result; the rest are the role's settings,
+# which the playbook checks (ROLE:settings) before the restore.
+DERIVED = {"validate_s3": ("validate_s3_restores", "validate_s3_run_id")}
+
 RULES = {
     "s3_restore": s3_restore,
     "validate_s3": validate_s3,
+    "validate_s3:settings": validate_s3_settings,
     "rds_restore": rds_restore,
     "restore_drill": restore_drill,
 }

@@ -24,8 +24,8 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing as rt
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    asg_name, aws_region, endpoint_url,
-    EMPTY, name_part, names, secret, secret_id, unique_texts,
+    asg_name, aws_region, declarations, endpoint_url,
+    EMPTY, name_part, names, secret, secret_id, unique_of, unique_texts,
 )
 
 # What a check's result shows instead of a password: check_inputs returns the values it read, and -v prints them.
@@ -85,55 +85,6 @@ def _recovery_point_time(value, option, now=None):
     return v.past_time(value, option, now=now)
 
 
-def _unique_of(value, option, keys):
-    """VALUE (a list) names each of KEYS (what identifies its items) once; the message shows VALUE as given."""
-    try:
-        v.unique(keys, option)
-    except v.InputError as e:
-        v.fail(option, value, e.reason)
-
-
-def _static_tables(value, option):
-    unique_texts(value, option, max_length=2 * integrity.MAX_DATABASE_NAME + 1)
-    return [name.strip() for name in value]
-
-
-def _live_tables(value, option):
-    """Live table declarations, by mysql_integrity's own rules (a name, one tolerance, an optional timestamp column)."""
-    if not isinstance(value, list):
-        v.fail(option, value, "must be a list of {name, tolerance_percent or tolerance_rows, timestamp_column}")
-    _unique_of(value, option, [entry["name"].strip() for entry in value if isinstance(entry, dict) and isinstance(entry.get("name"), str)])
-    try:
-        integrity.build_request({"mode": "inspect", "live_tables": value})
-    except integrity.IntegrityError as e:
-        v.fail(option, value, e.message)
-    return value
-
-
-def _smoke_queries(value, option):
-    """Smoke queries, by mysql_integrity's own rules (each {name, sql, expect}, names unique)."""
-    if not isinstance(value, list):
-        v.fail(option, value, "must be a list of {name, sql, expect}")
-    try:
-        integrity.build_request({"mode": "inspect", "smoke_queries": value})
-    except integrity.IntegrityError as e:
-        v.fail(option, value, e.message)
-    return value
-
-
-def _declarations(i, static, live, smoke):
-    """A restored database's table declarations and smoke queries; a table is static or live, not both."""
-    static_tables = i.check(static, _static_tables)
-    live_tables = i.check(live, _live_tables)
-    i.check(smoke, _smoke_queries)
-    if static_tables and live_tables:
-        both = sorted(set(static_tables) & {entry["name"].strip() for entry in live_tables})
-        if both:
-            i.run(live, v.contradiction, [(static, i.get(static)), (live, i.get(live))],
-                  "%s declared both static and live" % ", ".join(both))
-    return live_tables or []
-
-
 def _metadata_overrides(value, option, resource_type, region=None):
     """Restore metadata overrides of a restore testing selection, by the restore metadata rules."""
     if not isinstance(value, dict):
@@ -165,31 +116,38 @@ def validate_mysql(i):
     i.check("validate_mysql_user", _mysql_user)
     secret(i, "validate_mysql_password")
     i.check("validate_mysql_password_secret", secret_id, optional=True, region=region)
-    # Empty: the whole secret string is the password.
-    i.check("validate_mysql_password_secret_key", v.text, optional=True)
     # Empty: every user database of the endpoint (mysql_integrity without login_db), as a restore without a DBName has.
     i.check("validate_mysql_database", _database, optional=True)
     i.check("validate_mysql_identifier", v.db_identifier, optional=True)
     source = i.check("validate_mysql_source_host", _host, optional=True)
     i.check("validate_mysql_source_port", _port)
-    i.check("validate_mysql_source_user", _mysql_user, optional=True)
-    secret(i, "validate_mysql_source_password")
-    i.check("validate_mysql_source_password_secret", secret_id, optional=True, region=region)
-    i.check("validate_mysql_source_database", _database, optional=True)
+    validate_mysql_settings(i, region)
     if source is None and i.get("validate_mysql_source_host") in EMPTY:
         for name in ("validate_mysql_source_user", "validate_mysql_source_database", "validate_mysql_source_password_secret"):
             if i.get(name) not in EMPTY:
                 i.run(name, v.contradiction, [(name, i.get(name)), ("validate_mysql_source_host", i.get("validate_mysql_source_host"))],
                       "%s is only used with a source to compare with (validate_mysql_source_host)" % name)
-    baseline = i.check("validate_mysql_baseline_path", v.text, optional=True)
-    live = _declarations(i, "validate_mysql_static_tables", "validate_mysql_live_tables", "validate_mysql_smoke_queries")
+    live = declarations(i, "validate_mysql_static_tables", "validate_mysql_live_tables", "validate_mysql_smoke_queries")
     point = i.check("validate_mysql_recovery_point_time", _recovery_point_time, optional=True, now=i.now)
     # Freshness is measured against the recovery point; without a source or a baseline nothing is compared.
-    if point is None and i.get("validate_mysql_recovery_point_time") in EMPTY and (source or baseline) \
+    if point is None and i.get("validate_mysql_recovery_point_time") in EMPTY and (source or i.get("validate_mysql_baseline_path")) \
             and any(entry.get("timestamp_column") for entry in live):
         i.fail(v.InputError("validate_mysql_recovery_point_time", i.get("validate_mysql_recovery_point_time"),
                             "is empty, but validate_mysql_live_tables declare a timestamp_column, whose freshness is "
                             "measured against the recovery point"))
+
+
+def validate_mysql_settings(i, region=None):
+    """What a responder sets for roles/validate_mysql (-e, AWX): checked by the playbooks before the restore, whose
+    result gives the endpoint, the credentials, the declarations and the recovery point's time."""
+    region = region or i.region
+    # Empty: the whole secret string is the password.
+    i.check("validate_mysql_password_secret_key", v.text, optional=True)
+    i.check("validate_mysql_source_user", _mysql_user, optional=True)
+    secret(i, "validate_mysql_source_password")
+    i.check("validate_mysql_source_password_secret", secret_id, optional=True, region=region)
+    i.check("validate_mysql_source_database", _database, optional=True)
+    i.check("validate_mysql_baseline_path", v.text, optional=True)
     i.check("validate_mysql_max_staleness_minutes", v.number, minimum=0, maximum=MAX_STALENESS_MINUTES)
     i.check("validate_mysql_parallelism", v.integer, minimum=1, maximum=integrity.MAX_PARALLELISM)
     i.check("validate_mysql_connect_timeout", v.integer, minimum=1, maximum=integrity.MAX_CONNECT_TIMEOUT)
@@ -212,7 +170,7 @@ def _status_codes(value, option):
     if not value:
         v.fail(option, value, "names no status code: no answer could pass")
     codes = v.each(value, option, v.integer, 100, 599)
-    _unique_of(value, option, codes)
+    unique_of(value, option, codes)
     return codes
 
 
@@ -224,10 +182,16 @@ def validate_ec2(i):
         i.run("validate_ec2_group_name", v.contradiction, [("validate_ec2_group_name", i.get("validate_ec2_group_name")),
                                                            ("validate_ec2_instance_ids", i.get("validate_ec2_instance_ids"))],
               "name the autoscaling group, the instances (i-...), or both: there is nothing to validate")
+    i.check("validate_ec2_expected_image_id", v.ec2_id, "ami", optional=True)
+    validate_ec2_settings(i)
+
+
+def validate_ec2_settings(i):
+    """What a responder sets for roles/validate_ec2 (-e, AWX): checked by ec2_restore.yml before the restore, whose
+    result names the group, the instances and the image."""
     i.check("validate_ec2_target_group_arns", unique_texts, validator=v.arn, service="elasticloadbalancing",
             resource_types=("targetgroup",), region=i.region, what="a target group ARN",
             shape="arn:aws:elasticloadbalancing:<region>:<12-digit account>:targetgroup/<name>/<id>")
-    i.check("validate_ec2_expected_image_id", v.ec2_id, "ami", optional=True)
     i.check("validate_ec2_http_url", _http_url, optional=True)
     i.check("validate_ec2_http_status_codes", _status_codes)
     i.check("validate_ec2_http_timeout", v.integer, minimum=1, maximum=3600)
@@ -316,7 +280,7 @@ def restore_testing_validate(i):
     i.check("restore_testing_mysql_password_secret", secret_id, optional=True, region=region)
     i.check("restore_testing_mysql_password_secret_key", v.text, optional=True)
     i.check("restore_testing_mysql_database", _database, optional=True)
-    _declarations(i, "restore_testing_mysql_static_tables", "restore_testing_mysql_live_tables", "restore_testing_mysql_smoke_queries")
+    declarations(i, "restore_testing_mysql_static_tables", "restore_testing_mysql_live_tables", "restore_testing_mysql_smoke_queries")
     i.check("restore_testing_mysql_max_staleness_minutes", v.number, minimum=0, maximum=MAX_STALENESS_MINUTES)
     i.check("restore_testing_s3_critical_keys", unique_texts, max_length=1024, strip=False)
     i.check("restore_testing_s3_min_count_percent", v.integer, minimum=0, maximum=100)
@@ -347,7 +311,7 @@ def rds_restore_playbook(i):
     before preflight: a bad declaration would otherwise fail only after the restore)."""
     i.check("rds_restore_mode", v.one_of, ("new", "in_place"))
     i.check("rds_restore_validate", _boolean)
-    _declarations(i, "rds_restore_validate_static_tables", "rds_restore_validate_live_tables", "rds_restore_validate_smoke_queries")
+    declarations(i, "rds_restore_validate_static_tables", "rds_restore_validate_live_tables", "rds_restore_validate_smoke_queries")
     secret(i, "rds_restore_validate_password")
     i.check("rds_restore_validate_password_secret", secret_id, optional=True, region=i.region)
 
@@ -417,9 +381,25 @@ EXAMPLES = {
     },
 }
 
+EXAMPLES["validate_mysql:settings"] = EXAMPLES["validate_mysql"]
+EXAMPLES["validate_ec2:settings"] = EXAMPLES["validate_ec2"]
+
+# The variables a playbook gives a validation role from its restore's result; the rest are the role's settings,
+# which the playbook checks (ROLE:settings) before the restore.
+DERIVED = {
+    "validate_mysql": ("validate_mysql_aws_region", "validate_mysql_aws_endpoint_url", "validate_mysql_host", "validate_mysql_port",
+                       "validate_mysql_user", "validate_mysql_password", "validate_mysql_password_secret", "validate_mysql_database",
+                       "validate_mysql_identifier", "validate_mysql_source_host", "validate_mysql_source_port",
+                       "validate_mysql_static_tables", "validate_mysql_live_tables", "validate_mysql_smoke_queries",
+                       "validate_mysql_recovery_point_time"),
+    "validate_ec2": ("validate_ec2_group_name", "validate_ec2_instance_ids", "validate_ec2_expected_image_id"),
+}
+
 RULES = {
     "validate_mysql": validate_mysql,
+    "validate_mysql:settings": validate_mysql_settings,
     "validate_ec2": validate_ec2,
+    "validate_ec2:settings": validate_ec2_settings,
     "restore_testing": restore_testing,
     "restore_testing:validate": restore_testing_validate,
     "backup_health": backup_health,

@@ -179,7 +179,7 @@ BAD = [
     ("rds_swap", {"rds_swap_validate_live_tables": [{"name": "orders", "tolerance_percent": 5, "tolerance_rows": 3}]},
      "give exactly one of tolerance_percent or tolerance_rows"),
     ("rds_swap", {"rds_swap_validate_live_tables": [{"name": "orders", "tolerance_percent": 101}]}, "tolerance_percent=101 must be between 0 and 100"),
-    ("rds_swap", {"rds_swap_validate_live_tables": [{"name": "plans", "tolerance_rows": 1}]}, "tables declared both static and live: plans"),
+    ("rds_swap", {"rds_swap_validate_live_tables": [{"name": "plans", "tolerance_rows": 1}]}, "plans declared both static and live"),
     ("rds_swap", {"rds_swap_validate_live_tables": [{"name": "o", "tolerance_rows": 1}, {"name": "o", "tolerance_rows": 2}]},
      "rds_swap_validate_live_tables="),
     ("rds_swap", {"rds_swap_validate_live_tables": "orders"}, "rds_swap_validate_live_tables='orders': must be a list"),

@@ -66,6 +66,14 @@ BAD = [
     ("restore_drill", "restore_drill_stop_after", "finished", "restore_drill_stop_after='finished'"),
     ("restore_drill", "restore_drill_id", "Drill 1", "restore_drill_id='Drill 1'"),
     ("restore_drill", "restore_drill_mysql_max_staleness_minutes", -5, "restore_drill_mysql_max_staleness_minutes=-5"),
+    ("restore_drill", "restore_drill_mysql_live_tables", [{"name": "orders", "tolerance_percent": 150}],
+     "restore_drill_mysql_live_tables=[{'name': 'orders', 'tolerance_percent': 150}]"),
+    ("restore_drill", "restore_drill_mysql_live_tables", "orders", "restore_drill_mysql_live_tables='orders'"),
+    ("restore_drill", "restore_drill_mysql_smoke_queries", [{"name": "q", "sql": "SELECT 1"}], "restore_drill_mysql_smoke_queries="),
+    ("restore_drill", "restore_drill_mysql_static_tables", ["plans", "plans"], "names 'plans' twice"),
+    ("restore_drill", "restore_drill_db_password_secret", "db master", "restore_drill_db_password_secret='db master'"),
+    ("validate_s3:settings", "validate_s3_parallelism", "0", "validate_s3_parallelism='0'"),
+    ("validate_s3:settings", "validate_s3_critical_keys", ["a", "a"], "names 'a' twice"),
     ("rds_restore", "rds_restore_source_identifier", "my_db", "rds_restore_source_identifier='my_db'"),
     ("rds_restore", "rds_restore_target_identifier", "app-prod-db", "never the source"),
     ("rds_restore", "rds_restore_target_identifier", "APP-PROD-DB", "never the source"),
@@ -89,6 +97,18 @@ def test_bad_values_are_refused_naming_the_variable_and_value(role, variable, va
     checked = run(role, **{variable: value})
     assert any(message in error for error in checked.errors), checked.errors
     assert checked.message(role).startswith("Bad input for %s, nothing was changed: " % role)
+
+
+def test_a_drill_declaring_a_table_static_and_live_is_refused():
+    checked = run("restore_drill", restore_drill_mysql_static_tables=["orders"],
+                  restore_drill_mysql_live_tables=[{"name": "orders", "tolerance_rows": 5}])
+    assert any("orders declared both static and live" in error for error in checked.errors), checked.errors
+
+
+def test_settings_leave_out_what_the_restore_gives():
+    """s3_restore.yml checks validate_s3's settings before the restore: the staging pairs are not known yet."""
+    checked = run("validate_s3:settings", validate_s3_restores="not checked yet", validate_s3_run_id="")
+    assert checked.errors == []
 
 
 def test_contradictions_are_refused():
