@@ -21,7 +21,11 @@ author:
   - restorekit contributors (@restorekit)
 options:
   role:
-    description: The role whose variables are checked, for example C(s3_restore).
+    description:
+      - The role whose variables are checked, for example C(s3_restore); C(role:entry_point) for another entry point of
+        the role's argument spec (C(restore_testing:validate)), or a playbook's name for its own variables (C(rds_restore.yml)).
+      - C(validate_ec2:settings), C(validate_s3:settings) and C(validate_mysql:settings) check only what a responder sets
+        for a validation role, not what the restore's result gives it; a playbook checks them before its restore.
     type: str
     required: true
   region:
@@ -49,6 +53,11 @@ EXAMPLES = r"""
 - name: Check the inputs before any AWS call
   restorekit.aws.check_inputs:
     role: s3_restore
+    region: "{{ restorekit_region }}"
+
+- name: Check the validation's settings (-e validate_s3_parallelism=...) before the restore
+  restorekit.aws.check_inputs:
+    role: validate_s3:settings
     region: "{{ restorekit_region }}"
 """
 
