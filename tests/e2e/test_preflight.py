@@ -3,8 +3,8 @@
 """The role restorekit.aws.preflight, run by ansible-playbook against the seeded emulator, and the emulator's
 SimulatePrincipalPolicy evaluator (emulator/iam_sim.py) that its pass-role check relies on.
 
-Each play runs the role twice: once reporting only (preflight_fail=false, to read every result), once failing
-(inside block/rescue, to read the failure message a responder sees). Results are asserted in Python.
+Each play runs the role once, inside block/rescue: every check's result (recorded before the role's last task fails
+with the failed ones) and the failure message a responder sees. Results are asserted in Python.
 """
 
 import json
@@ -26,7 +26,7 @@ READ_PREFIXES = ("Describe", "Get", "List", "Head", "Simulate")
 
 
 def run_preflight(emulator, tmp_path, extra_vars=None, credentials=None, check_mode=False):
-    """Run the role (report-only, then failing); return {'report': results, 'failure': message or None}."""
+    """Run the role; return {'report': results, 'failure': message or None, 'permissions': ..., 'opt_in': ...}."""
     role_vars = {"preflight_project_name": "multi-tenant-app", "preflight_environment": "prod"}
     role_vars.update(extra_vars or {})
     out = tmp_path / "results.json"
@@ -34,14 +34,14 @@ def run_preflight(emulator, tmp_path, extra_vars=None, credentials=None, check_m
         "name": "preflight against the emulator", "hosts": "localhost", "connection": "local", "gather_facts": False,
         "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": emulator.endpoint, "region": REGION}},
         "tasks": [
-            {"name": "Report only", "ansible.builtin.include_role": {"name": "restorekit.aws.preflight"},
-             "vars": dict(role_vars, preflight_fail=False)},
-            {"name": "Keep the report", "ansible.builtin.set_fact": {
-                "pf_report": "{{ preflight_results }}", "pf_failure": None,
-                "pf_permissions": "{{ preflight_permissions | default([]) }}", "pf_opt_in": "{{ preflight_opt_in | default({}) }}"}},
-            {"name": "Failing run", "block": [
-                {"name": "Preflight", "ansible.builtin.include_role": {"name": "restorekit.aws.preflight"}, "vars": role_vars}],
+            {"name": "Preflight", "block": [
+                {"name": "Preflight", "ansible.builtin.include_role": {"name": "restorekit.aws.preflight"}, "vars": role_vars},
+                {"name": "No failure", "ansible.builtin.set_fact": {"pf_failure": None}}],
+             # The role records every check before its last task fails with the failed ones.
              "rescue": [{"name": "Keep the failure", "ansible.builtin.set_fact": {"pf_failure": "{{ ansible_failed_result.msg }}"}}]},
+            {"name": "Keep the report", "ansible.builtin.set_fact": {
+                "pf_report": "{{ preflight_results }}",
+                "pf_permissions": "{{ preflight_permissions | default([]) }}", "pf_opt_in": "{{ preflight_opt_in | default({}) }}"}},
             {"name": "Save", "check_mode": False, "ansible.builtin.copy": {
                 "content": "{{ {'report': pf_report, 'failure': pf_failure, 'permissions': pf_permissions,"
                            " 'opt_in': pf_opt_in} | to_nice_json }}", "dest": str(out)}},
