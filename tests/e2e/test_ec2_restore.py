@@ -4,7 +4,8 @@ The seeded group multi-tenant-app-prod-app-asg runs one instance tagged Backup=t
 relaunch must give the group a new launch template version whose AMI is the newest recovery point's, replace every
 instance with one from that AMI without InService dropping below the minimum healthy percentage (read from the
 emulator's record of the refresh), keep the previous version, and roll back to it on request. Check mode and bad
-input change nothing: the launch template's versions and the group's instances are compared before and after.
+input change nothing: the launch template's versions and the group's instances are compared before and after. Numbers
+are also given as strings, as `-e name=value` and AWX text surveys give them.
 
 The restore job path must launch one instance with the requested type, subnet, security groups, instance profile and
 IMDSv2, tagged with the recovery point it came from, adopt it on a re-run, and attach it to the group when asked.
@@ -26,6 +27,8 @@ from tests.e2e.helpers import ANSIBLE_PLAYBOOK, ROOT, ansible_env
 ASG = "multi-tenant-app-prod-app-asg"
 TEMPLATE = "multi-tenant-app-prod-app-lt"
 VAULT = "multi-tenant-app-prod-backup-vault"
+FUTURE = "2999-01-01T00:00:00Z"
+READS = ("Describe", "Get", "List", "Head")
 
 
 def run(emulator, tmp_path, extra, check=False, playbook=None, save="ec2_restore_result", verbosity=0):
@@ -53,19 +56,30 @@ def run(emulator, tmp_path, extra, check=False, playbook=None, save="ec2_restore
     return proc.returncode, proc.stdout + proc.stderr, result
 
 
-VALIDATE_PLAY = [{
-    "name": "Validate EC2 instances", "hosts": "localhost", "connection": "local", "gather_facts": False,
-    "module_defaults": {"group/restorekit.aws.aws": {"region": "{{ restorekit_region }}", "endpoint_url": "{{ restorekit_endpoint_url }}"}},
-    "tasks": [{"name": "Validate", "ansible.builtin.include_role": {"name": "restorekit.aws.validate_ec2"}}],
-}]
+def validation(name, role_vars, refused=False):
+    """Tasks that run the role restorekit.aws.validate_ec2 with ROLE_VARS and keep, under NAME in the fact
+    validate_runs, its checks; or, when it is expected to fail (REFUSED), the failure's message (a run that does not
+    fail keeps nothing)."""
+    include = {"name": "Validate (%s)" % name, "ansible.builtin.include_role": {"name": "restorekit.aws.validate_ec2"}, "vars": role_vars}
+    if not refused:
+        return [include, {"name": "Keep the checks (%s)" % name, "ansible.builtin.set_fact": {
+            "validate_runs": "{{ validate_runs | combine({%s: validate_ec2_result}) }}" % json.dumps(name)}}]
+    return [{"name": "Validate, expecting a failure (%s)" % name, "block": [include], "rescue": [
+        {"name": "Keep the failure (%s)" % name, "ansible.builtin.set_fact": {
+            "validate_runs": "{{ validate_runs | combine({%s: ansible_failed_result.msg}) }}" % json.dumps(name)}}]}]
 
 
-def validate(emulator, tmp_path, extra):
-    """The role restorekit.aws.validate_ec2 alone; (returncode, output, validate_ec2_result or None)."""
+def validate(emulator, tmp_path, tasks):
+    """TASKS (validation() and others) in one play, with the module defaults of the responders' playbooks; (returncode,
+    output, validate_runs or None)."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     play = tmp_path / "validate.yml"
-    play.write_text(json.dumps(VALIDATE_PLAY), encoding="utf-8")
-    return run(emulator, tmp_path, extra, playbook=str(play), save="validate_ec2_result")
+    play.write_text(json.dumps([{
+        "name": "Validate EC2 instances", "hosts": "localhost", "connection": "local", "gather_facts": False,
+        "module_defaults": {"group/restorekit.aws.aws": {"region": "{{ restorekit_region }}", "endpoint_url": "{{ restorekit_endpoint_url }}"}},
+        "vars": {"validate_runs": {}}, "tasks": tasks,
+    }]), encoding="utf-8")
+    return run(emulator, tmp_path, {}, playbook=str(play), save="validate_runs")
 
 
 def report(tmp_path):
@@ -110,10 +124,6 @@ def two_instances(emulator, world):
 @pytest.mark.parametrize("extra,message", [
     ({"ec2_restore_image_id": "ami-0123456789abcdef0"}, "is not the AMI of the selected recovery point"),
     ({"ec2_restore_group_name": "no-such-asg"}, "ec2_restore_group_name=no-such-asg does not exist"),
-    ({"ec2_restore_instance_type": "t3small"}, "ec2_restore_instance_type='t3small': not an EC2 instance type"),
-    # A rollback takes the kept version as it is: an AMI or time asked for beside it would be ignored, so it is refused.
-    ({"ec2_restore_rollback_to_version": "1", "ec2_restore_image_id": "ami-0123456789abcdef0"},
-     "ec2_restore_rollback_to_version=1 and ec2_restore_image_id='ami-0123456789abcdef0': a rollback selects no recovery point"),
 ])
 def test_bad_input_fails_before_any_change(emulator, two_instances, tmp_path, extra, message):
     before = state(emulator)
@@ -123,17 +133,31 @@ def test_bad_input_fails_before_any_change(emulator, two_instances, tmp_path, ex
     assert state(emulator) == before
 
 
-def test_check_mode_changes_nothing_and_shows_the_plan(emulator, two_instances, tmp_path):
+def test_bad_input_known_without_aws_is_named_before_any_call_that_changes_anything(emulator, two_instances, tmp_path):
+    """Variables that are bad whatever AWS holds, given as a responder gives them (numbers and versions as strings, as
+    `-e name=value` and AWX text surveys give them): the playbook's input check names each one with its value, in one
+    message, before any AWS call that changes anything; the report still says the run failed."""
     before = state(emulator)
-    point = newest_point(emulator, two_instances["app"]["instance_id"])
-    ami = point["RecoveryPointArn"].rsplit("/", 1)[1]
-    code, output, result = run(emulator, tmp_path, {"ec2_restore_group_name": ASG}, check=True)
-    assert code == 0, output
+    emulator.control("counters", method="DELETE")
+    code, output, _result = run(emulator, tmp_path, {
+        "ec2_restore_group_name": ASG, "ec2_restore_instance_type": "t3small", "ec2_restore_target_time": FUTURE,
+        "ec2_restore_rollback_to_version": "1", "ec2_restore_image_id": "ami-0123456789abcdef0",
+        "ec2_restore_subnet_id": "subnet-0123456789abcdef0", "ec2_restore_min_healthy_percentage": "101"})
+    served = emulator.control("counters")["requests"]
+    assert code != 0
+    for message in (
+            "ec2_restore_instance_type='t3small': not an EC2 instance type",
+            "ec2_restore_target_time='%s': is in the future" % FUTURE,
+            # A rollback takes the kept version as it is: an AMI or time asked for beside it would be ignored, so it is refused.
+            "ec2_restore_rollback_to_version=1 and ec2_restore_image_id='ami-0123456789abcdef0': a rollback selects no recovery point",
+            # A relaunch takes the network from the group's launch template: a subnet asked for would be ignored.
+            "ec2_restore_subnet_id='subnet-0123456789abcdef0' and ec2_restore_method='relaunch'",
+            "ec2_restore_min_healthy_percentage='101': must be between 0 and 100"):
+        assert message in output, (message, output[-4000:])
+    operations = sorted("%s:%s" % (service, op) for service, ops in served.items() for op in ops)
+    assert [op for op in operations if not op.split(":", 1)[1].startswith(READS)] == [], operations
     assert state(emulator) == before
-    assert "New version: %d from version" % (before["latest"] + 1) in output
-    assert "with AMI %s" % ami in output
-    assert "Autoscaling group: %s" % ASG in output
-    assert result["check_mode"] is True
+    assert report(tmp_path)["outcome"] == "failed"
 
 
 def test_relaunch_then_rollback(emulator, two_instances, tmp_path):
@@ -189,7 +213,7 @@ def test_relaunch_then_rollback(emulator, two_instances, tmp_path):
 def test_relaunch_renders_user_data_with_secrets_it_never_prints(emulator, two_instances, tmp_path):
     """New user data from a template, with one value from Secrets Manager and one from SSM Parameter Store: the new
     launch template version carries the rendered text, and neither the secret nor the user data holding it is printed,
-    even at -vvv, nor written into the report."""
+    even at -vvv, nor written into the report. The dry run that follows (--check) shows its plan and changes nothing."""
     token = uuid.uuid4().hex
     secret_value = "db-pass-%s" % token
     parameter_value = "https://api-%s.example.internal" % token
@@ -226,12 +250,24 @@ def test_relaunch_renders_user_data_with_secrets_it_never_prints(emulator, two_i
         assert leaked not in json.dumps(report(tmp_path / "run"))
     # The SSM value is no secret of the same kind, but it came through the same no_log path.
     assert parameter_value not in output
-    # A later run reads the template's versions, this one's user data included: still never printed.
-    code, output, _result = run(emulator, tmp_path / "again", {"ec2_restore_group_name": ASG}, check=True, verbosity=3)
+    # A later run reads the template's versions, this one's user data included: still never printed. It is a dry run
+    # (--check) of a relaunch to another instance type, so a new version from this one is planned; its numbers are
+    # strings, as `-e name=value` and AWX text surveys give them. It passes its input checks, shows the plan and
+    # changes nothing.
+    ami = newest_point(emulator, two_instances["app"]["instance_id"])["RecoveryPointArn"].rsplit("/", 1)[1]
+    code, output, planned = run(emulator, tmp_path / "again", {
+        "ec2_restore_group_name": ASG, "ec2_restore_instance_type": "t3.medium", "ec2_restore_min_healthy_percentage": "50",
+        "ec2_restore_instance_warmup": "0", "ec2_restore_wait_timeout": "600", "ec2_restore_poll_interval": "1",
+        "validate_ec2_retries": "3", "validate_ec2_delay": "1", "validate_ec2_http_timeout": "5"}, check=True, verbosity=3)
     assert code == 0, output[-4000:]
     assert "ESTABLISH LOCAL CONNECTION" in output
     for leaked in (secret_value, user_data, parameter_value):
         assert leaked not in output
+    assert state(emulator) == after
+    assert "New version: %d from version %d with AMI %s, instance type t3.medium" % (after["latest"] + 1, after["latest"], ami) in output
+    assert "Autoscaling group: %s" % ASG in output
+    assert "Instance refresh: every instance replaced, at least 50% of 2 kept in service" in output
+    assert planned["check_mode"] is True
 
 
 # ------------------------------------------------------------------------------------------------ restore job
@@ -265,23 +301,29 @@ def restore_job_vars(target, **extra):
                  "ec2_restore_security_group_ids": target["groups"], "ec2_restore_instance_profile_name": target["profile"]}, **extra)
 
 
-@pytest.mark.parametrize("extra,message", [
-    ({"ec2_restore_image_id": "ami-0123456789abcdef0"}, "is not the AMI of the selected recovery point"),
-    ({"ec2_restore_group_name": "no-such-asg", "ec2_restore_attach_to_group": True}, "ec2_restore_group_name=no-such-asg does not exist"),
-    ({"ec2_restore_instance_type": "t3-medium"}, "ec2_restore_instance_type='t3-medium': not an EC2 instance type"),
-    ({"ec2_restore_subnet_id": "subnet-0123456789abcdef0"}, "ec2_restore_subnet_id=subnet-0123456789abcdef0 does not exist"),
-    ({"ec2_restore_security_group_ids": ["sg-0123456789abcdef0"]}, "sg-0123456789abcdef0 do not exist"),
-    ({"ec2_restore_instance_profile_name": "no-such-profile"}, "ec2_restore_instance_profile_name=no-such-profile does not exist"),
-    ({"ec2_restore_attach_to_group": True},
-     "ec2_restore_attach_to_group=True and ec2_restore_group_name='': ec2_restore_attach_to_group=true needs the group"),
-    # The role tags the instance with where it came from; a tag of the same key would be silently replaced.
-    ({"ec2_restore_tags": {"restorekit:restore-job": "mine"}}, "tag key 'restorekit:restore-job' is set by the role itself"),
-])
-def test_restore_job_bad_input_fails_before_any_change(emulator, world, restore_target, tmp_path, extra, message):
+# An AMI that is not the recovery point's, a group that does not exist (with ec2_restore_attach_to_group) and a
+# malformed instance type are refused by name before any restore job or instance starts in the integration target
+# ec2_restore_restore_job (tests/integration/targets/ec2_restore_restore_job/tasks/main.yml, "Each refusal names the
+# input; neither they nor the dry run started a job or an instance").
+@pytest.mark.parametrize("extra,messages", [
+    # Both known bad without AWS: the input check names both at once.
+    ({"ec2_restore_attach_to_group": True,
+      # The role tags the instance with where it came from; a tag of the same key would be silently replaced.
+      "ec2_restore_tags": {"restorekit:restore-job": "mine"}},
+     ["ec2_restore_attach_to_group=True and ec2_restore_group_name='': ec2_restore_attach_to_group=true needs the group",
+      "tag key 'restorekit:restore-job' is set by the role itself"]),
+    # All three asked of AWS before anything starts, and refused in one message.
+    ({"ec2_restore_subnet_id": "subnet-0123456789abcdef0", "ec2_restore_security_group_ids": ["sg-0123456789abcdef0"],
+      "ec2_restore_instance_profile_name": "no-such-profile"},
+     ["ec2_restore_subnet_id=subnet-0123456789abcdef0 does not exist", "sg-0123456789abcdef0 do not exist",
+      "ec2_restore_instance_profile_name=no-such-profile does not exist"]),
+], ids=["known-bad-without-aws", "not-in-aws"])
+def test_restore_job_bad_input_fails_before_any_change(emulator, world, restore_target, tmp_path, extra, messages):
     jobs, instances = len(restore_jobs(emulator)), len(emulator.client("ec2").describe_instances()["Reservations"])
     code, output, _result = run(emulator, tmp_path, restore_job_vars(restore_target, **extra))
     assert code != 0
-    assert message in output, output[-2500:]
+    for message in messages:
+        assert message in output, (message, output[-2500:])
     assert len(restore_jobs(emulator)) == jobs
     assert len(emulator.client("ec2").describe_instances()["Reservations"]) == instances
 
@@ -358,6 +400,9 @@ def test_restore_job_launches_what_was_asked_and_joins_the_group(emulator, world
 
 # ------------------------------------------------------------------------------------------------ validate_ec2
 def test_validate_ec2_names_an_unhealthy_target(emulator, world, tmp_path):
+    """One play: the group validates while its target group reports every instance healthy; once the emulator reports
+    one unhealthy (its control API, called between the runs), that instance and target group are named with the
+    reason, as a failed check, and the role fails by default."""
     elbv2, autoscaling = emulator.client("elbv2"), emulator.client("autoscaling")
     name = "app-tg-%s" % uuid.uuid4().hex[:8]
     target_group = elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=world["vpc_id"], TargetType="instance")["TargetGroups"][0]
@@ -367,23 +412,25 @@ def test_validate_ec2_names_an_unhealthy_target(emulator, world, tmp_path):
         members = [i["InstanceId"] for i in autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[ASG])["AutoScalingGroups"][0]["Instances"]]
         registered = [d["Target"]["Id"] for d in elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]]
         assert sorted(registered) == sorted(members)
-        code, output, checks = validate(emulator, tmp_path / "healthy", {"validate_ec2_group_name": ASG})
-        assert code == 0, output[-3000:]
-        assert {c["target"] for c in checks if c["name"] == "healthy in target group %s" % name} == set(members)
-
         sick = members[0]
-        emulator.control("target-health", {"target_group_arn": arn, "instance_id": sick, "state": "unhealthy",
-                                           "reason": "Target.FailedHealthChecks", "description": "Health checks failed with these codes: [502]"})
-        code, output, checks = validate(emulator, tmp_path / "sick", {"validate_ec2_group_name": ASG, "validate_ec2_fail_on_difference": False})
+        code, output, runs = validate(emulator, tmp_path, validation("healthy", {"validate_ec2_group_name": ASG}) + [
+            {"name": "The target group reports %s unhealthy" % sick, "ansible.builtin.uri": {
+                "url": "{{ restorekit_endpoint_url }}/_restorekit/target-health", "method": "POST", "body_format": "json",
+                "body": {"target_group_arn": arn, "instance_id": sick, "state": "unhealthy", "reason": "Target.FailedHealthChecks",
+                         "description": "Health checks failed with these codes: [502]"}}},
+        ] + validation("sick", {"validate_ec2_group_name": ASG, "validate_ec2_fail_on_difference": False})
+            + validation("fail", {"validate_ec2_group_name": ASG}, refused=True))
         assert code == 0, output[-3000:]
-        failed = [c for c in checks if c["result"] == "fail"]
+        assert {c["target"] for c in runs["healthy"] if c["name"] == "healthy in target group %s" % name} == set(members)
+
+        failed = [c for c in runs["sick"] if c["result"] == "fail"]
         assert [(c["name"], c["target"]) for c in failed] == [("healthy in target group %s" % name, sick)]
         assert failed[0]["details"]["reason"] == "Target.FailedHealthChecks"
         assert "%s is unhealthy in target group %s (Target.FailedHealthChecks: Health checks failed with these codes: [502])" % (sick, name) \
             == failed[0]["summary"]
         # Failing by default, naming it.
-        code, output, _checks = validate(emulator, tmp_path / "fail", {"validate_ec2_group_name": ASG})
-        assert code != 0
+        assert "fail" in runs, output[-3000:]
+        assert "%s is unhealthy in target group %s" % (sick, name) in json.dumps(runs["fail"])
         assert "%s is unhealthy in target group %s" % (sick, name) in output
     finally:
         emulator.control("target-health", method="DELETE")
@@ -394,11 +441,13 @@ def test_validate_ec2_http_check_and_bad_input(emulator, world, tmp_path):
     group = emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[ASG])["AutoScalingGroups"][0]
     members = [i["InstanceId"] for i in group["Instances"]]
     # Nothing listens on port 9: the HTTP check (a URL without {address}, so called once) fails and says what it got.
-    code, output, checks = validate(emulator, tmp_path / "http", {
+    code, output, runs = validate(emulator, tmp_path, validation("http", {
         "validate_ec2_instance_ids": members[:1], "validate_ec2_http_url": "http://127.0.0.1:9/health",
         "validate_ec2_http_timeout": 2, "validate_ec2_fail_on_difference": False})
+        + validation("bad", {"validate_ec2_group_name": "no-such-asg"}, refused=True))
     assert code == 0, output[-3000:]
-    http = [c for c in checks if c["name"] == "HTTP health check"]
+    http = [c for c in runs["http"] if c["name"] == "HTTP health check"]
     assert len(http) == 1 and http[0]["result"] == "fail" and "answered -1" in http[0]["summary"]
-    code, output, _checks = validate(emulator, tmp_path / "bad", {"validate_ec2_group_name": "no-such-asg"})
-    assert code != 0 and "validate_ec2_group_name=no-such-asg does not exist" in output
+    assert "bad" in runs, output[-3000:]
+    assert "validate_ec2_group_name=no-such-asg does not exist" in runs["bad"]
+    assert "validate_ec2_group_name=no-such-asg does not exist" in output
