@@ -332,23 +332,36 @@ def test_selection_by_another_tag_is_a_finding_and_numbers_may_be_strings(other_
 
 
 def test_bad_input_fails_before_anything(other_world, tmp_path):
-    """A zero RPO is refused by name, before any lookup, and the report says the run failed."""
+    """A zero RPO, no job state to look for and a project name with spaces are all refused by name in one message,
+    before any lookup (only reads, if anything, reach AWS), and the report says the run failed."""
     emu, _world = other_world
     extra = {"restorekit_project_name": OTHER["project"], "restorekit_environment": OTHER["environment"],
-             "restorekit_region": OTHER["region"], "backup_health_rpo_hours": 0}
+             "restorekit_region": OTHER["region"], "backup_health_rpo_hours": 0, "backup_health_job_states": [],
+             "backup_health_project_name": "Multi Tenant App"}
+    emu.control("counters", method="DELETE")
     rc, report, out = run_health(emu, tmp_path, "bad", extra)
+    served = emu.control("counters")["requests"]
     assert rc != 0
-    assert "backup_health_rpo_hours=0" in out
+    for named in ("backup_health_rpo_hours=0", "backup_health_job_states=[]: names no job state",
+                  "backup_health_project_name='Multi Tenant App'"):
+        assert named in out, (named, out[-3000:])
     assert report["outcome"] == "failed"
     assert "Read the caller's account" not in out
+    assert [(service, op) for service, ops in served.items() for op in ops
+            if not op.startswith(("Describe", "Get", "List", "Head"))] == [], served
 
 
 # ---------------------------------------------------------------------------------------------- backup_alerts
 
-def run_alerts(emulator, tmp_path, name, role_vars, check=False):
+def alerts(role_vars, **include):
+    """A task including the role backup_alerts with ROLE_VARS; INCLUDE adds include_role options (apply)."""
+    return {"name": "Alerts", "ansible.builtin.include_role": dict({"name": "restorekit.aws.backup_alerts"}, **include), "vars": role_vars}
+
+
+def run_alerts(emulator, tmp_path, name, tasks, check=False):
     play = [{"name": "backup_alerts", "hosts": "localhost", "connection": "local", "gather_facts": False,
              "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": emulator.endpoint, "region": OTHER["region"]}},
-             "tasks": [{"name": "Alerts", "ansible.builtin.include_role": {"name": "restorekit.aws.backup_alerts"}, "vars": role_vars}]}]
+             "tasks": tasks}]
     playbook = tmp_path / (name + ".yml")
     playbook.write_text(json.dumps(play), encoding="utf-8")
     inventory = tmp_path / "hosts.ini"
@@ -366,28 +379,42 @@ def changed_count(out):
 
 def test_backup_alerts_rule_feeds_the_topic_idempotently(other_world, tmp_path):
     """The rule matches failed/aborted/expired backup, copy and restore jobs (restore events say status, not state),
-    targets the topic, and a second run changes nothing; a topic EventBridge may not publish to is refused with the fix."""
+    targets the topic, check mode writes nothing, and state=absent removes it; a topic EventBridge may not publish to
+    is refused with the fix. That a second run changes nothing is extensions/molecule/backup_health's idempotence
+    (its converge applies this role; its verify applies it again and asserts backup_alerts_result is not changed)."""
     emu, world = other_world
     sns = emu.client("sns", region=OTHER["region"])
     events = emu.client("events", region=OTHER["region"])
     topic = sns.create_topic(Name=world["prefix"] + "-monitoring")["TopicArn"]
-    role_vars = {"backup_alerts_project_name": OTHER["project"], "backup_alerts_environment": OTHER["environment"],
-                 "backup_alerts_sns_topic_arn": topic}
-    rule_name = world["prefix"] + "-backup-job-alerts"
-
-    rc, out = run_alerts(emu, tmp_path, "no-policy", role_vars)
-    assert rc != 0 and "events.amazonaws.com" in out and "sns:Publish" in out
-    assert rule_name not in [rule["Name"] for rule in events.list_rules()["Rules"]]
-
     sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Sid": "EventBridge", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
                                                 "Action": "sns:Publish", "Resource": topic}]}))
-    rc, out = run_alerts(emu, tmp_path, "check", role_vars, check=True)
-    assert rc == 0, out[-3000:]
-    assert rule_name not in [rule["Name"] for rule in events.list_rules()["Rules"]], "check mode must not create the rule"
+    closed = sns.create_topic(Name=world["prefix"] + "-closed-monitoring")["TopicArn"]
+    role_vars = {"backup_alerts_project_name": OTHER["project"], "backup_alerts_environment": OTHER["environment"],
+                 "backup_alerts_sns_topic_arn": topic}
+    rule_name = world["prefix"] + "-backup-job-alerts"
+    # The refused run's rule would have a name of its own: the run after it in the same play cannot hide it.
+    refused_vars = dict(role_vars, backup_alerts_environment="qa", backup_alerts_sns_topic_arn=closed)
+    refused_rule = "%s-qa-backup-job-alerts" % OTHER["project"]
+    refusal = tmp_path / "refusal.json"
 
-    rc, out = run_alerts(emu, tmp_path, "first", role_vars)
+    def rules():
+        return [rule["Name"] for rule in events.list_rules()["Rules"]]
+
+    # A topic without a policy for EventBridge is refused (rescued, so that the play goes on), then the rule is made.
+    rc, out = run_alerts(emu, tmp_path, "first", [
+        {"name": "A topic EventBridge may not publish to", "block": [alerts(refused_vars)], "rescue": [
+            {"name": "Save the refusal", "changed_when": False, "ansible.builtin.copy": {
+                "content": "{{ {'task': ansible_failed_task.name, 'result': ansible_failed_result} | to_json }}", "dest": str(refusal)}}]},
+        alerts(role_vars),
+    ])
     assert rc == 0, out[-3000:]
+    refused = json.loads(refusal.read_text(encoding="utf-8"))
+    assert refused["task"] == "Check that EventBridge may publish to the topic" and refused["result"]["failed"] is True, refused
+    assert "events.amazonaws.com" in refused["result"]["msg"] and "sns:Publish" in refused["result"]["msg"], refused
+    assert closed in refused["result"]["msg"]
+    assert refused_rule not in rules()
+
     assert changed_count(out) >= 1
     rule = events.describe_rule(Name=rule_name)
     assert rule["State"] == "ENABLED"
@@ -398,10 +425,12 @@ def test_backup_alerts_rule_feeds_the_topic_idempotently(other_world, tmp_path):
     targets = events.list_targets_by_rule(Rule=rule_name)["Targets"]
     assert [(target["Id"], target["Arn"]) for target in targets] == [("monitoring-sns", topic)]
 
-    rc, out = run_alerts(emu, tmp_path, "second", role_vars)
+    # ansible-playbook --check: state=absent (run for real) removes the rule; the same rule asked for again in check
+    # mode is not created.
+    rc, out = run_alerts(emu, tmp_path, "absent-then-check", [
+        alerts(dict(role_vars, backup_alerts_state="absent"), apply={"check_mode": False}),
+        alerts(role_vars),
+    ], check=True)
     assert rc == 0, out[-3000:]
-    assert changed_count(out) == 0, "a second run must change nothing:\n" + out[-3000:]
-
-    rc, out = run_alerts(emu, tmp_path, "absent", dict(role_vars, backup_alerts_state="absent"))
-    assert rc == 0, out[-3000:]
-    assert rule_name not in [rule["Name"] for rule in events.list_rules()["Rules"]]
+    assert "%s (present): " % rule_name in out, "the check-mode run must show the rule it would write:\n" + out[-3000:]
+    assert rule_name not in rules(), "state=absent must remove the rule, and check mode must not create it"

@@ -48,6 +48,9 @@ LOCK = "/restorekit/locks/" + PRODUCTION
 STEPS = ["snapshot", "stop_writers", "restore", "validate", "switch", "start_writers"]
 # Requests that change something, per service; everything else the swap calls is a Describe/List/Get.
 READ_PREFIXES = ("Describe", "List", "Get", "SimulatePrincipalPolicy")
+# All a refused run may be served: reads (S3 reads with Head).
+READS = ("Describe", "Get", "List", "Head")
+FUTURE = "2999-01-01T00:00:00Z"
 
 
 def swap_vars(**extra):
@@ -148,21 +151,33 @@ def seeded(world, emulator):
     return world
 
 
+# Without any confirmation (rds_swap_confirm unset): extensions/molecule/rds_swap's converge runs the role so and asserts
+# the refusal "rds_swap_confirm='': must equal the production DB instance identifier" naming multi-tenant-app-prod-db
+# and "Bad input for rds_swap, nothing was changed", no mutating RDS, Auto Scaling, SSM or AWS Backup request, and
+# its verify that production, the writers and the lock are untouched.
 @pytest.mark.parametrize("variables, named", [
-    ({"rds_swap_confirm": None}, "rds_swap_confirm='': must equal the production DB instance identifier '%s'" % PRODUCTION),
-    ({"rds_swap_confirm": PRODUCTION + "-restore"}, "rds_swap_confirm='%s-restore': must equal" % PRODUCTION),
-    ({"rds_restore_mode": "new_instance"}, "rds_restore_mode='new_instance': must be in_place"),
-    # Metadata the restore job would refuse only after the snapshot and with the writers stopped.
-    ({"rds_swap_restore_metadata": {"KmsKeyId": "not-a-key"}}, "rds_swap_restore_metadata.KmsKeyId='not-a-key': not a KMS key"),
-], ids=["no-confirmation", "wrong-confirmation", "not-in-place", "bad-restore-metadata"])
+    ({"rds_restore_mode": "new_instance"}, ["rds_restore_mode='new_instance': must be in_place"]),
+    # Every bad variable of the swap is named by the one check before anything: the wrong confirmation, metadata the
+    # restore job would refuse only after the snapshot and with the writers stopped, a point in time in the future and
+    # a live table without a tolerance (both found only after the snapshot otherwise).
+    ({"rds_swap_confirm": PRODUCTION + "-restore", "rds_swap_restore_metadata": {"KmsKeyId": "not-a-key"},
+      "rds_swap_point_in_time": FUTURE, "rds_swap_validate_live_tables": ["orders"]},
+     ["rds_swap_confirm='%s-restore': must equal the production DB instance identifier '%s'" % (PRODUCTION, PRODUCTION),
+      "rds_swap_restore_metadata.KmsKeyId='not-a-key': not a KMS key",
+      "rds_swap_point_in_time='%s': is in the future" % FUTURE,
+      "rds_swap_validate_live_tables=['orders']: live_tables: 'orders' needs a tolerance"]),
+], ids=["not-in-place", "bad-swap-inputs"])
 def test_refused_without_the_confirmation_or_with_bad_input_changes_nothing(emulator, seeded, tmp_path, variables, named):
     before = production(emulator)
     emulator.control("counters", method="DELETE")
     proc, report = run_swap(emulator, tmp_path, swap_vars(**variables))
     assert proc.returncode != 0, output(proc)
-    assert named in output(proc), output(proc)[-3000:]
+    for text in named:
+        assert text in output(proc), (text, output(proc)[-3000:])
     assert "Bad input for rds_" in output(proc) and ", nothing was changed: " in output(proc)
     assert mutating(emulator) == {}, "a refused run sent mutating requests"
+    served = emulator.control("counters")["requests"]
+    assert [(service, op) for service, ops in served.items() for op in ops if not op.startswith(READS)] == [], served
     assert production(emulator) == before
     assert lock_record(emulator) is None
     assert report["outcome"] == "failed"
@@ -213,12 +228,8 @@ def test_swap_snapshot_first_then_restore_under_production_name_without_leaking_
             assert form not in text
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_failure_after_each_step_leaves_production_as_it_was(emulator, seeded, tmp_path, step):
-    before = production(emulator)
-    token = write_marker(before["endpoint"])
-    emulator.control("counters", method="DELETE")
-    proc, report = run_swap(emulator, tmp_path, swap_vars(rds_swap_fail_after=step))
+def assert_production_as_it_was(emulator, proc, report, step, before, token):
+    """After a failure injected after STEP: the rollback said so and production is as it was, serving its own data."""
     assert proc.returncode != 0
     assert "Failure injected after the step %s" % step in output(proc)
     assert "Production is as it was before the run." in output(proc), output(proc)[-4000:]
@@ -233,13 +244,20 @@ def test_failure_after_each_step_leaves_production_as_it_was(emulator, seeded, t
     rollback = dict(checks(report, "rollback"))
     assert rollback["production_check"] == "pass"
     assert "fail" not in rollback.values(), rollback
-    if step == "snapshot":
-        # Nothing but the lock and the snapshot was written: the snapshot came before any other change.
-        assert set(mutating(emulator)) == {"ssm:PutParameter", "ssm:DeleteParameter", "rds:CreateDBSnapshot"}
     if STEPS.index(step) >= STEPS.index("switch"):
         assert rollback["names_back"] == "pass"
     if STEPS.index(step) >= STEPS.index("restore"):
         assert rollback["restored_instance"] == "pass"  # deleted: this run created it
+
+
+# A failure right after the snapshot: test_stale_lock_is_broken_only_by_naming_its_run's last run fails there.
+@pytest.mark.parametrize("step", STEPS[1:])
+def test_failure_after_each_step_leaves_production_as_it_was(emulator, seeded, tmp_path, step):
+    before = production(emulator)
+    token = write_marker(before["endpoint"])
+    emulator.control("counters", method="DELETE")
+    proc, report = run_swap(emulator, tmp_path, swap_vars(rds_swap_fail_after=step))
+    assert_production_as_it_was(emulator, proc, report, step, before, token)
 
 
 def test_second_run_during_the_swap_is_refused_naming_the_holder(emulator, seeded, tmp_path):
@@ -285,18 +303,23 @@ def test_second_run_during_the_swap_is_refused_naming_the_holder(emulator, seede
 def test_stale_lock_is_broken_only_by_naming_its_run(emulator, seeded, tmp_path):
     stale = {"holder": "carol (AWX job 7)", "run_id": "swap-20260101000000-1", "since": "2026-01-01T00:00:00Z", "purpose": ""}
     emulator.client("ssm").put_parameter(Name=LOCK, Value=json.dumps(stale), Type="String")
+    # Without rds_swap_break_lock the lock is refused naming its holder, as
+    # test_second_run_during_the_swap_is_refused_naming_the_holder shows (the module does not tell a stale lock from a live one).
     try:
-        proc, _report = run_swap(emulator, tmp_path / "plain", swap_vars())
-        assert proc.returncode != 0 and "held by carol (AWX job 7) since 2026-01-01T00:00:00Z" in output(proc)
         proc, _report = run_swap(emulator, tmp_path / "wrong", swap_vars(rds_swap_break_lock="swap-other"))
         assert proc.returncode != 0 and "break_run_id=swap-other does not name the run holding the lock" in output(proc)
         assert lock_record(emulator) == stale
 
+        # Broken by naming its run; this run then fails right after its snapshot and rolls back.
+        before = production(emulator)
+        token = write_marker(before["endpoint"])
+        emulator.control("counters", method="DELETE")
         proc, report = run_swap(emulator, tmp_path / "break", swap_vars(rds_swap_break_lock=stale["run_id"], rds_swap_fail_after="snapshot"))
-        assert "Failure injected after the step snapshot" in output(proc)
         lock = next(c["details"] for c in report["checks"] if c["name"] == "lock: lock")
         assert lock["broke_stale_lock"]["holder"] == "carol (AWX job 7)"
-        assert lock_record(emulator) is None
+        assert_production_as_it_was(emulator, proc, report, "snapshot", before, token)
+        # Nothing but the lock and the snapshot was written: the snapshot came before any other change.
+        assert set(mutating(emulator)) == {"ssm:PutParameter", "ssm:DeleteParameter", "rds:CreateDBSnapshot"}
     finally:
         emulator.client("ssm").delete_parameters(Names=[LOCK])
 

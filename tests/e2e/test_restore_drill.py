@@ -4,7 +4,9 @@
 
 What an operator relies on: a drill restores, validates and reports, and afterwards nothing it created is left - also
 when validation fails, and also when a drill was killed half way (the next one removes what the first created, once its
-restore job completed). A production resource that is merely named like a drill's is never touched.
+restore job completed). A production resource that is merely named like a drill's is never touched. Numbers given on
+the command line (`-e name=5`) or by an AWX text survey arrive as strings ("5"): the full drill takes every one of
+its numbers so (tests/unit/test_role_numbers.py finds the same class of mistake statically in every role).
 """
 
 import json
@@ -53,13 +55,18 @@ def drill_vars(drill_id, **extra):
     return base
 
 
-def run_drill(emulator, workdir, variables):
-    """Run the drill in WORKDIR (its report lands in WORKDIR/reports); return (process, report or None)."""
+def run_drill(emulator, workdir, variables, strings=None):
+    """Run the drill in WORKDIR (its report lands in WORKDIR/reports); return (process, report or None).
+
+    VARIABLES go in as one JSON file; each of STRINGS as its own `-e name=value`, so as a string, the way a responder
+    types a number on the command line or an AWX text survey hands it over."""
     workdir.mkdir(parents=True, exist_ok=True)
     extra = workdir / ("vars-%s.json" % uuid.uuid4().hex[:8])
     extra.write_text(json.dumps(variables), encoding="utf-8")
-    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "-e", "@%s" % extra], cwd=str(workdir),
-                          env=env_for(emulator, workdir), capture_output=True, text=True, timeout=1800, check=False)
+    argv = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "-e", "@%s" % extra]
+    for name, value in (strings or {}).items():
+        argv += ["-e", "%s=%s" % (name, value)]
+    proc = subprocess.run(argv, cwd=str(workdir), env=env_for(emulator, workdir), capture_output=True, text=True, timeout=1800, check=False)
     reports = sorted((workdir / "reports").glob("restore-drill-*.json")) if (workdir / "reports").exists() else []
     report = json.loads(reports[-1].read_text(encoding="utf-8")) if reports else None
     return proc, report
@@ -104,8 +111,12 @@ def recorded_resources(rec):
 
 
 def test_drill_restores_validates_reports_and_leaves_nothing(emulator, world, tmp_path):
+    """Every number the drill takes is given as `-e name=value` (a string, as on the command line or from an AWX text
+    survey): the drill reads them as numbers, down to validate_ec2's status-check rounds."""
     instances_before = set(live_instances(emulator))
-    proc, report = run_drill(emulator, tmp_path, drill_vars("t1"))
+    numbers = dict(drill_vars("t1"), restore_drill_wait_timeout=600, restore_drill_lease_seconds=4200,
+                   restore_drill_mysql_max_staleness_minutes=90.5)
+    proc, report = run_drill(emulator, tmp_path, {}, strings=numbers)
     assert proc.returncode == 0, output(proc)
 
     rec = record(emulator, "t1")
@@ -133,6 +144,8 @@ def test_drill_restores_validates_reports_and_leaves_nothing(emulator, world, tm
     assert any("smoke" in name or "three plans" in name for name in results), results
     assert "critical keys restored" in results
     assert any("seed 4242" in note for note in report["notes"])
+    status = next(c for c in report["checks"] if c["name"] == "instance running and passing its status checks")
+    assert status["result"] == "pass" and 1 <= status["details"]["rounds"] <= 5, status
 
 
 def test_same_seed_picks_the_same_recovery_points(emulator, world, tmp_path):
@@ -145,41 +158,39 @@ def test_same_seed_picks_the_same_recovery_points(emulator, world, tmp_path):
         [p["recovery_point_arn"] for p in first["recovery_points"] if p["resource_type"] == "S3"]
 
 
-def test_failed_validation_still_cleans_up(emulator, world, tmp_path):
-    wrong = [{"name": "four plans (wrong on purpose)", "sql": "SELECT COUNT(*) FROM plans", "expect": 4}]
-    proc, report = run_drill(emulator, tmp_path, drill_vars("t2", restore_drill_resource_types=["RDS", "S3"],
-                                                            restore_drill_mysql_smoke_queries=wrong))
-    assert proc.returncode != 0
-    assert "four plans" in output(proc)
-    rec = record(emulator, "t2")
-    assert rec["state"] == "closed" and rec["outcome"] == "failed"
-    assert len(recorded_resources(rec)) == 2 and set(rec["removed"]) == recorded_resources(rec)
-    assert drill_leftovers(emulator, "t2") == []
-    assert report["outcome"] == "failed"
-    assert any(c["result"] in ("fail", False) for c in report["checks"])
-
-
-def test_resource_named_like_a_drill_without_its_record_or_tag_survives(emulator, world, tmp_path):
+def test_failed_validation_still_cleans_up_and_leaves_look_alikes(emulator, world, tmp_path):
+    """A drill whose validation fails still removes what it created, and only that: a database named like an older
+    drill's ("t0") and a bucket named like this drill's own, created directly (no record, no tag), are left as they were."""
     rds = emulator.client("rds")
     s3 = emulator.client("s3")
-    # Production-looking look-alikes of the names drill t3 (and an older drill "t0") would use, created directly.
     lookalike_db = "%s-drill-t0-db" % PREFIX
     rds.create_db_instance(DBInstanceIdentifier=lookalike_db, DBInstanceClass="db.t3.micro", Engine="mysql",
                            AllocatedStorage=20, MasterUsername="admin", MasterUserPassword=DB_PASSWORD)
-    lookalike_bucket = "%s-drill-t3-tenant-999" % PREFIX
+    lookalike_bucket = "%s-drill-t2-tenant-999" % PREFIX
     s3.create_bucket(Bucket=lookalike_bucket)
     s3.put_object(Bucket=lookalike_bucket, Key="keep.txt", Body=b"keep")
+    wrong = [{"name": "four plans (wrong on purpose)", "sql": "SELECT COUNT(*) FROM plans", "expect": 4}]
     try:
-        proc, unused_report = run_drill(emulator, tmp_path, drill_vars("t3", restore_drill_resource_types=["RDS", "S3"]))
-        assert proc.returncode == 0, output(proc)
+        proc, report = run_drill(emulator, tmp_path, drill_vars("t2", restore_drill_resource_types=["RDS", "S3"],
+                                                                restore_drill_mysql_smoke_queries=wrong))
+        assert proc.returncode != 0
+        assert "four plans" in output(proc)
+        rec = record(emulator, "t2")
+        assert rec["state"] == "closed" and rec["outcome"] == "failed"
+        assert len(recorded_resources(rec)) == 2 and set(rec["removed"]) == recorded_resources(rec)
+        assert report["outcome"] == "failed"
+        # The wrong smoke query is what failed, and nothing else: the look-alikes disturbed neither the drill nor its cleanup.
+        failed = [c["name"] for c in report["checks"] if c["result"] in ("fail", False)]
+        assert failed and all("four plans" in name for name in failed), report["checks"]
+
         assert lookalike_db in db_instances(emulator)
         assert lookalike_bucket in buckets(emulator)
         assert s3.get_object(Bucket=lookalike_bucket, Key="keep.txt")["Body"].read() == b"keep"
-        assert [n for n in db_instances(emulator) if n == "%s-drill-t3-db" % PREFIX] == []
     finally:
         rds.delete_db_instance(DBInstanceIdentifier=lookalike_db, SkipFinalSnapshot=True)
         s3.delete_object(Bucket=lookalike_bucket, Key="keep.txt")
         s3.delete_bucket(Bucket=lookalike_bucket)
+    assert drill_leftovers(emulator, "t2") == []
 
 
 def test_killed_drill_is_cleaned_up_by_the_next(emulator, world, tmp_path):

@@ -2,7 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AWS Backup Restore Testing in the emulator: the role restorekit.aws.restore_testing creates the plan and its
 selections (idempotent, check mode), the emulator runs the plan, and playbooks/validate_restore_tests.yml validates
-what it restored and reports back - a good restore SUCCESSFUL, a damaged one FAILED - as DescribeRestoreJob shows."""
+what it restored and reports back - a good restore SUCCESSFUL, a damaged one FAILED - as DescribeRestoreJob shows.
+
+Numbers arrive as strings from an AWX text survey or `-e name=value`: the plan is made from string settings and the
+validations take theirs so (tests/unit/test_role_numbers.py finds the same class of mistake statically in every role)."""
 
 import datetime
 import json
@@ -30,43 +33,62 @@ MYSQL = {
 }
 
 
-def plan_play(name, role_vars):
-    return [{
-        "name": "restore testing plan", "hosts": "localhost", "connection": "local", "gather_facts": False,
-        "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": "{{ restorekit_endpoint_url }}", "region": REGION}},
-        "tasks": [
-            {"name": "Plan", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_testing"},
+def plan_play(name, includes):
+    """A play including the role's main entry point once per (role variables, include options, where its result goes)."""
+    tasks = []
+    for role_vars, include, result_path in includes:
+        tasks += [
+            {"name": "Plan", "ansible.builtin.include_role": dict({"name": "restorekit.aws.restore_testing"}, **include),
              "vars": dict({"restore_testing_project_name": "{{ restorekit_project_name }}",
                            "restore_testing_environment": "{{ restorekit_environment }}",
                            "restore_testing_plan_name": name}, **role_vars)},
             {"name": "Save", "check_mode": False, "ansible.builtin.copy": {
-                "content": "{{ restore_testing_plan | to_nice_json }}", "dest": "{{ result_path }}"}},
-        ],
+                "content": "{{ restore_testing_plan | to_nice_json }}", "dest": str(result_path)}},
+        ]
+    return [{
+        "name": "restore testing plan", "hosts": "localhost", "connection": "local", "gather_facts": False,
+        "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": "{{ restorekit_endpoint_url }}", "region": REGION}},
+        "tasks": tasks,
     }]
 
 
-def run_plan_role(emulator, tmp_path, name, role_vars, check=False):
-    """Run the role's main entry point; return its module result (changed, actions, plan, selections)."""
+def run_plan_roles(emulator, tmp_path, name, includes, check=False):
+    """One ansible-playbook run of the role's main entry point for each of INCLUDES, (role variables, include_role
+    options) in order, with --check when CHECK; return their module results (changed, actions, plan, selections)."""
     tmp_path.mkdir(parents=True, exist_ok=True)
+    results = [tmp_path / ("plan-%d.json" % index) for index in range(len(includes))]
     playbook = tmp_path / "plan.yml"
-    playbook.write_text(json.dumps(plan_play(name, role_vars)), encoding="utf-8")
-    result = tmp_path / "plan.json"
-    argv = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, str(playbook), "-e", json.dumps({"result_path": str(result)})]
+    playbook.write_text(json.dumps(plan_play(name, [(role_vars, include, result) for (role_vars, include), result in zip(includes, results)])),
+                        encoding="utf-8")
+    argv = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, str(playbook)]
     proc = subprocess.run(argv + (["--check"] if check else []), cwd=str(tmp_path), env=ansible_env(emulator, tmp_path),
                           capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 0, "%s\n%s" % (proc.stdout[-6000:], proc.stderr[-3000:])
-    return json.loads(result.read_text(encoding="utf-8"))
+    return [json.loads(result.read_text(encoding="utf-8")) for result in results]
 
 
-def run_validation(emulator, tmp_path, report_name, extra):
-    """Run playbooks/validate_restore_tests.yml; return (return code, JSON report, output)."""
+def run_plan_role(emulator, tmp_path, name, role_vars):
+    """Run the role's main entry point once; return its module result."""
+    return run_plan_roles(emulator, tmp_path, name, [(role_vars, {})])[0]
+
+
+def run_validation(emulator, tmp_path, report_name, extra, strings=None):
+    """Run playbooks/validate_restore_tests.yml; return (return code, JSON report, output).
+
+    EXTRA goes in as JSON; each of STRINGS as its own `-e name=value`, so as a string, the way a responder types a
+    number on the command line or an AWX text survey hands it over."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     report_dir = tmp_path / "reports"
     extra_vars = dict({"restore_report_dir": str(report_dir), "restore_report_name": report_name,
                        "restore_testing_wait_timeout": 600, "restore_testing_wait_delay": 1}, **MYSQL)
     extra_vars.update(extra)
-    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "-e", json.dumps(extra_vars)], cwd=str(tmp_path),
-                          env=ansible_env(emulator, tmp_path), capture_output=True, text=True, timeout=1800, check=False)
+    for name in strings or {}:
+        extra_vars.pop(name, None)
+    argv = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, PLAYBOOK, "-e", json.dumps(extra_vars)]
+    for name, value in (strings or {}).items():
+        argv += ["-e", "%s=%s" % (name, value)]
+    proc = subprocess.run(argv, cwd=str(tmp_path), env=ansible_env(emulator, tmp_path), capture_output=True, text=True,
+                          timeout=1800, check=False)
     path = report_dir / (report_name + ".json")
     assert path.exists(), "no report written (%d):\n%s\n%s" % (proc.returncode, proc.stdout[-8000:], proc.stderr[-3000:])
     return proc.returncode, json.loads(path.read_text(encoding="utf-8")), proc.stdout + proc.stderr
@@ -78,12 +100,20 @@ def emulator_now(emulator):
 
 @pytest.fixture(scope="module")
 def plan(emulator, world, tmp_path_factory):
-    """A plan over the seeded database and the buckets of tenants 1 and 12, made by the role; removed afterwards."""
+    """A plan over the seeded database and the buckets of tenants 1 and 12, made by the role with its numbers as
+    strings, as an AWX survey's text answers give them; removed afterwards.
+
+    The same ansible-playbook --check run applies the role again (for real: idempotence), then with a changed setting
+    in check mode (the preview)."""
     name = "rt_%s" % uuid.uuid4().hex[:8]
     role_vars = {"restore_testing_tenants": ["1", "12"], "restore_testing_algorithm": "LATEST_WITHIN_WINDOW",
-                 "restore_testing_selection_window_days": 30}
-    created = run_plan_role(emulator, tmp_path_factory.mktemp("plan"), name, role_vars)
-    yield {"name": name, "vars": role_vars, "created": created}
+                 "restore_testing_selection_window_days": "30", "restore_testing_start_window_hours": "24",
+                 "restore_testing_validation_window_hours": "4"}
+    changed_vars = dict(role_vars, restore_testing_validation_window_hours=8, restore_testing_tenants=["1"])
+    for_real = {"apply": {"check_mode": False}}
+    created, again, preview = run_plan_roles(emulator, tmp_path_factory.mktemp("plan"), name, [
+        (role_vars, for_real), (role_vars, for_real), (changed_vars, {})], check=True)
+    yield {"name": name, "vars": role_vars, "created": created, "again": again, "preview": preview}
     run_plan_role(emulator, tmp_path_factory.mktemp("plan-absent"), name, {"restore_testing_state": "absent"})
 
 
@@ -103,9 +133,9 @@ def by_source(jobs, fragment):
     return found[0]
 
 
-def test_role_creates_the_plan_idempotently(emulator, world, plan, tmp_path):
-    """The role made the plan and one selection per type over the runbook's resources; a second run changes nothing,
-    and a changed setting shows in check mode without being applied."""
+def test_role_creates_the_plan_idempotently(emulator, world, plan):
+    """The role made the plan and one selection per type over the runbook's resources, its numbers given as strings
+    stored as numbers; a second run changes nothing, and a changed setting shows in check mode without being applied."""
     backup = emulator.client("backup")
     created = plan["created"]
     assert created["changed"] is True
@@ -113,6 +143,7 @@ def test_role_creates_the_plan_idempotently(emulator, world, plan, tmp_path):
     stored = backup.get_restore_testing_plan(RestoreTestingPlanName=plan["name"])["RestoreTestingPlan"]
     vault_arn = backup.describe_backup_vault(BackupVaultName=world["vault"])["BackupVaultArn"]
     assert stored["RecoveryPointSelection"]["IncludeVaults"] == [vault_arn]
+    assert (stored["StartWindowHours"], stored["RecoveryPointSelection"]["SelectionWindowDays"]) == (24, 30)
     selections = {s["RestoreTestingSelectionName"]: backup.get_restore_testing_selection(
         RestoreTestingPlanName=plan["name"], RestoreTestingSelectionName=s["RestoreTestingSelectionName"])["RestoreTestingSelection"]
         for s in backup.list_restore_testing_selections(RestoreTestingPlanName=plan["name"])["RestoreTestingSelections"]}
@@ -121,17 +152,18 @@ def test_role_creates_the_plan_idempotently(emulator, world, plan, tmp_path):
     assert selections["rds"]["IamRoleArn"] == world["backup_role_arn"]
     assert sorted(selections["s3"]["ProtectedResourceArns"]) == sorted(
         "arn:aws:s3:::%s" % world["buckets"][tenant] for tenant in ("1", "12"))
+    assert [selections[kind]["ValidationWindowHours"] for kind in ("rds", "s3")] == [4, 4]
 
-    again = run_plan_role(emulator, tmp_path / "again", plan["name"], plan["vars"])
+    again = plan["again"]
     assert again["changed"] is False and again["actions"] == []
 
-    changed_vars = dict(plan["vars"], restore_testing_validation_window_hours=8, restore_testing_tenants=["1"])
-    preview = run_plan_role(emulator, tmp_path / "check", plan["name"], changed_vars, check=True)
+    preview = plan["preview"]
     assert preview["changed"] is True
     assert "update selection s3 (ProtectedResourceArns, ValidationWindowHours)" in preview["actions"]
     assert "update selection rds (ValidationWindowHours)" in preview["actions"]
     untouched = backup.get_restore_testing_selection(RestoreTestingPlanName=plan["name"], RestoreTestingSelectionName="s3")
     assert len(untouched["RestoreTestingSelection"]["ProtectedResourceArns"]) == 2
+    assert untouched["RestoreTestingSelection"]["ValidationWindowHours"] == 4
 
 
 def test_good_restores_are_reported_successful(emulator, world, plan, tmp_path):
@@ -140,8 +172,12 @@ def test_good_restores_are_reported_successful(emulator, world, plan, tmp_path):
     started = emulator_now(emulator) - datetime.timedelta(seconds=1)
     jobs = run_plan_now(emulator, backup, plan["name"])
     assert sorted(job["ResourceType"] for job in jobs) == ["RDS", "S3", "S3"]
+    # Its numbers as `-e name=value` strings (the lookback is only checked: the window is given).
     rc, report, output = run_validation(emulator, tmp_path, "good", {
-        "restore_testing_plan_name": plan["name"], "restore_testing_created_after": started.isoformat()})
+        "restore_testing_plan_name": plan["name"], "restore_testing_created_after": started.isoformat()}, strings={
+        "restore_testing_lookback_hours": 48, "restore_testing_wait_timeout": 600, "restore_testing_wait_delay": 1,
+        "restore_testing_s3_min_count_percent": 90, "restore_testing_ec2_retries": 2, "restore_testing_ec2_delay": 1,
+        "restore_testing_mysql_max_staleness_minutes": 60.5})
     assert rc == 0, output[-6000:]
     for job in jobs:
         after = backup.describe_restore_job(RestoreJobId=job["RestoreJobId"])
@@ -151,6 +187,14 @@ def test_good_restores_are_reported_successful(emulator, world, plan, tmp_path):
     assert sorted(job["restore_job_id"] for job in report["restore_jobs"]) == sorted(job["RestoreJobId"] for job in jobs)
     names = [check["name"] for check in report["checks"]]
     assert "critical keys restored" in names and any("plans" in name for name in names), names
+    # The count percentage given as a string is computed with as a number.
+    counts = [check for check in report["checks"] if check["name"] == "restored object count against the source bucket"]
+    assert len(counts) == 2 and {check["result"] for check in counts} == {"pass"}, counts
+    for check in counts:
+        source = len([o for page in emulator.client("s3").get_paginator("list_objects_v2").paginate(Bucket=check["details"]["source"])
+                      for o in page.get("Contents", [])])
+        assert check["details"]["min_count_percent"] == 90 and check["details"]["source_now"] == source, check
+        assert check["details"]["needed"] == -(-source * 90 // 100), check
 
 
 def test_damaged_restores_are_reported_failed(emulator, world, plan, tmp_path):
@@ -230,13 +274,14 @@ def test_restored_instance_is_validated(emulator, world, tmp_path):
     role_vars = {"restore_testing_resource_types": ["EC2"], "restore_testing_selection_window_days": 30}
     run_plan_role(emulator, tmp_path / "plan", name, role_vars)
     try:
-        started = emulator_now(emulator) - datetime.timedelta(seconds=1)
         jobs = run_plan_now(emulator, backup, name)
         assert jobs and all(job["ResourceType"] == "EC2" for job in jobs)
+        # The plan is this test's own: its jobs are found by the lookback window, given as a string as -e gives it.
         rc, report, output = run_validation(emulator, tmp_path / "validate", "ec2", {
-            "restore_testing_plan_name": name, "restore_testing_created_after": started.isoformat(),
-            "restore_testing_ec2_delay": 1, "restore_testing_fail_on_failure": True})
+            "restore_testing_plan_name": name, "restore_testing_fail_on_failure": True}, strings={
+            "restore_testing_lookback_hours": 48, "restore_testing_ec2_retries": 4, "restore_testing_ec2_delay": 1})
         assert rc == 0, output[-6000:]
+        assert sorted(job["restore_job_id"] for job in report["restore_jobs"]) == sorted(job["RestoreJobId"] for job in jobs)
         for job in jobs:
             after = backup.describe_restore_job(RestoreJobId=job["RestoreJobId"])
             assert after["ValidationStatus"] == "SUCCESSFUL", after.get("ValidationStatusMessage")
