@@ -20,7 +20,8 @@ NO_ENDPOINT_IN_ENV = ("AWS_ENDPOINT_URL", "RESTOREKIT_ENDPOINT_URL", "AWS_REGION
 
 def test_group_reaches_modules_their_own_groups_leave_out(emulator, world, tmp_path):
     """A restore job listed with amazon.aws.backup_restore_job_info, a carrier gateway made and listed with
-    community.aws's modules, and our recovery_point_info: all in the emulator, through the one group."""
+    community.aws's modules, our recovery_point_info and amazon.aws.backup_vault_info (in amazon.aws's own group):
+    all in the emulator, through the one group."""
     backup = emulator.client("backup")
     tenant_arn = "arn:aws:s3:::%s" % world["buckets"]["1"]
     point = newest_completed(backup, world["vault"], tenant_arn)
@@ -36,6 +37,8 @@ def test_group_reaches_modules_their_own_groups_leave_out(emulator, world, tmp_p
          "register": "jobs", "ignore_errors": True},
         {"name": "Ours", "restorekit.aws.recovery_point_info": dict(PROJECT, tenant_id="1", select="latest"),
          "register": "ours", "ignore_errors": True},
+        {"name": "A module amazon.aws's own group holds", "amazon.aws.backup_vault_info": {"backup_vault_names": [world["vault"]]},
+         "register": "vaults", "ignore_errors": True},
         {"name": "A carrier gateway in the world's VPC", "community.aws.ec2_carrier_gateway":
             {"vpc_id": world["vpc_id"], "tags": tag, "state": "present"}, "register": "gateway", "ignore_errors": True},
         {"name": "Carrier gateways of the VPC", "community.aws.ec2_carrier_gateway_info": {"filters": {"vpc-id": world["vpc_id"]}},
@@ -44,7 +47,7 @@ def test_group_reaches_modules_their_own_groups_leave_out(emulator, world, tmp_p
             {"vpc_id": world["vpc_id"], "carrier_gateway_id": "{{ gateway.carrier_gateway_id | default(omit) }}", "state": "absent"},
          "register": "removed", "ignore_errors": True, "when": "gateway.carrier_gateway_id is defined"},
     ]
-    out = run_playbook(emulator, tmp_path, tasks, ["job", "jobs", "ours", "gateway", "gateways", "removed"],
+    out = run_playbook(emulator, tmp_path, tasks, ["job", "jobs", "ours", "vaults", "gateway", "gateways", "removed"],
                        module_defaults={"group/restorekit.aws.aws": {"endpoint_url": emulator.endpoint, "region": REGION}},
                        drop_env=NO_ENDPOINT_IN_ENV)
 
@@ -59,6 +62,9 @@ def test_group_reaches_modules_their_own_groups_leave_out(emulator, world, tmp_p
 
     assert not out["ours"].get("failed"), out["ours"]
     assert out["ours"]["recovery_point"]["recovery_point_arn"] == point["RecoveryPointArn"]
+    assert out["ours"]["recovery_point"]["resource_arn"] == tenant_arn
+    assert not out["vaults"].get("failed"), out["vaults"]
+    assert [v["backup_vault_name"] for v in out["vaults"]["backup_vaults"]] == [world["vault"]]
 
     assert not out["gateway"].get("failed"), out["gateway"]
     created = out["gateway"]["carrier_gateway_id"]

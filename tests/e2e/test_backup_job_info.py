@@ -53,9 +53,34 @@ def expected_newest(backup, resource_type=None):
     return newest
 
 
-def test_failed_backup_is_a_problem_and_counts_match_boto3(emulator, world, tmp_path):
+# A future `since`, `since` after `until`, an unknown state and a time without offset fail with the option and value,
+# before any AWS call (the counters are read right after these tasks).
+BAD_INPUT = [
+    {"name": "Future since", "restorekit.aws.backup_job_info": {"since": "2999-01-01T00:00:00Z"},
+     "register": "future", "ignore_errors": True},
+    {"name": "Since after until", "restorekit.aws.backup_job_info": {"since": "-1h", "until": "-2h"},
+     "register": "inverted", "ignore_errors": True},
+    {"name": "Unknown state", "restorekit.aws.backup_job_info": {"states": ["FAILED", "BROKEN"]},
+     "register": "unknown", "ignore_errors": True},
+    {"name": "No offset", "restorekit.aws.backup_job_info": {"since": "2026-11-20T05:00:00"},
+     "register": "naive", "ignore_errors": True},
+]
+BAD_INPUT_NAMES = ["future", "inverted", "unknown", "naive"]
+
+
+def check_bad_input(out):
+    assert out["after_bad"]["json"]["requests"].get("backup", {}) == {}
+    assert out["future"]["failed"] is True and "since='2999-01-01T00:00:00Z' is in the future" in out["future"]["msg"]
+    assert out["inverted"]["failed"] is True
+    assert "since='-1h'" in out["inverted"]["msg"] and "until='-2h'" in out["inverted"]["msg"]
+    assert out["unknown"]["failed"] is True and "states" in out["unknown"]["msg"] and "BROKEN" in out["unknown"]["msg"]
+    assert out["naive"]["failed"] is True and "since='2026-11-20T05:00:00'" in out["naive"]["msg"]
+
+
+def test_failed_backup_is_a_problem_and_counts_match_boto3_throttled_or_not(emulator, world, tmp_path, clean_faults):
     """A backup job that failed shows in `problems` with its resource and message; counts, job lists and the newest
-    recovery point of every protected resource are what boto3 lists independently."""
+    recovery point of every protected resource are what boto3 lists independently, and what the module returns for the
+    same window with 30% of the requests throttled. Bad input fails first, with no AWS call at all."""
     backup = emulator.client("backup")
     since = datetime.datetime.now(UTC) - datetime.timedelta(days=10)
     failing_arn = "arn:aws:s3:::%s" % world["buckets"]["100"]
@@ -67,14 +92,27 @@ def test_failed_backup_is_a_problem_and_counts_match_boto3(emulator, world, tmp_
     until = datetime.datetime.now(UTC) + datetime.timedelta(seconds=1)
     window = {"since": iso(since), "until": iso(until)}
 
-    tasks = [
+    control = emulator.endpoint + "/_restorekit/"
+    tasks = BAD_INPUT + [
+        {"name": "Requests served so far", "ansible.builtin.uri": {"url": control + "counters"}, "register": "after_bad"},
         {"name": "All jobs of the window", "restorekit.aws.backup_job_info": window, "register": "health"},
         {"name": "Failed S3 backup jobs into the vault", "restorekit.aws.backup_job_info":
             dict(window, job_types=["backup"], states=["FAILED"], resource_type="S3", backup_vault_name=world["vault"],
                  protected_resources=False), "register": "failed"},
         {"name": "Check mode", "restorekit.aws.backup_job_info": window, "check_mode": True, "register": "checked"},
+        # The same window again with 30% of AWS Backup requests throttled (the emulator's control API).
+        {"name": "Forget the requests so far", "ansible.builtin.uri": {"url": control + "counters", "method": "DELETE"}},
+        {"name": "Throttle 30% of AWS Backup requests", "ansible.builtin.uri": {
+            "url": control + "faults", "method": "POST", "body_format": "json",
+            "body": {"throttle": {"fraction": 0.3, "services": ["backup"]}, "seed": 7}}},
+        {"name": "All jobs of the window, throttled", "restorekit.aws.backup_job_info": window, "register": "throttled"},
+        {"name": "Requests throttled", "ansible.builtin.uri": {"url": control + "counters"}, "register": "after_throttled"},
+        {"name": "No more throttling", "ansible.builtin.uri": {"url": control + "faults", "method": "DELETE"}},
     ]
-    out = run_playbook(emulator, tmp_path, tasks, ["health", "failed", "checked"])
+    emulator.control("counters", method="DELETE")
+    out = run_playbook(emulator, tmp_path, tasks, BAD_INPUT_NAMES + ["after_bad", "health", "failed", "checked", "throttled",
+                                                                     "after_throttled"])
+    check_bad_input(out)
 
     health = out["health"]
     assert health["changed"] is False
@@ -104,6 +142,18 @@ def test_failed_backup_is_a_problem_and_counts_match_boto3(emulator, world, tmp_
     assert set(out["failed"]["counts"]) == {"backup"} and set(out["failed"]["counts"]["backup"]) == {"FAILED"}
     assert "copy_jobs" not in out["failed"] and "protected_resources" not in out["failed"]
     assert out["checked"]["counts"] == health["counts"]
+
+    # With 30% of requests throttled, the module retries and returns what it returned unthrottled.
+    faulted = out["after_throttled"]["json"]["faults"].get("backup", {})
+    assert sum(faulted.values()) > 0, "no request was throttled: the test proves nothing"
+    throttled = out["throttled"]
+    assert throttled["counts"] == health["counts"]
+    for job_type, api in JOB_LISTS.items():
+        key = api["snake_id"]
+        assert [j[key] for j in throttled["%s_jobs" % job_type]] == [j[key] for j in health["%s_jobs" % job_type]]
+    assert [(r["resource_arn"], r["newest_recovery_point_arn"]) for r in throttled["protected_resources"]] == \
+        [(r["resource_arn"], r["newest_recovery_point_arn"]) for r in health["protected_resources"]]
+    assert [p["job_id"] for p in throttled["problems"]] == [p["job_id"] for p in health["problems"]]
 
 
 def test_bucket_older_than_rpo_is_stale(emulator, world, tmp_path):
@@ -146,51 +196,3 @@ def test_bucket_older_than_rpo_is_stale(emulator, world, tmp_path):
     assert order == sorted(order, reverse=True), "stale resources are not listed first"
     # The backup job ran 30 hours ago on the emulator's clock: outside the default 24 hour window.
     assert job["BackupJobId"] not in [j["backup_job_id"] for j in out["strict"]["backup_jobs"]]
-
-
-def test_throttled_30_percent_still_succeeds(emulator, world, tmp_path, clean_faults):
-    """With 30% of requests throttled, the module retries and returns what it returns unthrottled."""
-    since = datetime.datetime.now(UTC) - datetime.timedelta(days=10)
-    window = {"since": iso(since), "until": iso(datetime.datetime.now(UTC))}
-    tasks = [{"name": "Job health", "restorekit.aws.backup_job_info": window, "register": "health"}]
-    (tmp_path / "calm").mkdir()
-    (tmp_path / "throttled").mkdir()
-    calm = run_playbook(emulator, tmp_path / "calm", tasks, ["health"])["health"]
-
-    emulator.control("counters", method="DELETE")
-    emulator.control("faults", {"throttle": {"fraction": 0.3, "services": ["backup"]}, "seed": 7})
-    throttled = run_playbook(emulator, tmp_path / "throttled", tasks, ["health"])["health"]
-    emulator.control("faults", method="DELETE")
-    faulted = emulator.control("counters")["faults"].get("backup", {})
-    assert sum(faulted.values()) > 0, "no request was throttled: the test proves nothing"
-
-    assert throttled["counts"] == calm["counts"]
-    for job_type, api in JOB_LISTS.items():
-        key = api["snake_id"]
-        assert [j[key] for j in throttled["%s_jobs" % job_type]] == [j[key] for j in calm["%s_jobs" % job_type]]
-    assert [(r["resource_arn"], r["newest_recovery_point_arn"]) for r in throttled["protected_resources"]] == \
-        [(r["resource_arn"], r["newest_recovery_point_arn"]) for r in calm["protected_resources"]]
-    assert [p["job_id"] for p in throttled["problems"]] == [p["job_id"] for p in calm["problems"]]
-
-
-def test_bad_input_fails_naming_the_option_before_any_call(emulator, world, tmp_path):
-    """A future `since`, `since` after `until` and an unknown state fail with the option and value, and no AWS call."""
-    tasks = [
-        {"name": "Future since", "restorekit.aws.backup_job_info": {"since": "2999-01-01T00:00:00Z"},
-         "register": "future", "ignore_errors": True},
-        {"name": "Since after until", "restorekit.aws.backup_job_info": {"since": "-1h", "until": "-2h"},
-         "register": "inverted", "ignore_errors": True},
-        {"name": "Unknown state", "restorekit.aws.backup_job_info": {"states": ["FAILED", "BROKEN"]},
-         "register": "unknown", "ignore_errors": True},
-        {"name": "No offset", "restorekit.aws.backup_job_info": {"since": "2026-11-20T05:00:00"},
-         "register": "naive", "ignore_errors": True},
-    ]
-    emulator.control("counters", method="DELETE")
-    out = run_playbook(emulator, tmp_path, tasks, ["future", "inverted", "unknown", "naive"])
-    assert emulator.control("counters")["requests"].get("backup", {}) == {}
-
-    assert out["future"]["failed"] is True and "since='2999-01-01T00:00:00Z' is in the future" in out["future"]["msg"]
-    assert out["inverted"]["failed"] is True
-    assert "since='-1h'" in out["inverted"]["msg"] and "until='-2h'" in out["inverted"]["msg"]
-    assert out["unknown"]["failed"] is True and "states" in out["unknown"]["msg"] and "BROKEN" in out["unknown"]["msg"]
-    assert out["naive"]["failed"] is True and "since='2026-11-20T05:00:00'" in out["naive"]["msg"]

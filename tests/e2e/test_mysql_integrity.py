@@ -129,26 +129,6 @@ def test_faithful_restore_passes_through_the_role_with_a_secret_and_no_password_
     assert checks["mysql table orders"]["details"]["freshness"]["lag_minutes"] == round(lag, 1)
 
 
-def test_the_same_restore_compared_without_declarations_cries_wolf(emulator, world, faithful, tmp_path):
-    """Declaring every table static shows what the live declarations prevent: orders and audit_log differ."""
-    task = module_task(world, faithful, "result", static_tables=STATIC + ["orders", "audit_log"], live_tables=[])
-    result = run_playbook(emulator, tmp_path, [task], ["result"])["result"]
-    assert result["failed"] is True, result
-    assert sorted({d["table"] for d in result["differences"]}) == ["audit_log", "orders"]
-
-
-def test_stale_data_is_caught_naming_the_tables(emulator, world, faithful, tmp_path):
-    """A recovery point time a day after the newest rows: the data is older than the RPO allows."""
-    late = (faithful["point_time"] + datetime.timedelta(days=1)).isoformat()
-    result = run_playbook(emulator, tmp_path, [module_task(world, faithful, "result", recovery_point_time=late)], ["result"])["result"]
-    assert result["failed"] is True
-    reasons = [d["reason"] for d in result["differences"]]
-    assert [d["table"] for d in result["differences"]] == ["audit_log", "orders"], reasons
-    assert all("min before the recovery point (max %d)" % STALENESS in r for r in reasons)
-    assert reasons[1].startswith("orders newest created_at ")
-    assert result["freshness"]["orders"]["ok"] is False and result["freshness"]["orders"]["lag_minutes"] > 24 * 60
-
-
 def test_damaged_restore_changed_static_row_missing_table_corrupt_table(emulator, world, tmp_path):
     """Each damage is named with its table: UPDATE in a static table, a dropped table, an on-disk corrupt index file."""
     target = restore_newest(emulator, world, "multi-tenant-app-prod-db-damaged")
@@ -183,31 +163,57 @@ def test_damaged_restore_changed_static_row_missing_table_corrupt_table(emulator
     assert failed == ["mysql table audit_log", "mysql table plans", "mysql table tenants"]
 
 
-def test_bad_input_fails_naming_the_option_before_connecting(emulator, world, faithful, tmp_path):
-    task = module_task(world, faithful, "result", live_tables=[{"name": "orders", "timestamp_column": "created_at"}])
-    result = run_playbook(emulator, tmp_path, [task], ["result"])["result"]
+def test_module_cries_wolf_catches_staleness_and_bad_input_and_keeps_a_baseline(emulator, world, faithful, tmp_path):
+    """One module run on the faithful restore:
+    - every table declared static shows what the live declarations prevent: orders and audit_log differ;
+    - a recovery point time a day after the newest rows: the data is older than the RPO allows, named per table;
+    - bad input fails naming the option (a live table with no tolerance) before connecting, and a wrong password names
+      the server, never the password;
+    - mode=baseline in check mode writes nothing; the real run captures the restore, and a compare against it passes.
+    A second run, after one live row changed, finds that row's table different from the baseline."""
+    path = tmp_path / "baseline.json"
+    late = (faithful["point_time"] + datetime.timedelta(days=1)).isoformat()
+    check = module_task(world, faithful, "check", mode="baseline", baseline_path=str(path))
+    check["check_mode"] = True
+    again = module_task(world, faithful, "again", source_host=None, baseline_path=str(path))
+    tasks = [
+        module_task(world, faithful, "wolf", static_tables=STATIC + ["orders", "audit_log"], live_tables=[]),
+        module_task(world, faithful, "stale", recovery_point_time=late),
+        module_task(world, faithful, "no_tolerance", live_tables=[{"name": "orders", "timestamp_column": "created_at"}]),
+        module_task(world, faithful, "wrong", login_password="not-the-password"),
+        check,
+        {"name": "Is there a baseline after check mode", "ansible.builtin.stat": {"path": str(path)}, "register": "after_check"},
+        module_task(world, faithful, "write", mode="baseline", baseline_path=str(path)),
+        again,
+    ]
+    out = run_playbook(emulator, tmp_path, tasks, ["wolf", "stale", "no_tolerance", "wrong", "check", "after_check", "write", "again"])
+
+    result = out["wolf"]
+    assert result["failed"] is True, result
+    assert sorted({d["table"] for d in result["differences"]}) == ["audit_log", "orders"]
+
+    result = out["stale"]
+    assert result["failed"] is True
+    reasons = [d["reason"] for d in result["differences"]]
+    assert [d["table"] for d in result["differences"]] == ["audit_log", "orders"], reasons
+    assert all("min before the recovery point (max %d)" % STALENESS in r for r in reasons)
+    assert reasons[1].startswith("orders newest created_at ")
+    assert result["freshness"]["orders"]["ok"] is False and result["freshness"]["orders"]["lag_minutes"] > 24 * 60
+
+    result = out["no_tolerance"]
     assert result["failed"] is True and "live_tables orders: give exactly one of tolerance_percent or tolerance_rows" in result["msg"]
-    wrong = module_task(world, faithful, "wrong", login_password="not-the-password")
-    result = run_playbook(emulator, tmp_path, [wrong], ["wrong"])["wrong"]
+    result = out["wrong"]
     assert result["failed"] is True and "cannot connect to %s:%d as admin" % (faithful["host"], faithful["port"]) in result["msg"]
     assert "not-the-password" not in json.dumps(result)
 
-
-def test_baseline_written_then_compared_exactly_and_check_mode_writes_nothing(emulator, world, faithful, tmp_path):
-    """mode=baseline captures the restore; compare against it passes; one changed live row is then a difference."""
-    path = tmp_path / "baseline.json"
-    check = module_task(world, faithful, "check", mode="baseline", baseline_path=str(path))
-    check["check_mode"] = True
-    write = module_task(world, faithful, "write", mode="baseline", baseline_path=str(path))
-    again = module_task(world, faithful, "again", source_host=None, baseline_path=str(path))
-    out = run_playbook(emulator, tmp_path, [check], ["check"])
-    assert out["check"]["changed"] is True and not path.exists()
-    out = run_playbook(emulator, tmp_path, [write, again], ["write", "again"])
+    assert out["check"]["changed"] is True and out["after_check"]["stat"]["exists"] is False
     assert out["write"]["changed"] is True and path.exists() and DB_PASSWORD not in path.read_text(encoding="utf-8")
     assert out["again"]["passed"] is True, out["again"]["msg"]
+
     sql(faithful, "UPDATE orders SET amount_cents = amount_cents + 1 ORDER BY id LIMIT 1", fetch=False)
     try:
-        result = run_playbook(emulator, tmp_path, [again], ["again"])["again"]
+        (tmp_path / "changed").mkdir()
+        result = run_playbook(emulator, tmp_path / "changed", [again], ["again"])["again"]
     finally:
         sql(faithful, "UPDATE orders SET amount_cents = amount_cents - 1 ORDER BY id LIMIT 1", fetch=False)
     assert result["failed"] is True

@@ -1,6 +1,11 @@
 # Copyright: restorekit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""restorekit.aws.restore_job against the seeded emulator: safe, exactly once, visible while it waits."""
+"""restorekit.aws.restore_job against the seeded emulator: safe, exactly once, visible while it waits.
+
+Elsewhere: the check mode -> restore -> re-run adopts -> amazon.aws.backup_restore_job_info sequence, and the refusals
+of no target and of the source bucket as target, are the integration target restore_job's; the other bad options
+(malformed recovery point, unknown vault, contradicting resource_type, wait_timeout=0, NewBucket, a target S3 refuses)
+are cases of tests/e2e/test_bad_input.py's single run."""
 
 import json
 import os
@@ -71,51 +76,6 @@ def test_check_mode_shows_the_runbook_sample_normalised_and_starts_nothing(emula
     assert starts(emulator) == 0
 
 
-@pytest.mark.parametrize("options, named", [
-    ({"recovery_point_arn": "arn:aws:s3:::not-a-point", "target_name": "x-restore"}, "recovery_point_arn='arn:aws:s3:::not-a-point'"),
-    ({"backup_vault_name": "no-such-vault", "target_name": "x-restore"}, "no-such-vault"),
-    ({"resource_type": "RDS", "target_name": "x-restore"}, "resource_type='RDS'"),
-    ({}, "explicit target"),
-    ({"target_name": "SOURCE"}, "source"),
-    ({"target_name": "x-restore", "wait_timeout": 0}, "wait_timeout=0"),
-    ({"target_name": "x-restore", "metadata": {"NewBucket": "perhaps"}}, "NewBucket"),
-    ({"target_name": "Not_A_Bucket"}, "not a valid bucket name"),
-])
-def test_bad_input_fails_naming_the_option_before_any_start(emulator, world, tmp_path, options, named):
-    """Malformed ARN, unknown vault, contradicting type, missing or source target, bad timeout: a clear message, no job."""
-    emulator.control("counters", method="DELETE")
-    options = dict(options)
-    options.setdefault("recovery_point_arn", tenant_point(emulator, world, "12"))
-    if options.get("target_name") == "SOURCE":
-        options["target_name"] = world["buckets"]["12"]
-    result = run_playbook(emulator, tmp_path, [restore_task("Bad input", "result", **options)], ["result"])["result"]
-    assert result.get("failed") is True
-    assert named in result["msg"], result["msg"]
-    assert starts(emulator) == 0
-
-
-def test_restore_then_rerun_adopts_and_info_confirms_one_job(emulator, world, tmp_path):
-    """check mode changed → real run changed → re-run unchanged (adopted) → amazon.aws.backup_restore_job_info shows one job."""
-    point = tenant_point(emulator, world, "1")
-    target = "tenant-1-restore-sequence"
-    common = {"recovery_point_arn": point, "target_name": target, "metadata": {"NewBucket": True}}
-    check = restore_task("Check", "check", **common)
-    check["check_mode"] = True
-    tasks = [check, restore_task("Real", "real", **common), restore_task("Again", "again", **common),
-             {"name": "Confirm", "amazon.aws.backup_restore_job_info": {"status": "COMPLETED"}, "register": "info"}]
-    out = run_playbook(emulator, tmp_path, tasks, ["check", "real", "again", "info"])
-    assert out["check"]["changed"] is True and "restore_job_id" not in out["check"]
-    assert out["real"]["changed"] is True and out["real"]["restore_job"]["status"] == "COMPLETED"
-    assert out["real"]["created_resource_arn"] == "arn:aws:s3:::%s" % target
-    assert out["real"]["progress"] and out["real"]["progress"][-1].endswith("s)")
-    assert out["again"]["changed"] is False and out["again"]["adopted"] is True
-    assert out["again"]["restore_job_id"] == out["real"]["restore_job_id"]
-    ids = [j["restore_job_id"] for j in out["info"]["restore_jobs"] if j["recovery_point_arn"] == point
-           and j.get("created_resource_arn") == "arn:aws:s3:::%s" % target]
-    assert ids == [out["real"]["restore_job_id"]]
-    assert len(jobs_for(emulator, point, target)) == 1
-
-
 @pytest.mark.parametrize("ignore_tokens", [False, True])
 def test_killed_mid_wait_rerun_adopts_the_running_job(emulator, world, tmp_path, clean_faults, ignore_tokens):
     """ansible-playbook killed while waiting; the re-run adopts the running job: one restore, not two (tokens honoured or not)."""
@@ -182,13 +142,14 @@ def test_a_completed_job_whose_resource_is_gone_does_not_block(emulator, world, 
     point = tenant_point(emulator, world, "100")
     target = "tenant-100-restore-gone"
     common = {"recovery_point_arn": point, "target_name": target, "metadata": {"NewBucket": True}}
-    first = run_playbook(emulator, tmp_path, [restore_task("First", "result", **common)], ["result"])["result"]
+    tasks = [restore_task("First", "first", **common),
+             {"name": "Delete the restored bucket", "amazon.aws.s3_bucket": {"name": target, "state": "absent", "force": True},
+              "register": "deleted"},
+             restore_task("Second", "second", **common)]
+    out = run_playbook(emulator, tmp_path, tasks, ["first", "deleted", "second"])
+    first, second = out["first"], out["second"]
     assert first["changed"] is True
-    s3 = emulator.client("s3")
-    for item in s3.list_objects_v2(Bucket=target).get("Contents", []):
-        s3.delete_object(Bucket=target, Key=item["Key"])
-    s3.delete_bucket(Bucket=target)
-    second = run_playbook(emulator, tmp_path, [restore_task("Second", "result", **common)], ["result"])["result"]
+    assert out["deleted"]["changed"] is True, out["deleted"]
     assert not second.get("failed"), second
     assert second["changed"] is True and second["adopted"] is False
     assert second["restore_job_id"] != first["restore_job_id"]
@@ -216,23 +177,25 @@ def test_one_task_waits_for_several_jobs_and_names_the_failed_one(emulator, worl
     start = [restore_task("Start %s" % target, "start_%d" % n, recovery_point_arn=tenant_point(emulator, world, tenant),
                           target_name=target, metadata={"NewBucket": True}, wait=False)
              for n, (tenant, target) in enumerate(zip(("1", "12", "100"), targets))]
-    wait = restore_task("Wait for all", "waited", restore_job_ids="{{ [start_0, start_1, start_2] | map(attribute='restore_job_id') | list }}")
-    out = run_playbook(emulator, tmp_path, start + [wait], ["start_0", "start_1", "start_2", "waited"])
-    waited = out["waited"]
+    wait = restore_task("Wait for all", "waited_all", restore_job_ids="{{ [start_0, start_1, start_2] | map(attribute='restore_job_id') | list }}")
+    # The emulator's control API (emulator/README.md): the next S3 restore job started ends FAILED with this message.
+    fail_next = {"name": "The next S3 restore fails", "ansible.builtin.uri": {
+        "url": emulator.endpoint + "/_restorekit/jobs/fail-next", "method": "POST", "body_format": "json",
+        "body": {"job_kind": "restore", "resource_type": "S3", "message": "KMS key is disabled"}}}
+    second = [restore_task("Start failing", "bad", recovery_point_arn=tenant_point(emulator, world, "12"),
+                           target_name="tenant-12-restore-many-fails", metadata={"NewBucket": True}, wait=False),
+              restore_task("Start fine", "good", recovery_point_arn=tenant_point(emulator, world, "1"),
+                           target_name="tenant-1-restore-many-fine", metadata={"NewBucket": True}, wait=False),
+              restore_task("Wait for both", "waited", restore_job_ids="{{ [bad.restore_job_id, good.restore_job_id] }}")]
+    out = run_playbook(emulator, tmp_path, start + [wait, fail_next] + second,
+                       ["start_0", "start_1", "start_2", "waited_all", "bad", "good", "waited"])
+    waited = out["waited_all"]
     assert not waited.get("failed"), waited
     assert [j["restore_job_id"] for j in waited["restore_jobs"]] == [out["start_%d" % n]["restore_job_id"] for n in range(3)]
     assert [j["restore_job"]["status"] for j in waited["restore_jobs"]] == ["COMPLETED"] * 3
     assert [j["created_resource_arn"] for j in waited["restore_jobs"]] == ["arn:aws:s3:::%s" % t for t in targets]
     assert waited["progress"], waited
 
-    emulator.control("jobs/fail-next", {"job_kind": "restore", "resource_type": "S3", "message": "KMS key is disabled"})
-    start = [restore_task("Start failing", "bad", recovery_point_arn=tenant_point(emulator, world, "12"),
-                          target_name="tenant-12-restore-many-fails", metadata={"NewBucket": True}, wait=False),
-             restore_task("Start fine", "good", recovery_point_arn=tenant_point(emulator, world, "1"),
-                          target_name="tenant-1-restore-many-fine", metadata={"NewBucket": True}, wait=False)]
-    wait = restore_task("Wait for both", "waited", restore_job_ids="{{ [bad.restore_job_id, good.restore_job_id] }}")
-    (tmp_path / "failing").mkdir()
-    out = run_playbook(emulator, tmp_path / "failing", start + [wait], ["bad", "good", "waited"])
     waited = out["waited"]
     assert waited["failed"] is True
     assert out["bad"]["restore_job_id"] in waited["msg"] and "KMS key is disabled" in waited["msg"]

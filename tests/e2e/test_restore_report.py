@@ -323,12 +323,37 @@ def test_the_full_report_measures_rpo_and_rto_draws_the_timeline_and_closes_with
     assert [item["status"] for item in report["checklist"]] == ["todo", "done", "todo", "todo", "done", "done", "done"]
 
 
+def run_bad_cases(tmp_path, cases):
+    """Each of CASES (role variables) in its own block of one play, the role's failure rescued and saved; returns
+    (the failures by case, the play's output, each case's report folder)."""
+    folders = [tmp_path / ("reports-%d" % index) for index in range(len(cases))]
+    tasks = []
+    for index, (role_vars, folder) in enumerate(zip(cases, folders)):
+        tasks.append({"name": "Case %d" % index, "block": [
+            {"name": "Report %d" % index, "ansible.builtin.include_role": {"name": "restorekit.aws.restore_report"},
+             "vars": dict(role_vars, restore_report_dir=str(folder))},
+            {"name": "Case %d did not fail" % index, "ansible.builtin.set_fact": {"case_%d" % index: {"failed": False}}},
+        ], "rescue": [
+            {"name": "Case %d failed" % index, "ansible.builtin.set_fact": {"case_%d" % index: {
+                "failed": True, "task": "{{ ansible_failed_task.name }}", "result": "{{ ansible_failed_result }}"}}},
+        ]})
+    saved = tmp_path / "cases.json"
+    content = "{{ [%s] | to_json }}" % ", ".join("case_%d" % index for index in range(len(cases)))
+    tasks.append({"name": "Save the cases", "ansible.builtin.copy": {"content": content, "dest": str(saved)}})
+    play = [{"name": "bad report inputs", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": tasks}]
+    playbook = tmp_path / "bad.yml"
+    playbook.write_text(json.dumps(play), encoding="utf-8")
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", HOME=str(tmp_path),
+               ANSIBLE_LOCALHOST_WARNING="false")
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
+                          cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(saved.read_text(encoding="utf-8")), proc.stdout, folders
+
+
 def test_bad_timeline_variables_stop_the_role_before_anything_is_written(tmp_path):
     """The role's argument spec refuses a phase without a name or with an unknown status; the filter refuses an end
     before its start; no file is written either way."""
-    reports = tmp_path / "reports"
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", HOME=str(tmp_path),
-               ANSIBLE_LOCALHOST_WARNING="false")
     cases = (
         ([{"start": "2026-11-24T02:00:00Z"}], "missing required arguments: name found in restore_report_phases"),
         ([{"name": "restore", "start": "2026-11-24T02:00:00Z", "status": "maybe"}],
@@ -336,24 +361,16 @@ def test_bad_timeline_variables_stop_the_role_before_anything_is_written(tmp_pat
         ([{"name": "restore", "start": "2026-11-24T02:00:00Z", "end": "2026-11-24T01:00:00Z"}],
          "restore_report_phases[0].end='2026-11-24T01:00:00Z' is before the phase's start 2026-11-24T02:00:00Z"),
     )
-    for phases, message in cases:
-        play = [{"name": "bad phases", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
-            {"name": "Report", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_report"},
-             "vars": {"restore_report_dir": str(reports), "restore_report_phases": phases}}]}]
-        playbook = tmp_path / "bad.yml"
-        playbook.write_text(json.dumps(play), encoding="utf-8")
-        proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
-                              cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
-        assert proc.returncode != 0 and message in proc.stdout, proc.stdout + proc.stderr
-        assert not reports.exists() or not os.listdir(str(reports))
+    failures, output, folders = run_bad_cases(tmp_path, [{"restore_report_phases": phases} for phases, _message in cases])
+    for (phases, message), failure, folder in zip(cases, failures, folders):
+        assert failure["failed"] is True, (phases, failure)
+        assert message in json.dumps(failure["result"]) and message in output, (message, failure)
+        assert not folder.exists() or not os.listdir(str(folder))
 
 
 def test_a_time_or_name_the_report_would_misstate_stops_the_role_before_anything_is_written(tmp_path):
     """An incident time in the future, a decision before the incident (both would give a wrong RPO and RTO), and a report
     name that is no plain file name are refused, naming the variable and its value; no file is written."""
-    reports = tmp_path / "reports"
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", HOME=str(tmp_path),
-               ANSIBLE_LOCALHOST_WARNING="false")
     cases = (
         ({"restore_report_incident_time": "2999-01-01T00:00:00Z"}, "restore_report_incident_time='2999-01-01T00:00:00Z': is in the future"),
         ({"restore_report_incident_time": "2026-11-24T02:00:00Z", "restore_report_decision_time": "2026-11-24T01:50:00Z"},
@@ -361,14 +378,9 @@ def test_a_time_or_name_the_report_would_misstate_stops_the_role_before_anything
          "restore_report_incident_time must be at or before restore_report_decision_time"),
         ({"restore_report_name": "incident 42"}, "restore_report_name='incident 42': must be a plain file name"),
     )
-    for role_vars, message in cases:
-        play = [{"name": "bad report inputs", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
-            {"name": "Report", "ansible.builtin.include_role": {"name": "restorekit.aws.restore_report"},
-             "vars": dict(role_vars, restore_report_dir=str(reports))}]}]
-        playbook = tmp_path / "bad.yml"
-        playbook.write_text(json.dumps(play), encoding="utf-8")
-        proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
-                              cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
-        assert proc.returncode != 0 and message in proc.stdout, proc.stdout + proc.stderr
-        assert "Bad input for restore_report, nothing was changed: " in proc.stdout
-        assert not reports.exists() or not os.listdir(str(reports))
+    failures, output, folders = run_bad_cases(tmp_path, [role_vars for role_vars, _message in cases])
+    for (role_vars, message), failure, folder in zip(cases, failures, folders):
+        assert failure["failed"] is True, (role_vars, failure)
+        assert message in failure["result"]["msg"] and message in output, (message, failure)
+        assert failure["result"]["msg"].startswith("Bad input for restore_report, nothing was changed: "), failure
+        assert not folder.exists() or not os.listdir(str(folder))

@@ -51,17 +51,22 @@ def actions(path):
     return dict((r["key"], r["action"]) for r in read_manifest(path))
 
 
-def s3_counts(emulator):
-    return emulator.control("counters")["requests"].get("s3", {})
-
-
 def copy_task(name, register, **options):
     return {"name": name, "restorekit.aws.s3_selective_copy": options, "register": register}
 
 
+def counters_task(emulator, register):
+    """Read the emulator's request counters from inside the play (its control API, emulator/README.md)."""
+    return {"name": "Requests served so far", "ansible.builtin.uri": {"url": emulator.endpoint + "/_restorekit/counters"},
+            "register": register}
+
+
 def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world, tmp_path):
+    """One run: the plan (check mode) writes nothing; the copy back brings every object back faithfully and keeps the
+    one changed after the recovery point; a re-run copies nothing; with conflict_policy=overwrite (into a second
+    production bucket holding the same newer object) the newer object is replaced."""
     s3 = emulator.client("s3")
-    prod, staging = "copytest-tenant-12", "copytest-tenant-12-restore"
+    prod, staging, over_prod = "copytest-tenant-12", "copytest-tenant-12-restore", "copytest-tenant-12-overwrite"
     restore_to(emulator, world, "12", prod)
     restore_to(emulator, world, "12", staging)
     # An object above the lowered multipart threshold, in staging as a restore would leave it.
@@ -77,7 +82,8 @@ def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world,
     s3.delete_object(Bucket=prod, Key="deep/a/b/c/d/e/f/leaf.json")
     s3.put_object(Bucket=prod, Key="docs/a+b=c.txt", Body=b"changed after the recovery point", Tagging="edited=yes")
     newer = state(s3, prod, "docs/a+b=c.txt")
-    before_plan = dict((o["Key"], o["ETag"]) for o in s3.list_objects_v2(Bucket=prod)["Contents"])
+    s3.create_bucket(Bucket=over_prod)
+    s3.put_object(Bucket=over_prod, Key="docs/a+b=c.txt", Body=b"changed after the recovery point", Tagging="edited=yes")
 
     emulator.control("counters", method="DELETE")
     common = dict(source_bucket=staging, dest_bucket=prod, recovery_point_time=recovery_point_time, encryption="preserve",
@@ -85,11 +91,17 @@ def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world,
     plan_path, real_path, over_path = str(tmp_path / "plan.jsonl"), str(tmp_path / "real.jsonl"), str(tmp_path / "over.jsonl")
     results = run_playbook(emulator, tmp_path, [
         dict(copy_task("Plan", "plan", manifest_path=plan_path, **common), check_mode=True),
-    ], ["plan"])
-    after_plan = dict((o["Key"], o["ETag"]) for o in s3.list_objects_v2(Bucket=prod)["Contents"])
-    assert after_plan == before_plan, "the dry run changed production"
-    counts = s3_counts(emulator)
+        counters_task(emulator, "after_plan"),
+        copy_task("Copy back", "real", manifest_path=real_path, **common),
+        copy_task("Copy back again", "rerun", manifest_path=str(tmp_path / "rerun.jsonl"), **common),
+        counters_task(emulator, "after_copy"),
+        copy_task("Overwrite", "over", manifest_path=over_path, **dict(common, dest_bucket=over_prod, conflict_policy="overwrite")),
+    ], ["plan", "after_plan", "real", "rerun", "after_copy", "over"])
+
+    # The dry run changed nothing in production: S3 served it reads only.
+    counts = results["after_plan"]["json"]["requests"].get("s3", {})
     assert not set(counts) & {"CopyObject", "UploadPartCopy", "PutObject", "DeleteObject", "CreateMultipartUpload"}, counts
+    assert all(op.startswith(("Get", "List", "Head")) for op in counts), counts
     plan = results["plan"]
     assert plan["changed"] and plan["dry_run"]
     planned = dict((r["key"], r) for r in read_manifest(plan_path))
@@ -101,16 +113,12 @@ def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world,
     unprovable = sorted(k for k, r in planned.items() if r["reason"].startswith("identity not provable"))
     assert sorted(planned) == sorted(missing + unprovable + ["docs/a+b=c.txt"])
 
-    results = run_playbook(emulator, tmp_path, [
-        copy_task("Copy back", "real", manifest_path=real_path, **common),
-        copy_task("Copy back again", "rerun", manifest_path=str(tmp_path / "rerun.jsonl"), **common),
-    ], ["real", "rerun"])
     assert actions(real_path) == actions(plan_path)
     assert results["real"]["copied"]["count"] == len(missing) + len(unprovable) and results["real"]["multipart_copies"] == 1
     # A re-run copies nothing: what the first run wrote is now newer than the recovery point.
     assert results["rerun"]["copied"]["count"] == 0 and not results["rerun"]["changed"]
     assert set(r["action"] for r in read_manifest(str(tmp_path / "rerun.jsonl"))) == {"skip_newer"}
-    counts = s3_counts(emulator)
+    counts = results["after_copy"]["json"]["requests"].get("s3", {})
     assert counts.get("GetObject", 0) == 0 and counts.get("PutObject", 0) == 0, counts
     assert counts["UploadPartCopy"] == 2, counts
     # Changed after the recovery point: kept. Everything else: exactly the staging object, KMS key included.
@@ -121,34 +129,14 @@ def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world,
     # The restore kept the tenant's KMS key, so "equal state" above includes that key.
     assert expected["docs/read me.txt"][5:] == ("aws:kms", world["kms_key_arn"])
 
-    results = run_playbook(emulator, tmp_path, [
-        copy_task("Overwrite", "over", manifest_path=over_path, **dict(common, conflict_policy="overwrite")),
-    ], ["over"])
-    # With overwrite the newer production object is replaced (the unprovable KMS ones are copied again, as above).
+    # With overwrite the newer production object is replaced.
     assert "docs/a+b=c.txt" in results["over"]["actions"]["copy"]["first_keys"]
     assert results["over"]["actions"]["skip_newer"]["count"] == 0
-    restored = state(s3, prod, "docs/a+b=c.txt")
+    restored = state(s3, over_prod, "docs/a+b=c.txt")
     assert restored[:4] + restored[5:] == expected["docs/a+b=c.txt"][:4] + expected["docs/a+b=c.txt"][5:]
     # moto keeps an overwritten key's old tags beside the new ones (AWS replaces them; so does moto for a new key),
     # so here the staging tags must all be present rather than be the whole set.
     assert set(expected["docs/a+b=c.txt"][4]) <= set(restored[4])
-
-
-def test_bad_options_fail_before_any_change(emulator, world, tmp_path):
-    emulator.control("counters", method="DELETE")
-    results = run_playbook(emulator, tmp_path, [
-        dict(copy_task("No recovery point time", "no_time", source_bucket="a-staging", dest_bucket="a-prod"), ignore_errors=True),
-        dict(copy_task("Same bucket", "same", source_bucket="a", dest_bucket="a", conflict_policy="overwrite"), ignore_errors=True),
-        dict(copy_task("Small parts", "parts", source_bucket="a", dest_bucket="b", conflict_policy="overwrite", part_size=1024),
-             ignore_errors=True),
-        dict(copy_task("Naive time", "naive", source_bucket="a", dest_bucket="b", recovery_point_time="2026-11-20 05:00"),
-             ignore_errors=True),
-    ], ["no_time", "same", "parts", "naive"])
-    assert "recovery_point_time" in results["no_time"]["msg"]
-    assert "source_bucket and dest_bucket are both 'a'" in results["same"]["msg"]
-    assert "part_size=1024" in results["parts"]["msg"]
-    assert "recovery_point_time='2026-11-20 05:00'" in results["naive"]["msg"]
-    assert not s3_counts(emulator), "a bad option reached S3"
 
 
 def test_five_percent_copy_failures_lose_nothing(emulator, world, tmp_path, clean_faults):
@@ -167,15 +155,15 @@ def test_five_percent_copy_failures_lose_nothing(emulator, world, tmp_path, clea
     results = run_playbook(emulator, tmp_path, [
         copy_task("Copy under faults", "copy", source_bucket=staging, dest_bucket=prod, conflict_policy="skip_existing",
                   multipart_threshold=5 * MIB, part_size=5 * MIB, manifest_path=str(tmp_path / "faults.jsonl")),
-    ], ["copy"])
-    faults = emulator.control("counters")["faults"].get("s3", {})
-    assert sum(faults.values()) > 0, "no fault was injected: the test proves nothing"
-    emulator.control("faults", method="DELETE")
-    assert results["copy"]["copied"]["count"] == len(keys) + 1 and results["copy"]["errors"] == []
-    rerun = run_playbook(emulator, tmp_path, [
+        counters_task(emulator, "counters"),
+        {"name": "No more faults", "ansible.builtin.uri": {"url": emulator.endpoint + "/_restorekit/faults", "method": "DELETE"}},
         copy_task("Copy again", "again", source_bucket=staging, dest_bucket=prod, conflict_policy="overwrite",
                   multipart_threshold=5 * MIB, part_size=5 * MIB),
-    ], ["again"])["again"]
+    ], ["copy", "counters", "again"])
+    faults = results["counters"]["json"]["faults"].get("s3", {})
+    assert sum(faults.values()) > 0, "no fault was injected: the test proves nothing"
+    assert results["copy"]["copied"]["count"] == len(keys) + 1 and results["copy"]["errors"] == []
+    rerun = results["again"]
     # Everything is there and provably identical (single-part by ETag; the multipart one is not provable here).
     assert rerun["actions"]["skip_identical"]["count"] == len(keys), rerun["actions"]
     listed = dict((o["Key"], o) for page in s3.get_paginator("list_objects_v2").paginate(Bucket=prod) for o in page.get("Contents", []))
@@ -186,8 +174,10 @@ def test_five_percent_copy_failures_lose_nothing(emulator, world, tmp_path, clea
     assert s3.get_object(Bucket=prod, Key="f/big.bin")["Body"].read() == big
 
 
-def test_several_copies_in_one_run_keep_each_policy_apart(emulator, world, tmp_path):
-    """copies: three staging -> production pairs in one module run, two at a time. Each copy keeps its own recovery
+def test_bad_options_fail_before_any_call_and_several_copies_keep_each_policy_apart(emulator, world, tmp_path):
+    """Bad options of a single copy fail before any S3 call, naming the option.
+
+    copies: three staging -> production pairs in one module run, two at a time. Each copy keeps its own recovery
     point time (a production object newer than ITS point is kept, the same age against a later point is replaced) and
     writes its own manifest; the plan (dry run) lists the same actions the copy then takes, and writes nothing."""
     s3 = emulator.client("s3")
@@ -212,13 +202,28 @@ def test_several_copies_in_one_run_keep_each_policy_apart(emulator, world, tmp_p
         return [{"source_bucket": staging, "dest_bucket": prod, "recovery_point_time": when,
                  "manifest_path": str(tmp_path / ("%s-%d.jsonl" % (kind, n)))} for n, ((staging, prod), when) in enumerate(zip(pairs, times))]
 
+    emulator.control("counters", method="DELETE")
     results = run_playbook(emulator, tmp_path, [
+        dict(copy_task("No recovery point time", "bad_no_time", source_bucket="a-staging", dest_bucket="a-prod"), ignore_errors=True),
+        dict(copy_task("Same bucket", "bad_same", source_bucket="a", dest_bucket="a", conflict_policy="overwrite"), ignore_errors=True),
+        dict(copy_task("Small parts", "bad_parts", source_bucket="a", dest_bucket="b", conflict_policy="overwrite", part_size=1024),
+             ignore_errors=True),
+        dict(copy_task("Naive time", "bad_naive", source_bucket="a", dest_bucket="b", recovery_point_time="2026-11-20 05:00"),
+             ignore_errors=True),
+        counters_task(emulator, "after_bad"),
         copy_task("Plan all", "plan", copies=copies("plan"), copy_concurrency=2, dry_run=True),
         copy_task("Copy all", "copy", copies=copies("copy"), copy_concurrency=2),
         dict(copy_task("Two copies, one manifest", "clash", copies=copies("plan")[:1] * 2), ignore_errors=True),
         dict(copy_task("A copy without its time", "no_time", copies=[{"source_bucket": "a-staging", "dest_bucket": "a-prod"}]),
              ignore_errors=True),
-    ], ["plan", "copy", "clash", "no_time"])
+    ], ["bad_no_time", "bad_same", "bad_parts", "bad_naive", "after_bad", "plan", "copy", "clash", "no_time"])
+
+    # Bad options fail naming the option, before any S3 call.
+    assert "recovery_point_time" in results["bad_no_time"]["msg"]
+    assert "source_bucket and dest_bucket are both 'a'" in results["bad_same"]["msg"]
+    assert "part_size=1024" in results["bad_parts"]["msg"]
+    assert "recovery_point_time='2026-11-20 05:00'" in results["bad_naive"]["msg"]
+    assert not results["after_bad"]["json"]["requests"].get("s3"), "a bad option reached S3"
 
     plan, copy = results["plan"], results["copy"]
     # A dry run says changed when it would copy (as check mode does), and copies nothing.
