@@ -88,6 +88,8 @@ def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world,
     emulator.control("counters", method="DELETE")
     common = dict(source_bucket=staging, dest_bucket=prod, recovery_point_time=recovery_point_time, encryption="preserve",
                   multipart_threshold=5 * MIB, part_size=5 * MIB)
+    # The same copy into the second production bucket, overwriting what is newer there.
+    overwrite = {**common, "dest_bucket": over_prod, "conflict_policy": "overwrite"}
     plan_path, real_path, over_path = str(tmp_path / "plan.jsonl"), str(tmp_path / "real.jsonl"), str(tmp_path / "over.jsonl")
     results = run_playbook(emulator, tmp_path, [
         dict(copy_task("Plan", "plan", manifest_path=plan_path, **common), check_mode=True),
@@ -95,7 +97,7 @@ def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world,
         copy_task("Copy back", "real", manifest_path=real_path, **common),
         copy_task("Copy back again", "rerun", manifest_path=str(tmp_path / "rerun.jsonl"), **common),
         counters_task(emulator, "after_copy"),
-        copy_task("Overwrite", "over", manifest_path=over_path, **dict(common, dest_bucket=over_prod, conflict_policy="overwrite")),
+        copy_task("Overwrite", "over", manifest_path=over_path, **overwrite),
     ], ["plan", "after_plan", "real", "rerun", "after_copy", "over"])
 
     # The dry run changed nothing in production: S3 served it reads only.
