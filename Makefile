@@ -22,7 +22,9 @@ SANITY_PYTHON ?= 3.11
 SANITY_ARGS ?=
 # Four workers, one test file each: the emulator suites spend most of their time waiting on emulated jobs and in
 # ansible-playbook subprocesses, so four overlap well on 2 cores; each worker gets its own emulator and seeded world.
-PYTEST_ARGS ?= -n 4 --dist loadfile
+# Files are handed out in collection order (tests/e2e/conftest.py puts the slowest first), not by their number of
+# tests, which left the slowest files, few tests each, to start last and run alone.
+PYTEST_ARGS ?= -n 4 --dist loadfile --no-loadscope-reorder
 LINT_ARGS ?=
 
 export PATH := $(BIN):$(PATH)
