@@ -20,7 +20,6 @@ turns it off for one run; ``--uninstall`` removes it.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -48,6 +47,9 @@ class Cache:
         return os.path.join(self.directory, digest[:2], name)
 
     def __call__(self, pathname, source):
+        # Imported here, not at start-up: every Python of the venv loads this module, few of them zipimport anything.
+        import hashlib  # pylint: disable=import-outside-toplevel
+
         digest = hashlib.sha256(source if isinstance(source, bytes) else source.encode("utf-8")).hexdigest()
         code = self.memory.get(digest)
         if code is None:
