@@ -101,13 +101,13 @@ def stage(root, variables):
 
 
 def run_logged(cmd, cwd, env, log_path):
-    """Run CMD with its output in LOG_PATH; return (exit status, seconds)."""
+    """Run CMD with its output in LOG_PATH; return (exit status, seconds, LOG_PATH)."""
     started = time.monotonic()
     with open(log_path, "w", encoding="utf-8") as log:
         log.write("$ %s\n  (in %s)\n" % (" ".join(cmd), cwd))
         log.flush()
         status = subprocess.run(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
-    return status, time.monotonic() - started
+    return status, time.monotonic() - started, log_path
 
 
 def tail(path, lines=40):
@@ -175,10 +175,9 @@ class Lane:
                 stage(ROOT, world_variables(emulator, world))
             for kind, name in self.items:
                 if kind == "target":
-                    status, seconds = run_target(name, env, self.logs)
+                    status, seconds, log = run_target(name, env, self.logs)
                 else:
-                    status, seconds = run_scenario(ROOT, name, env, self.logs)
-                log = os.path.join(self.logs, "%s-%s.log" % ("target" if kind == "target" else "molecule", name))
+                    status, seconds, log = run_scenario(ROOT, name, env, self.logs)
                 self.results.append((kind, name, status, seconds, log))
                 announce("%s  %-8s %-28s %6.1fs" % ("PASS" if status == 0 else "FAIL", kind, name, seconds))
         except Exception as e:  # pylint: disable=broad-exception-caught
