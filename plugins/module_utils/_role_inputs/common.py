@@ -10,6 +10,8 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_TRUE
+
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 
@@ -163,6 +165,13 @@ def secret_id(value, option, region=None):
     if not SECRET_NAME.match(value):
         v.fail(option, value, "not a Secrets Manager secret name or ARN (1 to 512 ASCII letters, digits and /_+=.@-)")
     return value
+
+
+def flag(value):
+    """VALUE as Ansible's ``bool`` reads it (True, "true", "yes", "on", 1, ...); anything else is false."""
+    if isinstance(value, str):
+        value = value.strip().lower()
+    return value is True or (not isinstance(value, bool) and value in BOOLEANS_TRUE)
 
 
 def aws_region(value, option):

@@ -15,7 +15,7 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    asg_name, aws_region, declarations, endpoint_url,
+    asg_name, aws_region, declarations, endpoint_url, flag,
     secret, secret_id,
     EMPTY, name_part, names, past_time, role_arn_or_empty, seconds, unique_texts,
 )
@@ -38,18 +38,11 @@ SWAP_STEPS = ("snapshot", "stop_writers", "restore", "validate", "switch", "star
 EC2_ORIGIN_TAGS = ("restorekit:restored-from", "restorekit:restore-job", "restorekit:source-instance")
 
 
-def _flag(value):
-    """VALUE as Ansible reads a boolean (True, "true", "yes", 1, ...); anything else is false."""
-    if isinstance(value, str):
-        value = value.strip().lower()
-    return value is True or (not isinstance(value, bool) and value in BOOLEANS_TRUE)
-
-
 def _boolean(value, option):
     """A boolean as Ansible takes it, also from -e and AWX surveys ("true", "no", "1")."""
     text = value.strip().lower() if isinstance(value, str) else value
     if isinstance(value, bool) or text in BOOLEANS_TRUE or text in BOOLEANS_FALSE:
-        return _flag(value)
+        return flag(value)
     v.fail(option, value, "must be a boolean (true or false)")
 
 
@@ -149,7 +142,7 @@ def ec2_restore(i):
                       what="an instance profile name")
     role_arn_or_empty(i, "ec2_restore_iam_role_arn")
     tags = i.check("ec2_restore_tags", _ec2_tags)
-    attach = _flag(i.get("ec2_restore_attach_to_group"))
+    attach = flag(i.get("ec2_restore_attach_to_group"))
     i.accept("ec2_restore_require_imdsv2", "ec2_restore_copy_source_tags")
     # playbooks/ec2_restore.yml's own variable (absent when the role runs on its own).
     i.check("ec2_restore_validate", _boolean, optional=True)

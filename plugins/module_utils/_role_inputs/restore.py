@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    declarations, kms_when, names, past_time, role_arn_or_empty, secret_id, seconds, unique_texts,
+    declarations, flag, kms_when, names, past_time, role_arn_or_empty, secret_id, seconds, unique_texts,
 )
 
 
@@ -156,7 +156,7 @@ def validate_s3_settings(i):
 def validate_s3(i):
     i.check("validate_s3_restores", _restores)
     validate_s3_settings(i)
-    remove = i.get("validate_s3_remove_staging") in (True, "true", "True", "yes", "1", 1)
+    remove = flag(i.get("validate_s3_remove_staging"))
     if remove and i.get("validate_s3_run_id") in (None, ""):
         i.fail(v.InputError("validate_s3_run_id", "",
                             "is empty, but validate_s3_remove_staging=true removes only the staging buckets tagged with this run's id"))

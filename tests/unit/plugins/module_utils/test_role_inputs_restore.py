@@ -114,6 +114,10 @@ def test_settings_leave_out_what_the_restore_gives():
 def test_contradictions_are_refused():
     removal = run("validate_s3", validate_s3_remove_staging="true", validate_s3_run_id="")
     assert any(e.startswith("validate_s3_run_id='': is empty, but validate_s3_remove_staging=true") for e in removal.errors), removal.errors
+    # Every spelling the role's `| bool` reads as true, as -e and AWX surveys give it.
+    for spelling in ("on", "Yes", "TRUE", "y", 1, True):
+        removal = run("validate_s3", validate_s3_remove_staging=spelling, validate_s3_run_id="")
+        assert any(e.startswith("validate_s3_run_id='': is empty") for e in removal.errors), (spelling, removal.errors)
     kms = run("s3_restore", s3_restore_encryption_type="SSE-KMS")
     assert "s3_restore_kms_key_arn='': is empty, but s3_restore_encryption_type=SSE-KMS needs a KMS key" in kms.errors
     copy = run("s3_restore", s3_restore_copy_encryption="kms")
