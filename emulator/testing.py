@@ -76,6 +76,12 @@ def newest(points):
     return max((p for p in points if p["Status"] == "COMPLETED"), key=lambda p: p["CreationDate"])
 
 
+def newest_scheduled(points):
+    """The newest COMPLETED point a backup plan made. Tests that need the seeded history (production moved on after its
+    last backup) use this one: other tests on the same worker may start on-demand backups, whose points hold later data."""
+    return newest(p for p in points if (p.get("CreatedBy") or {}).get("BackupPlanId"))
+
+
 def wait_restore(backup_client, job_id, interval=0.1):
     """Poll DescribeRestoreJob until the job is final; return the last description."""
     for _attempt in range(MAX_POLLS):

@@ -11,7 +11,7 @@ import pytest
 
 from emulator.client import Emulator
 from emulator.seed import AWKWARD_KEYS, DB_PASSWORD
-from emulator.testing import newest, points_of, wait_restore
+from emulator.testing import newest, newest_scheduled, points_of, wait_restore
 
 
 def connect(rds, identifier, password, database=None):
@@ -84,7 +84,7 @@ def test_rds_restore_of_the_seeded_database(emulator, world):
     """The seeded production database restores to a new identifier with its schema; production is untouched."""
     rds = emulator.client("rds")
     backup = emulator.client("backup")
-    point = newest(points_of(backup, world["vault"], ByResourceArn=world["db"]["arn"]))
+    point = newest_scheduled(points_of(backup, world["vault"], ByResourceArn=world["db"]["arn"]))
     metadata = backup.get_recovery_point_restore_metadata(BackupVaultName=world["vault"], RecoveryPointArn=point["RecoveryPointArn"])
     assert metadata["RestoreMetadata"]["DBInstanceIdentifier"] == world["db"]["identifier"], "a point's metadata names its source"
     wanted = dict(metadata["RestoreMetadata"], DBInstanceIdentifier="seeded-db-restore")

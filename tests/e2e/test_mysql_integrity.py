@@ -18,7 +18,7 @@ import pymysql
 import pytest
 
 from emulator.seed import DB_PASSWORD
-from emulator.testing import newest, points_of, wait_restore
+from emulator.testing import newest_scheduled, points_of, wait_restore
 from tests.e2e.helpers import run_playbook
 from tests.e2e.helpers import ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
@@ -34,7 +34,7 @@ STALENESS = 120
 def restore_newest(emulator, world, identifier):
     """Restore the production database's newest recovery point to IDENTIFIER; return (endpoint, point time)."""
     backup = emulator.client("backup")
-    point = newest(points_of(backup, world["vault"], ByResourceArn=world["db"]["arn"]))
+    point = newest_scheduled(points_of(backup, world["vault"], ByResourceArn=world["db"]["arn"]))
     job = backup.start_restore_job(RecoveryPointArn=point["RecoveryPointArn"], IamRoleArn=world["backup_role_arn"],
                                    Metadata={"DBInstanceIdentifier": identifier, "DBInstanceClass": "db.t3.medium"})
     assert wait_restore(backup, job["RestoreJobId"])["Status"] == "COMPLETED"
