@@ -148,14 +148,18 @@ def run_template(entry, emulator, workdir):
     }
 
 
+# The health check first: it sees the world as a responder's AWX finds it on an ordinary day. After the EC2 relaunch
+# the group's new instances (tagged Backup=true) have no recovery point until the next backup, which it rightly reports.
+FIRST = ("backup_health",)
+
+
 @pytest.fixture(scope="module")
 def jobs(worlds, tmp_path_factory):
-    """Every template's job, those sharing a world side by side."""
+    """Every template's job, one after the other as an AWX instance with one execution slot runs them (side by side
+    on 2 cores they cost a third more CPU and left the health check's outcome to which job got there first)."""
     workdir = tmp_path_factory.mktemp("awx-jobs")
-    with concurrent.futures.ThreadPoolExecutor(len(TEMPLATES)) as pool:
-        futures = {entry["id"]: pool.submit(run_template, entry, worlds["swap" if entry["id"] in OWN_WORLD else "shared"], workdir)
-                   for entry in TEMPLATES}
-        return {name: future.result() for name, future in futures.items()}
+    ordered = sorted(TEMPLATES, key=lambda entry: entry["id"] not in FIRST)
+    return {entry["id"]: run_template(entry, worlds["swap" if entry["id"] in OWN_WORLD else "shared"], workdir) for entry in ordered}
 
 
 def test_the_answers_are_only_what_a_responder_must_type():
