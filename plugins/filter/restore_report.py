@@ -24,8 +24,8 @@ description:
     the newest row that validation found, from the C(freshness) in a check's details as
     P(restorekit.aws.validate_mysql#role) reports it) and the RTO (from the decision to the last validation check, or
     to the end of the run).
-  - Lists the phases of the run with their start and end (given, or derived from the restore jobs' creation and
-    completion dates), and the runbook's post-incident checklist (section 10), answered where the run knows the answer.
+  - Lists the phases of the run with their start and end (given, from the playbook's phase marks, or derived from the
+    restore jobs' creation and completion dates), and the runbook's post-incident checklist (section 10), answered where the run knows the answer.
     P(restorekit.aws.restore_report_gantt#filter) draws the phases as a Mermaid Gantt chart.
   - Drops, at any depth, every dictionary key that matches C(password), C(secret) or C(token) (case-insensitive),
     and lists in C(redacted) where keys were dropped and how many (never their names or values).
@@ -37,8 +37,11 @@ options:
     description:
       - A dictionary with the keys C(run) (C(id), C(playbook), C(started), C(finished), C(check_mode), C(user),
         C(host), C(awx_job_id), C(awx_job_template), C(awx_user)), C(recovery_points), C(restore_jobs), C(checks),
-        C(resources), C(notes), C(outcome), C(incident_time), C(decision_time) and C(phases), as the role assembles
-        them from its variables.
+        C(resources), C(notes), C(outcome), C(incident_time), C(decision_time), C(phases) and C(phase_marks), as the
+        role assembles them from its variables.
+      - C(phase_marks) (C([{name, start}]), where a playbook marked each phase's start) gives the phases when C(phases)
+        is empty - each ends where the next begins, the last at the report's time, and the last failed when the
+        outcome is C(failed).
     type: dict
     required: true
 """
@@ -328,6 +331,16 @@ def _phase(item, option):
     }
 
 
+def phases_from_marks(marks, finished, outcome):
+    """The phases a playbook marked (restore_report_phase_marks, [{name, start}]): each ends where the next begins, the
+    last at FINISHED, and the last failed when the run did."""
+    marks = [mark for mark in marks if isinstance(mark, dict)]
+    return [{"name": mark.get("name"), "start": mark.get("start"),
+             "end": marks[index + 1].get("start") if index + 1 < len(marks) else finished,
+             "status": "failed" if index + 1 == len(marks) and outcome == "failed" else "done"}
+            for index, mark in enumerate(marks)]
+
+
 def _derived_phases(restore_jobs, checks):
     """Phases the run's own records date, for a caller that passed none: the restore jobs and the timed checks."""
     phases = []
@@ -584,6 +597,10 @@ def restore_report(data):
     run_id = _text_or_none(run.get("id")) or "%s-%s" % (_slug(playbook), finished.replace("-", "").replace(":", ""))
     if "/" in run_id or run_id.startswith("."):
         _fail("restore_report_name", run_id, "must be a plain file name, without '/' and not starting with '.'")
+    if not phases and data.get("phase_marks"):
+        marks = _as_list(data.get("phase_marks"), "restore_report_phase_marks")
+        phases = [_phase(item, "restore_report_phase_marks[%d]" % index)
+                  for index, item in enumerate(phases_from_marks(marks, finished, outcome))]
     if not phases:
         phases = _derived_phases(restore_jobs, checks)
 

@@ -247,6 +247,9 @@ def restore_same_second(emulator, world, tmp_path, backup, made):
     assert query(emulator, target, "SELECT COUNT(*) FROM orders WHERE created_at = %s", (row_time,))[0][0] >= 1
     saved = report(tmp_path)
     assert saved["outcome"] == "succeeded"
+    # The playbook's phase marks are the report's timeline: each phase ends where the next begins.
+    assert [(p["name"], p["status"]) for p in saved["phases"]] == [("preflight", "done"), ("restore", "done"), ("validate", "done")]
+    assert saved["phases"][0]["end"] == saved["phases"][1]["start"] and saved["phases"][-1]["end"] == saved["run"]["finished"]
     assert "newer than the point" not in proc.stdout
     assert point["CreationDate"].astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z") in json.dumps(saved)
     emulator.client("rds").modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)

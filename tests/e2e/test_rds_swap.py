@@ -194,6 +194,11 @@ def test_swap_snapshot_first_then_restore_under_production_name_without_leaking_
     assert [entry[0] for entry in swap] == [
         "snapshot", "stop_writers", "restore", "validate", "switch", "writers_50_percent", "writers_100_percent", "start_writers"]
     assert {entry[1] for entry in swap} == {"pass"}
+    # The report's timeline is the recorded steps (the lock's, then the swap's), each from the step before it.
+    phases = report["phases"]
+    assert [(p["name"], p["status"]) for p in phases if p["name"].startswith("swap ")] == [("swap " + entry[0], "done") for entry in swap]
+    assert [p["name"] for p in phases if not p["name"].startswith("swap ")] == ["lock lock", "lock unlock"]
+    assert all(earlier["end"] == later["start"] for earlier, later in zip(phases, phases[1:]))
     by_name = {c["name"]: c["details"] for c in report["checks"]}
     # The snapshot was available before the writers were touched, before the restore and before any rename.
     assert by_name["swap: snapshot"]["status"] == "available"
@@ -241,6 +246,10 @@ def assert_production_as_it_was(emulator, proc, report, step, before, token):
 
     done = [entry[0] for entry in checks(report, "swap") if entry[0] in STEPS]
     assert done == STEPS[:STEPS.index(step) + 1]
+    # The timeline shows the swap's steps, then the rollback's.
+    names = [phase["name"] for phase in report["phases"]]
+    assert [name for name in names if name.startswith("swap ") and name[len("swap "):] in STEPS] == ["swap " + s for s in done]
+    assert any(name.startswith("rollback ") for name in names[names.index("swap " + step):]), names
     rollback = dict(checks(report, "rollback"))
     assert rollback["production_check"] == "pass"
     assert "fail" not in rollback.values(), rollback

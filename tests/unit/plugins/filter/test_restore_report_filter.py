@@ -17,6 +17,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report
 from ansible_collections.restorekit.aws.plugins.filter.restore_report_gantt import restore_report_gantt
+from ansible_collections.restorekit.aws.plugins.filter.restore_report_step_phases import restore_report_step_phases
 from tests.mermaid_gantt import MermaidRejects, gantt_charts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
@@ -197,6 +198,45 @@ def test_without_phases_the_restore_phase_comes_from_the_jobs():
     running["restore_jobs"][0].update(status="RUNNING", completion_date=None)
     assert [(p["end"], p["status"]) for p in restore_report(running)["phases"]] == [(None, "running")]
     assert restore_report(inputs(restore_jobs=[]))["phases"] == []
+
+
+def test_phase_marks_become_phases_each_ending_where_the_next_begins():
+    marks = [{"name": "preflight", "start": "2026-11-24T06:10:00Z"}, {"name": "restore", "start": "2026-11-24T06:11:00Z"},
+             {"name": "validate", "start": "2026-11-24T06:40:00Z"}]
+    report = restore_report(inputs(phase_marks=marks))
+    validate(report)
+    assert [(p["name"], p["start"], p["end"], p["status"], p["source"]) for p in report["phases"]] == [
+        ("preflight", "2026-11-24T06:10:00Z", "2026-11-24T06:11:00Z", "done", "restore_report_phases"),
+        ("restore", "2026-11-24T06:11:00Z", "2026-11-24T06:40:00Z", "done", "restore_report_phases"),
+        ("validate", "2026-11-24T06:40:00Z", "2026-11-24T07:02:00Z", "done", "restore_report_phases"),
+    ]
+    failed = restore_report(inputs(phase_marks=marks, outcome="failed"))
+    assert [p["status"] for p in failed["phases"]] == ["done", "done", "failed"]
+    # Phases given win over marks; a mark that is not a time is named.
+    given = [{"name": "restore", "start": "2026-11-24T06:12:00Z", "end": "2026-11-24T06:37:10Z"}]
+    assert [p["name"] for p in restore_report(inputs(phases=given, phase_marks=marks))["phases"]] == ["restore"]
+    with pytest.raises(AnsibleFilterError, match=r"restore_report_phase_marks\[0\]\.start='soon' is not an ISO 8601 time"):
+        restore_report(inputs(phase_marks=[{"name": "restore", "start": "soon"}]))
+
+
+def test_recorded_steps_become_phases_from_the_step_before():
+    steps = [{"step": "snapshot", "phase": "swap", "result": "done", "at": "2026-11-24T06:10:00Z"},
+             {"step": "stop_writers", "phase": "swap", "result": "not needed", "at": "2026-11-24T06:11:00Z"},
+             {"step": "restore", "phase": "swap", "result": "failed", "at": "2026-11-24T06:30:00Z"},
+             {"step": "switch", "phase": "rollback", "result": "done", "at": "2026-11-24T06:31:00Z"}]
+    assert restore_report_step_phases(steps) == [
+        {"name": "swap snapshot", "start": "2026-11-24T06:10:00Z", "end": "2026-11-24T06:10:00Z", "status": "done"},
+        {"name": "swap stop_writers", "start": "2026-11-24T06:10:00Z", "end": "2026-11-24T06:11:00Z", "status": "skipped"},
+        {"name": "swap restore", "start": "2026-11-24T06:11:00Z", "end": "2026-11-24T06:30:00Z", "status": "failed"},
+        {"name": "rollback switch", "start": "2026-11-24T06:30:00Z", "end": "2026-11-24T06:31:00Z", "status": "done"},
+    ]
+    report = restore_report(inputs(phases=restore_report_step_phases(steps)))
+    assert [(p["name"], p["status"]) for p in report["phases"]][2:] == [("swap restore", "failed"), ("rollback switch", "done")]
+    assert restore_report_step_phases([]) == []
+    with pytest.raises(AnsibleFilterError, match="step 1 is not a dictionary"):
+        restore_report_step_phases(["snapshot"])
+    with pytest.raises(AnsibleFilterError, match="expects a list of recorded steps"):
+        restore_report_step_phases("snapshot")
 
 
 @pytest.mark.parametrize("phase, message", [
