@@ -334,11 +334,30 @@ def _phase(item, option):
 def phases_from_marks(marks, finished, outcome):
     """The phases a playbook marked (restore_report_phase_marks, [{name, start}]): each ends where the next begins, the
     last at FINISHED, and the last failed when the run did."""
-    marks = [mark for mark in marks if isinstance(mark, dict)]
+    for index, mark in enumerate(marks):
+        if not isinstance(mark, dict):
+            _fail("restore_report_phase_marks[%d]" % index, mark, "must be a dictionary with name and start (ISO 8601)")
     return [{"name": mark.get("name"), "start": mark.get("start"),
              "end": marks[index + 1].get("start") if index + 1 < len(marks) else finished,
              "status": "failed" if index + 1 == len(marks) and outcome == "failed" else "done"}
             for index, mark in enumerate(marks)]
+
+
+def restore_report_step_phases(steps):
+    """Recorded steps ([{step, phase, result, at}], the in-place swap's rds_swap_steps) as report phases: each from the
+    step before it (the first from its own time) to its own time; failed, skipped ("not needed") or done. The filter
+    restore_report_step_phases (its own plugin file, for its documentation) applies it."""
+    if not isinstance(steps, (list, tuple)):
+        raise AnsibleFilterError("restore_report_step_phases: expects a list of recorded steps, got %r" % (steps,))
+    phases = []
+    for index, step in enumerate(steps):
+        if not isinstance(step, dict):
+            raise AnsibleFilterError("restore_report_step_phases: step %d is not a dictionary: %r" % (index + 1, step))
+        result = step.get("result")
+        phases.append({"name": "%s %s" % (step.get("phase"), step.get("step")),
+                       "start": steps[index - 1].get("at") if index else step.get("at"), "end": step.get("at"),
+                       "status": "failed" if result == "failed" else "skipped" if result == "not needed" else "done"})
+    return phases
 
 
 def _derived_phases(restore_jobs, checks):

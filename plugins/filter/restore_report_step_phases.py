@@ -50,22 +50,7 @@ _value:
       type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-
-def restore_report_step_phases(steps):
-    """Recorded steps ([{step, phase, result, at}]) as report phases (see DOCUMENTATION)."""
-    if not isinstance(steps, (list, tuple)):
-        raise AnsibleFilterError("restore_report_step_phases: expects a list of recorded steps, got %r" % (steps,))
-    phases = []
-    for index, step in enumerate(steps):
-        if not isinstance(step, dict):
-            raise AnsibleFilterError("restore_report_step_phases: step %d is not a dictionary: %r" % (index + 1, step))
-        result = step.get("result")
-        phases.append({"name": "%s %s" % (step.get("phase"), step.get("step")),
-                       "start": steps[index - 1].get("at") if index else step.get("at"), "end": step.get("at"),
-                       "status": "failed" if result == "failed" else "skipped" if result == "not needed" else "done"})
-    return phases
+from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report_step_phases
 
 
 class FilterModule(object):

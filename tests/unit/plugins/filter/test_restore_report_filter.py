@@ -217,6 +217,8 @@ def test_phase_marks_become_phases_each_ending_where_the_next_begins():
     assert [p["name"] for p in restore_report(inputs(phases=given, phase_marks=marks))["phases"]] == ["restore"]
     with pytest.raises(AnsibleFilterError, match=r"restore_report_phase_marks\[0\]\.start='soon' is not an ISO 8601 time"):
         restore_report(inputs(phase_marks=[{"name": "restore", "start": "soon"}]))
+    with pytest.raises(AnsibleFilterError, match=r"restore_report_phase_marks\[1\]='restore' must be a dictionary"):
+        restore_report(inputs(phase_marks=marks[:1] + ["restore"]))
 
 
 def test_recorded_steps_become_phases_from_the_step_before():
