@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import time
 
-from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.plugins.action import ActionBase
-from ansible.utils.display import Display
-
-display = Display()
+from ansible_collections.restorekit.aws.plugins.module_utils._poll import FIRST_POLL_SECONDS, next_delay
+from ansible_collections.restorekit.aws.plugins.plugin_utils.progress import ProgressAction, display
 
 MODULE = "restorekit.aws.restore_job"
 # Options that describe the restore itself; a poll passes only the connection options and the job id.
@@ -26,19 +23,9 @@ RESTORE_OPTIONS = ("recovery_point_arn", "backup_vault_name", "project_name", "e
                    "metadata", "allow_source_target", "iam_role_arn", "copy_source_tags", "adopt_window_hours", "wait",
                    "wait_timeout", "poll_interval", "restore_job_id", "restore_job_ids", "restores", "wait_slice")
 FINAL = ("COMPLETED", "FAILED", "ABORTED")
-MAX_POLL_SECONDS = 60.0
-# As module_utils/_backup/restore_jobs.py: the first status check comes soon, so a job that ends in seconds is not kept
-# waiting a whole poll_interval; the interval doubles up to poll_interval, then grows by half up to a minute.
-FIRST_POLL_SECONDS = 0.2
 # The starting module run keeps checking the job it started for up to this long (wait_slice): a job that ends within it
 # needs no second module run, which costs far more than a describe.
 START_SLICE_SECONDS = 2.0
-
-
-def next_delay(delay, poll):
-    if delay < poll:
-        return min(delay * 2, poll)
-    return min(delay * 1.5, MAX_POLL_SECONDS)
 
 
 def progress_line(job, waited):
@@ -54,24 +41,12 @@ def summary_line(jobs, waited):
         len(jobs), ", ".join("%d %s" % (count, status) for status, count in sorted(counts.items(), key=lambda i: str(i[0]))), int(waited))
 
 
-class ActionModule(ActionBase):
+class ActionModule(ProgressAction):
     """Start or adopt with the module, then poll it, displaying each poll."""
 
-    def _module(self, args, task_vars):
-        return self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+    MODULE = MODULE
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        args = dict(self._task.args)
-        try:
-            wait = boolean(args.get("wait", True), strict=True)
-            timeout = int(args.get("wait_timeout", 7200))
-            poll = float(args.get("poll_interval", 15))
-        except (TypeError, ValueError):
-            wait, timeout, poll = False, 0, 0  # the module reports the bad value, naming the option
-        if not wait or self._task.check_mode or timeout <= 0 or poll <= 0:
-            result.update(self._module(args, task_vars))
-            return result
+    def wait(self, result, args, task_vars, timeout, poll):
         if args.get("restores") is not None or args.get("restore_job_ids") is not None:
             return self._run_many(result, args, task_vars, timeout, poll)
 
@@ -96,7 +71,7 @@ class ActionModule(ActionBase):
             waited = time.monotonic() - started
             if waited + delay > timeout:
                 result.update(first, restore_job=job, progress=progress, failed=True,
-                              msg="restore job %s is still %s after wait_timeout=%ss; it goes on in AWS. Re-running the same task "
+                              msg="restore job %s is still %s after wait_timeout=%gs; it goes on in AWS. Re-running the same task "
                                   "adopts it instead of starting another." % (job.get("restore_job_id"), job.get("status"), timeout))
                 return result
             time.sleep(delay)
@@ -146,7 +121,7 @@ class ActionModule(ActionBase):
             waited = time.monotonic() - started
             if waited + delay > timeout:
                 result.update(first, progress=progress, failed=True,
-                              msg="restore job(s) %s still running after wait_timeout=%ss; they go on in AWS. Re-running the same "
+                              msg="restore job(s) %s still running after wait_timeout=%gs; they go on in AWS. Re-running the same "
                                   "task adopts them instead of starting others." % (", ".join(active()), timeout))
                 return result
             time.sleep(delay)

@@ -31,3 +31,16 @@ RETRY_CODES = [
 def jittered_backoff(retries=10, delay=3, max_delay=60):
     """``AWSRetry.jittered_backoff`` with the throttling and 5xx codes of every protocol the collection talks to."""
     return AWSRetry.jittered_backoff(retries=retries, delay=delay, max_delay=max_delay, catch_extra_error_codes=RETRY_CODES)
+
+
+def client_for(module):
+    """A function giving MODULE's client of a service, made once per module run with this retry policy: each new client
+    costs about a tenth of a second, and a run that reads several things asks for the same service many times."""
+    clients = {}
+
+    def get(service):
+        if service not in clients:
+            clients[service] = module.client(service, retry_decorator=jittered_backoff())
+        return clients[service]
+
+    return get

@@ -87,15 +87,8 @@ options:
     description: Wait until the new instance is available.
     type: bool
     default: true
-  wait_timeout:
-    description: Seconds to wait at most, 1 to 604800 (a week). The restore goes on in AWS after a timeout; re-running adopts it.
-    type: int
-    default: 7200
-  poll_interval:
-    description: Seconds between polls while waiting, 1 to 3600.
-    type: int
-    default: 15
 extends_documentation_fragment:
+  - restorekit.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -138,19 +138,12 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
-from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
-
-
-def snake_instance(instance):
-    if not instance:
-        return {}
-    instance = dict(instance, Tags=rr.tags_of(instance))
-    return camel_dict_to_snake_dict(instance, ignore_list=["Tags"])
+from ansible_collections.restorekit.aws.plugins.module_utils._rds import workflow
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
 
 
 def check_options(params):
@@ -166,13 +159,6 @@ def check_options(params):
     return rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
                            "resource_name": params["source_db_instance_identifier"], "select": params["select"],
                            "point_in_time": params["point_in_time"]})
-
-
-def pick_recovery_point(module, query):
-    points = rp.list_recovery_points(module.client("backup"), query)
-    found = rp.find_recovery_points(points, query)
-    point = camel_dict_to_snake_dict(found["recovery_point"]) if found["recovery_point"] is not None else {}
-    return point, found["message"] or ""
 
 
 def main():
@@ -200,26 +186,10 @@ def main():
         module.fail_json(msg=e.message)
     except rp.RecoveryPointError as e:
         module.fail_json(msg=e.message)
-    result = dict(changed=False, source={}, target={}, automated_backups=[], retained_automated_backup={},
-                  recovery_point={}, recovery_point_message="", security_groups=[], missing_security_group_names=[])
+    result = dict(changed=False)
     try:
-        rds = module.client("rds", retry_decorator=jittered_backoff())
-        result["source"] = snake_instance(rr.describe_instance(rds, params["source_db_instance_identifier"]))
-        if params["target_db_instance_identifier"]:
-            result["target"] = snake_instance(rr.describe_instance(rds, params["target_db_instance_identifier"]))
-        if params["automated_backups"]:
-            backups = rr.automated_backups(rds, params["source_db_instance_identifier"])
-            result["automated_backups"] = [camel_dict_to_snake_dict(b, ignore_list=["TagList"]) for b in backups]
-            retained = rr.retained_backup(backups)
-            result["retained_automated_backup"] = camel_dict_to_snake_dict(retained, ignore_list=["TagList"]) if retained else {}
-        if params["backup_vault_name"]:
-            result["recovery_point"], result["recovery_point_message"] = pick_recovery_point(module, query)
-        names = params["security_group_names"]
-        if names:
-            ec2 = module.client("ec2", retry_decorator=jittered_backoff())
-            groups = ec2.describe_security_groups(aws_retry=True, Filters=[{"Name": "group-name", "Values": names}])["SecurityGroups"]
-            result["security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"], "vpc_id": g.get("VpcId")} for g in groups]
-            result["missing_security_group_names"] = [n for n in names if n not in {g["GroupName"] for g in groups}]
+        result.update(workflow.read(client_for(module), params["source_db_instance_identifier"], params["target_db_instance_identifier"],
+                                    query, params["security_group_names"], params["automated_backups"]))
     except rp.RecoveryPointError as e:
         module.fail_json_aws_error(e)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:

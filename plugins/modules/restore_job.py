@@ -130,18 +130,6 @@ options:
     description: Wait for the job to end. The task fails when it ends C(FAILED) or C(ABORTED).
     type: bool
     default: true
-  wait_timeout:
-    description:
-      - Seconds to wait at most, 1 to 604800 (a week). The job goes on in AWS after a timeout; re-running adopts it.
-    type: int
-    default: 7200
-  poll_interval:
-    description:
-      - Seconds between polls once the job has run a while. The first status check comes 0.2 seconds after the
-        start (so a job that ends in seconds is not kept waiting), the interval doubles up to O(poll_interval), then
-        grows by half each poll, up to a minute. 1 to 3600.
-    type: int
-    default: 15
   wait_slice:
     description:
       - With O(wait=false), keep checking a single job that was just started or adopted for at most this many
@@ -153,6 +141,7 @@ options:
     type: float
     default: 0
 extends_documentation_fragment:
+  - restorekit.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -323,14 +312,10 @@ progress:
   sample: ["restore job 1043ABAA: RUNNING 45.00% (waited 60s)"]
 """
 
-import datetime
-
 try:
     import botocore
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -343,13 +328,7 @@ MAX_WAIT_TIMEOUT = 7 * 24 * 3600
 MAX_POLL_INTERVAL = 3600
 
 
-def job_result(job):
-    job = {k: v for k, v in job.items() if k != "ResponseMetadata"}
-    out = {"restore_job_id": job["RestoreJobId"], "restore_job": camel_dict_to_snake_dict(job),
-           "elapsed_seconds": jobs.elapsed_seconds(job)}
-    if job.get("CreatedResourceArn") and job.get("Status") == "COMPLETED":
-        out["created_resource_arn"] = job["CreatedResourceArn"]
-    return out
+job_result = jobs.job_result
 
 
 def wait_for(module, client, job_id, result):
@@ -478,37 +457,19 @@ def prepare(module, client, params):
     """Everything a restore decides before it starts, with reads only: the recovery point, the final metadata (checked),
     the role, and a job of the same restore to adopt. Returns the plan that ``begin`` carries out; fails the module on
     anything a restore could not carry out."""
-    arn = params["recovery_point_arn"]
-    vault = params["backup_vault_name"] or "%s-%s-backup-vault" % (params["project_name"], params["environment"])
     try:
-        point = jobs.describe_recovery_point(client, vault, arn)
-        resource_type = rm.check_resource_type(arn, params["resource_type"], point.get("ResourceType"))
-        jobs.point_is_restorable(point)
-        rm.check_values(resource_type, params["metadata"], inputs.region_of(arn) or module.region, params.get("_where", "") + "metadata")
-        own = jobs.recovery_point_metadata(client, vault, arn)
-        metadata, warnings = rm.merge(resource_type, own, params["metadata"], params["target_name"])
-        source = rm.source_name(resource_type, own, point.get("ResourceArn"))
-        rm.check_target(resource_type, metadata, source, params["allow_source_target"])
+        planned = jobs.plan(client, params, module.region, lambda: runbook_role(module, params),
+                            lambda created: jobs.resource_exists(module.client, created))
     except (rm.MetadataError, jobs.RestoreJobError) as e:
         module.fail_json(msg=getattr(e, "message", str(e)))
-    for warning in warnings:
+    for warning in planned["warnings"]:
         module.warn(warning)
+    return planned
 
-    role = params["iam_role_arn"]
-    if not role:
-        role = "arn:aws:iam::%s:role/%s-%s-backup-role" % (jobs.account_id(module.client("sts")), params["project_name"], params["environment"])
-    since = datetime.datetime.now(tz=datetime.timezone.utc) - datetime.timedelta(hours=params["adopt_window_hours"])
-    existing, superseded = jobs.find_existing(client, arn, resource_type, metadata, since,
-                                              lambda created: jobs.resource_exists(module.client, created))
-    request = {"RecoveryPointArn": arn, "Metadata": metadata, "IamRoleArn": role, "ResourceType": resource_type,
-               "IdempotencyToken": rm.idempotency_token(arn, resource_type, metadata, superseded)}
-    if params["copy_source_tags"]:
-        request["CopySourceTagsToRestoredResource"] = True
-    # EC2 user data (the point's own, or new) may carry secrets: it is sent, never shown.
-    shown = dict(metadata, UserData="(user data, %d characters, not shown)" % len(metadata["UserData"])) if metadata.get("UserData") else metadata
-    result = dict(changed=False, metadata=shown, request=dict(request, Metadata=shown), source=source, resource_type=resource_type)
-    target = metadata.get(rm.TARGET_KEYS[resource_type]) if rm.TARGET_KEYS[resource_type] else None
-    return {"request": request, "existing": existing, "result": result, "target": target}
+
+def runbook_role(module, params):
+    """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the caller's account."""
+    return "arn:aws:iam::%s:role/%s-%s-backup-role" % (jobs.account_id(module.client("sts")), params["project_name"], params["environment"])
 
 
 def begin(module, client, plan, params, wait):

@@ -308,7 +308,7 @@ except ImportError:
     pass  # Handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
@@ -401,12 +401,7 @@ def main():
     if blank:
         module.fail_json(msg="targets=%r contains an empty name" % params["targets"])
 
-    clients = {}
-
-    def client(service):
-        if service not in clients:
-            clients[service] = module.client(service, retry_decorator=jittered_backoff())
-        return clients[service]
+    client = client_for(module)
 
     resources = dict(params["responder_resources"] or {})
     for option in ("vault_arn", "backup_role_arn", "kms_key_arn"):

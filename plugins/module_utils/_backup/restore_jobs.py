@@ -15,31 +15,22 @@ from __future__ import annotations
 import datetime
 import time
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.restore_metadata import same_target
 
 ACTIVE = ("PENDING", "RUNNING")
 FAILED = ("FAILED", "ABORTED")
 FINAL = ("COMPLETED",) + FAILED
 RESTORABLE_POINT_STATUSES = ("COMPLETED", "AVAILABLE")
-MAX_POLL_SECONDS = 60.0
-# The first status check after a start comes this soon: a job that ends in seconds (a small restore, a test) is not
-# kept waiting a whole poll_interval. The interval then doubles up to poll_interval and grows by half after that.
-FIRST_POLL_SECONDS = 0.2
-
-
-def first_delay(poll_interval):
-    """Seconds before the first status check."""
-    return min(FIRST_POLL_SECONDS, poll_interval)
-
-
-def next_delay(delay, poll_interval):
-    """Seconds before the next status check: doubling up to POLL_INTERVAL, then growing by half up to a minute."""
-    if delay < poll_interval:
-        return min(delay * 2, poll_interval)
-    return min(delay * 1.5, MAX_POLL_SECONDS)
+# One cadence for every wait of the collection (module_utils/_poll.py).
+first_delay = _poll.first_delay
+next_delay = _poll.next_delay
 
 
 class RestoreJobError(Exception):
@@ -228,3 +219,48 @@ def point_is_restorable(point):
         raise RestoreJobError("recovery point %s is %s%s; only COMPLETED points restore"
                               % (point.get("RecoveryPointArn"), point.get("Status"),
                                  " (%s)" % point["StatusMessage"] if point.get("StatusMessage") else ""))
+
+
+def job_result(job):
+    """A restore job as the modules return it: its id, the job (snake_case), the seconds it took and, once
+    COMPLETED, what it created."""
+    job = {k: v for k, v in job.items() if k != "ResponseMetadata"}
+    out = {"restore_job_id": job["RestoreJobId"], "restore_job": camel_dict_to_snake_dict(job),
+           "elapsed_seconds": elapsed_seconds(job)}
+    if job.get("CreatedResourceArn") and job.get("Status") == "COMPLETED":
+        out["created_resource_arn"] = job["CreatedResourceArn"]
+    return out
+
+
+def plan(client, params, region, role_of, exists, now=None):
+    """Everything a restore decides before it starts, with reads only: the recovery point, the final metadata
+    (checked), the role, and a job of the same restore to adopt.
+
+    PARAMS holds restore_job's options (recovery_point_arn, backup_vault_name or project_name and environment,
+    resource_type, metadata, target_name, allow_source_target, iam_role_arn, copy_source_tags, adopt_window_hours,
+    and ``_where``, the prefix an entry of ``restores`` is named by). ROLE_OF() gives the runbook's backup role ARN when
+    iam_role_arn is empty; EXISTS(arn) says whether what a completed job created is still there. Returns the plan
+    (``request``, ``existing``, ``result``, ``target``, ``warnings``); raises RestoreJobError or MetadataError.
+    """
+    arn = params["recovery_point_arn"]
+    vault = params["backup_vault_name"] or "%s-%s-backup-vault" % (params["project_name"], params["environment"])
+    point = describe_recovery_point(client, vault, arn)
+    resource_type = rm.check_resource_type(arn, params["resource_type"], point.get("ResourceType"))
+    point_is_restorable(point)
+    rm.check_values(resource_type, params["metadata"], inputs.region_of(arn) or region, params.get("_where", "") + "metadata")
+    own = recovery_point_metadata(client, vault, arn)
+    metadata, warnings = rm.merge(resource_type, own, params["metadata"], params["target_name"])
+    source = rm.source_name(resource_type, own, point.get("ResourceArn"))
+    rm.check_target(resource_type, metadata, source, params["allow_source_target"])
+    role = params["iam_role_arn"] or role_of()
+    since = (now or datetime.datetime.now(tz=datetime.timezone.utc)) - datetime.timedelta(hours=params["adopt_window_hours"])
+    existing, superseded = find_existing(client, arn, resource_type, metadata, since, exists)
+    request = {"RecoveryPointArn": arn, "Metadata": metadata, "IamRoleArn": role, "ResourceType": resource_type,
+               "IdempotencyToken": rm.idempotency_token(arn, resource_type, metadata, superseded)}
+    if params["copy_source_tags"]:
+        request["CopySourceTagsToRestoredResource"] = True
+    # EC2 user data (the point's own, or new) may carry secrets: it is sent, never shown.
+    shown = dict(metadata, UserData="(user data, %d characters, not shown)" % len(metadata["UserData"])) if metadata.get("UserData") else metadata
+    result = dict(changed=False, metadata=shown, request=dict(request, Metadata=shown), source=source, resource_type=resource_type)
+    target = metadata.get(rm.TARGET_KEYS[resource_type]) if rm.TARGET_KEYS[resource_type] else None
+    return {"request": request, "existing": existing, "result": result, "target": target, "warnings": warnings, "point": point}

@@ -24,11 +24,14 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 
 # 1-63 letters, digits or hyphens, a letter first, no '--', no '-' last (the rule of _inputs.db_identifier).
 IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 AUTOMATED_BACKUPS_ARN = re.compile(r"^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:auto-backup:ab-[a-z0-9]+$")
 RESOURCE_ID = re.compile(r"^db-[A-Z0-9]+$")
+# Statuses from which an instance never becomes available by waiting.
+NEVER_AVAILABLE = ("failed", "incompatible-restore", "incompatible-parameters", "deleting", "inaccessible-encryption-credentials")
 
 
 class RdsRestoreError(Exception):
@@ -187,16 +190,17 @@ def in_window(backup, moment):
 
 
 def wait_available(client, identifier, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic):
-    """Poll until IDENTIFIER is available; returns it. A status that will never become available fails at once."""
-    started = clock()
-    while True:
+    """Poll (the collection's cadence, module_utils/_poll.py) until IDENTIFIER is available; returns it. A status that
+    will never become available fails at once."""
+    def check(waited):
         instance = describe_instance(client, identifier)
         status = (instance or {}).get("DBInstanceStatus")
-        if status == "available":
-            return instance
-        if status in ("failed", "incompatible-restore", "incompatible-parameters", "deleting", "inaccessible-encryption-credentials"):
+        if status in NEVER_AVAILABLE:
             raise RdsRestoreError("%s is %s and will not become available" % (identifier, status))
-        if clock() - started + poll_interval > timeout:
-            raise RdsRestoreError("%s is still %s after wait_timeout=%ss; the restore goes on in AWS and a re-run adopts it"
-                                  % (identifier, status or "not visible", timeout))
-        sleep(poll_interval)
+        return status == "available", instance if status == "available" else status
+
+    try:
+        return _poll.poll(check, timeout, poll_interval, sleep, clock)
+    except _poll.PollTimeout as e:
+        raise RdsRestoreError("%s is still %s after wait_timeout=%ss; the restore goes on in AWS and a re-run adopts it"
+                              % (identifier, e.last or "not visible", timeout)) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
+from tests.unit.fake_clock import Clock
 
 
 class FakeBackup:
@@ -21,17 +22,6 @@ class FakeBackup:
         statuses = self.script[RestoreJobId]
         status = statuses.pop(0) if len(statuses) > 1 else statuses[0]
         return {"RestoreJobId": RestoreJobId, "Status": status, "StatusMessage": "boom" if status == "FAILED" else None}
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 def test_waits_for_all_in_order_and_stops_describing_finished_jobs():

@@ -9,6 +9,7 @@ The parameters are what Ansible hands a module: the options given, with the defa
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 import yaml
@@ -53,9 +54,21 @@ def _spec(options):
     return spec
 
 
+def documented_options(module):
+    """MODULE's options as ansible-doc shows them: its own, and those of this collection's doc fragments it extends."""
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    options = {}
+    for fragment in doc.get("extends_documentation_fragment") or []:
+        if fragment.startswith("restorekit.aws."):
+            source = importlib.import_module("ansible_collections.restorekit.aws.plugins.doc_fragments." + fragment.split(".")[-1])
+            options.update(yaml.safe_load(source.ModuleDocFragment.DOCUMENTATION)["options"])
+    options.update(doc["options"])
+    return options
+
+
 def params(module, **given):
     """The parameters Ansible would hand MODULE for the options GIVEN."""
-    result = ArgumentSpecValidator(_spec(yaml.safe_load(module.DOCUMENTATION)["options"])).validate(given)
+    result = ArgumentSpecValidator(_spec(documented_options(module))).validate(given)
     assert not result.error_messages, result.error_messages
     return result.validated_parameters
 

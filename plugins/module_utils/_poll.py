@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's one poll cadence, for modules and the action plugins that show progress.
+
+The first check comes soon (0.2 s), so a job that ends in seconds (a small restore, a test) is not kept waiting a
+whole ``poll_interval``; the interval then doubles up to ``poll_interval`` and grows by half after that, up to a
+minute.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible.module_utils.parsing.convert_bool import boolean
+
+FIRST_POLL_SECONDS = 0.2
+MAX_POLL_SECONDS = 60.0
+
+
+def first_delay(poll_interval):
+    """Seconds before the first check."""
+    return min(FIRST_POLL_SECONDS, poll_interval)
+
+
+def next_delay(delay, poll_interval):
+    """Seconds before the next check: doubling up to POLL_INTERVAL, then growing by half up to a minute."""
+    if delay < poll_interval:
+        return min(delay * 2, poll_interval)
+    return min(delay * 1.5, MAX_POLL_SECONDS)
+
+
+class PollTimeout(Exception):
+    """Another wait would pass the deadline; ``last`` is what the last check returned."""
+
+    def __init__(self, last, waited):
+        super().__init__("still waiting after %ds" % int(waited))
+        self.last = last
+        self.waited = waited
+
+
+def poll(check, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic):
+    """Call CHECK(waited) until it returns ``(True, value)``; return that value.
+
+    Raises PollTimeout (with the last value) when the next wait would end past TIMEOUT seconds from the start.
+    """
+    started = clock()
+    delay = first_delay(poll_interval)
+    while True:
+        done, value = check(clock() - started)
+        if done:
+            return value
+        waited = clock() - started
+        if waited + delay > timeout:
+            raise PollTimeout(value, waited)
+        sleep(delay)
+        delay = next_delay(delay, poll_interval)
+
+
+def wait_options(args, check_mode=False):
+    """(wait_timeout, poll_interval) of an action's task arguments when the action is to wait, else None: no wait
+    asked, check mode, or a value that is not valid (the module then runs once, as given, and names the bad value)."""
+    try:
+        wait = boolean(args.get("wait", True), strict=True)
+        timeout, poll = float(args.get("wait_timeout", 7200)), float(args.get("poll_interval", 15))
+    except (TypeError, ValueError):
+        return None
+    if not wait or check_mode or timeout <= 0 or poll <= 0:
+        return None
+    return timeout, poll

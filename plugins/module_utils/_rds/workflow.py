@@ -1,0 +1,389 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Runbook 5.2 in one module run: the AWS side of ``restorekit.aws.rds_restore``.
+
+``read`` gathers what the decision depends on (source, target, automated backups, recovery point, security groups);
+``decide`` picks native point in time, the AWS Backup point, or the retained automated backups (``choice.choose``) and
+refuses a target that is not this restore; ``carry_out`` starts or adopts the restore, waits for it, applies what a
+restore does not carry (parameter group, retention, deletion protection, exposure, tags) and returns the instance,
+its endpoint and where its credentials come from. Every rule is a function here, tested without Ansible.
+
+A wait may be cut into slices (``wait_slice``): the run then returns ``pending`` and the same options, with the
+decision it made (``resume``), carry the restore on in the next run. Each run adopts what the ones before started.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+from ansible_collections.restorekit.aws.plugins.module_utils._rds import choice as rc
+from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
+
+RESTORED_FROM = "restorekit:restored-from"
+SOURCE_TAG = "restorekit:source"
+NEVER_AVAILABLE = rr.NEVER_AVAILABLE
+# What a re-run carries over from the run that decided (see ``resume``).
+RESUME_KEYS = ("method", "reason", "data_time", "restored_from", "window", "adopted", "recovery_point_arn")
+
+
+class WorkflowError(Exception):
+    """The restore cannot go on; ``result`` is what was done and learnt until then."""
+
+    def __init__(self, message, result=None):
+        super().__init__(message)
+        self.message = message
+        self.result = result or {}
+
+
+def snake_instance(instance):
+    """A DB instance as the modules return it: snake_case, its TagList as a ``tags`` dict."""
+    if not instance:
+        return {}
+    return camel_dict_to_snake_dict(dict(instance, Tags=rr.tags_of(instance)), ignore_list=["Tags"])
+
+
+def read(client_for, source_identifier, target_identifier=None, point_query=None, security_group_names=(), automated=True):
+    """Everything the RDS restore decides on, in snake_case (as ``restorekit.aws.rds_restore_info`` returns it).
+
+    POINT_QUERY is a ``recovery_points.build_query`` query (None: no recovery point is looked for)."""
+    rds = client_for("rds")
+    out = dict(source=snake_instance(rr.describe_instance(rds, source_identifier)), target={}, automated_backups=[],
+               retained_automated_backup={}, recovery_point={}, recovery_point_message="", security_groups=[],
+               missing_security_group_names=[])
+    if target_identifier:
+        out["target"] = snake_instance(rr.describe_instance(rds, target_identifier))
+    if automated:
+        backups = rr.automated_backups(rds, source_identifier)
+        out["automated_backups"] = [camel_dict_to_snake_dict(b, ignore_list=["TagList"]) for b in backups]
+        retained = rr.retained_backup(backups)
+        out["retained_automated_backup"] = camel_dict_to_snake_dict(retained, ignore_list=["TagList"]) if retained else {}
+    if point_query is not None:
+        found = rp.find_recovery_points(rp.list_recovery_points(client_for("backup"), point_query), point_query)
+        out["recovery_point"] = camel_dict_to_snake_dict(found["recovery_point"]) if found["recovery_point"] is not None else {}
+        out["recovery_point_message"] = found["message"] or ""
+    names = list(security_group_names or [])
+    if names:
+        groups = client_for("ec2").describe_security_groups(aws_retry=True, Filters=[{"Name": "group-name", "Values": names}])["SecurityGroups"]
+        out["security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"], "vpc_id": g.get("VpcId")} for g in groups]
+        out["missing_security_group_names"] = [n for n in names if n not in {g["GroupName"] for g in groups}]
+    return out
+
+
+def point_query(params):
+    """The recovery point query of the restore's options, or None when no point is needed (a native restore to the
+    latest restorable time)."""
+    resume = params.get("resume") or {}
+    if resume:
+        if not resume.get("recovery_point_arn"):
+            return None
+        return rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
+                               "resource_name": params["source_db_instance_identifier"], "select": "at_or_before",
+                               "point_in_time": resume["data_time"]})
+    if params["method"] == "native" and not params["target_time"]:
+        return None
+    return rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
+                           "resource_name": params["source_db_instance_identifier"],
+                           "select": "at_or_before" if params["target_time"] else "latest",
+                           "point_in_time": params["target_time"] or None})
+
+
+def decide(state, params, now=None):
+    """The decision (``choice.choose``'s, or the one RESUME carries) and whether the existing target is adopted.
+
+    Raises WorkflowError when there is nothing to restore from, when the target exists and is not this restore, or
+    when a named security group is missing."""
+    resume = params.get("resume") or {}
+    source_identifier = params["source_db_instance_identifier"]
+    target_identifier = params["target_db_instance_identifier"]
+    if resume:
+        decided = {key: resume.get(key, "") for key in ("method", "reason", "data_time", "restored_from", "window")}
+        decided["error"] = ""
+    else:
+        decided = rc.choose(params["method"], params["target_time"], state["source"], state["retained_automated_backup"],
+                            state["recovery_point"], source_identifier, params["backup_vault_name"], now)
+    if decided["error"]:
+        raise WorkflowError(decided["error"], dict(choice=decided))
+    existing = state["target"]
+    tag = (existing.get("tags") or {}).get(RESTORED_FROM) if existing else None
+    if existing and tag != decided["restored_from"] and not (decided["method"] == "backup" and tag is None):
+        raise WorkflowError(not_this_restore(target_identifier, decided["restored_from"], tag), dict(choice=decided))
+    if state["missing_security_group_names"]:
+        raise WorkflowError("rds_restore_security_group_names: no security group named %s in this region"
+                            % ", ".join(state["missing_security_group_names"]), dict(choice=decided))
+    decided["adopted"] = bool(resume.get("adopted")) if resume else bool(tag)
+    return decided
+
+
+def not_this_restore(target, restored_from, tag):
+    return ("rds_restore_target_identifier=%s already exists and was not restored from %s (its %s tag is '%s'). Choose another "
+            "rds_restore_target_identifier, or delete that instance once nobody needs it."
+            % (target, restored_from, RESTORED_FROM, tag if tag is not None else "missing"))
+
+
+def security_group_ids(state):
+    return [group["group_id"] for group in state["security_groups"]]
+
+
+def backup_metadata(params, state):
+    """The restore metadata the inventory's network settings put over the recovery point's own."""
+    metadata = {}
+    if params["multi_az"] is not None:
+        metadata["MultiAZ"] = params["multi_az"]
+    if params["publicly_accessible"] is not None:
+        metadata["PubliclyAccessible"] = params["publicly_accessible"]
+    if params["db_subnet_group_name"]:
+        metadata["DBSubnetGroupName"] = params["db_subnet_group_name"]
+    if params["security_group_names"]:
+        metadata["VpcSecurityGroupIds"] = security_group_ids(state)
+    if params["db_instance_class"]:
+        metadata["DBInstanceClass"] = params["db_instance_class"]
+    metadata.update(params.get("metadata") or {})
+    return metadata
+
+
+def restore_tags(params, decided):
+    """The tags the restored instance carries: the play's, and the two a re-run adopts it by."""
+    tags = {key: str(value) for key, value in (params["tags"] or {}).items()}
+    tags.update({RESTORED_FROM: decided["restored_from"], SOURCE_TAG: params["source_db_instance_identifier"]})
+    return tags
+
+
+def native_request(params, state, decided):
+    """RestoreDBInstanceToPointInTime for a native decision: from the live source, or from the retained automated
+    backups of a deleted one (amazon.aws.rds_instance cannot name those), tagged in the same call."""
+    options = dict(target_db_instance_identifier=params["target_db_instance_identifier"], restore_time=decided["data_time"],
+                   db_instance_class=params["db_instance_class"] or state["source"].get("db_instance_class") or None,
+                   db_subnet_group_name=params["db_subnet_group_name"] or None, multi_az=params["multi_az"],
+                   publicly_accessible=params["publicly_accessible"],
+                   vpc_security_group_ids=security_group_ids(state) if params["security_group_names"] else None,
+                   tags=restore_tags(params, decided))
+    if state["source"]:
+        options["source_db_instance_identifier"] = params["source_db_instance_identifier"]
+    else:
+        options["source_db_instance_automated_backups_arn"] = state["retained_automated_backup"]["db_instance_automated_backups_arn"]
+    try:
+        return rr.point_in_time_request(options)
+    except rr.RdsRestoreError as e:
+        raise WorkflowError(e.message) from None
+
+
+def settings_changes(instance, state, params):
+    """ModifyDBInstance's arguments for what a restore does not carry and the instance lacks (empty: nothing to do).
+
+    The parameter group is the play's, else the source's (a deleted source has none to give); retention, deletion
+    protection and exposure only where the play gives them (None: as the restore left them)."""
+    group = params["db_parameter_group_name"] or ((state["source"].get("db_parameter_groups") or [{}])[0]).get("db_parameter_group_name")
+    current = [g.get("DBParameterGroupName") for g in instance.get("DBParameterGroups") or []]
+    changes = {}
+    if group and group not in current:
+        changes["DBParameterGroupName"] = group
+    wanted = (("BackupRetentionPeriod", params["backup_retention_period"]), ("DeletionProtection", params["deletion_protection"]),
+              ("PubliclyAccessible", params["publicly_accessible"]))
+    for key, value in wanted:
+        if value is not None and instance.get(key) != value:
+            changes[key] = value
+    return changes
+
+
+def missing_tags(instance, wanted):
+    have = rr.tags_of(instance)
+    return [{"Key": key, "Value": value} for key, value in sorted(wanted.items()) if have.get(key) != value]
+
+
+def credentials(state):
+    """Who logs in to the restored instance, and where the password comes from: the RDS-managed secret of the source,
+    or the source's master password (a restore keeps the source's master user)."""
+    source = state["source"]
+    user = source.get("master_username") or state["retained_automated_backup"].get("master_username") or ""
+    secret = (source.get("master_user_secret") or {}).get("secret_arn") or ""
+    if secret:
+        return {"user": user, "source": "rds-managed-secret", "secret_arn": secret}
+    return {"user": user, "source": "source-master-password", "secret_arn": ""}
+
+
+def notes(decided, params, creds, instance):
+    """What the restore report says about this restore, one line each."""
+    target = params["target_db_instance_identifier"]
+    login = ("the RDS-managed secret " + creds["secret_arn"]) if creds["secret_arn"] else (
+        "the master user %s with the master password of the source, the same as production" % (creds["user"] or "?"))
+    return ["%s restore: %s" % (decided["method"], decided["reason"]),
+            "data as of %s (%s=%s)" % (decided["data_time"], RESTORED_FROM, decided["restored_from"]),
+            ("adopted the existing %s made by an earlier run of this restore" % target) if decided["adopted"]
+            else ("restored into the new instance %s" % target),
+            "credentials: " + login,
+            "publicly accessible: %s" % bool(instance.get("PubliclyAccessible"))]
+
+
+def resume_of(decided, point):
+    """What a later run needs to carry this decision on, unchanged (see the module's ``resume`` option)."""
+    out = {key: decided.get(key) for key in RESUME_KEYS if key != "recovery_point_arn"}
+    out["recovery_point_arn"] = point.get("recovery_point_arn", "") if decided["method"] == "backup" else ""
+    return out
+
+
+class Run:
+    """One module run of the restore. CLIENT_FOR(service) gives a client made with the collection's retry policy;
+    ROLE_OF() the runbook's backup role ARN; EXISTS(arn) whether what a completed restore job made still exists."""
+
+    def __init__(self, client_for, params, region, role_of, exists, check_mode=False, sleep=time.sleep, clock=time.monotonic):
+        self.client_for = client_for
+        self.params = params
+        self.region = region
+        self.role_of = role_of
+        self.exists = exists
+        self.check_mode = check_mode
+        self.sleep = sleep
+        self.clock = clock
+        self.started = clock()
+        self.progress = []
+        self.result = dict(changed=False, pending=False)
+
+    def deadline(self):
+        """Seconds this run may still wait: the slice when one is given, else wait_timeout."""
+        limit = self.params["wait_slice"] or self.params["wait_timeout"]
+        return limit - (self.clock() - self.started)
+
+    def run(self, now=None):
+        params = self.params
+        state = read(self.client_for, params["source_db_instance_identifier"], params["target_db_instance_identifier"],
+                     point_query(params), params["security_group_names"])
+        self.result.update(source=state["source"], recovery_point=state["recovery_point"])
+        decided = decide(state, params, now)
+        self.result.update(method=decided["method"], reason=decided["reason"], data_time=decided["data_time"],
+                           restored_from=decided["restored_from"], window=decided["window"], adopted=decided["adopted"],
+                           resume=resume_of(decided, state["recovery_point"]), credentials=credentials(state))
+        if decided["method"] == "native" and params.get("metadata"):
+            self.result.setdefault("warnings", []).append("metadata is AWS Backup restore metadata; this native restore did not use it")
+        instance = self.start(state, decided)
+        if self.check_mode:
+            self.result.update(instance=snake_instance(instance), endpoint=(snake_instance(instance).get("endpoint") or {}))
+            self.result["notes"] = notes(decided, params, self.result["credentials"], instance or {})
+            return self.result
+        if params["wait"]:
+            instance = self.finish(state, decided)
+        else:
+            self.result.update(pending=True, stage="started")
+        self.result.update(instance=snake_instance(instance), endpoint=snake_instance(instance).get("endpoint") or {},
+                           notes=notes(decided, params, self.result["credentials"], instance or {}), progress=self.progress)
+        return self.result
+
+    # --- start or adopt
+    def start(self, state, decided):
+        """Start the restore, or adopt the one an earlier run started; returns the instance as it is now (or None)."""
+        if decided["method"] == "backup":
+            return self.start_backup(state, decided)
+        if state["target"]:
+            return rr.describe_instance(self.client_for("rds"), self.params["target_db_instance_identifier"])
+        request = native_request(self.params, state, decided)
+        self.result["request"] = {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in request.items()}
+        self.result["changed"] = True
+        if self.check_mode:
+            return None
+        rds = self.client_for("rds")
+        rds.restore_db_instance_to_point_in_time(aws_retry=True, **request)
+        return rr.describe_instance(rds, self.params["target_db_instance_identifier"])
+
+    def start_backup(self, state, decided):
+        params = self.params
+        backup = self.client_for("backup")
+        job_params = dict(recovery_point_arn=state["recovery_point"]["recovery_point_arn"], backup_vault_name=params["backup_vault_name"],
+                          project_name=params["project_name"], environment=params["environment"], resource_type="RDS",
+                          metadata=backup_metadata(params, state), target_name=params["target_db_instance_identifier"],
+                          allow_source_target=False, iam_role_arn=params["iam_role_arn"], copy_source_tags=False, adopt_window_hours=72)
+        try:
+            planned = jobs.plan(backup, job_params, self.region, self.role_of, self.exists)
+        except (jobs.RestoreJobError, rm.MetadataError) as e:
+            raise WorkflowError(getattr(e, "message", str(e)), self.result) from None
+        self.result.setdefault("warnings", []).extend(planned["warnings"])
+        self.result["request"] = planned["result"]["request"]
+        existing = planned["existing"]
+        if existing is not None:
+            self.result.update(restore_job=jobs.job_result(existing))
+        elif state["target"] and not decided["adopted"]:
+            # Untagged, and no restore job of this point made it: someone else's instance.
+            raise WorkflowError(not_this_restore(params["target_db_instance_identifier"], decided["restored_from"], None), self.result)
+        elif not state["target"]:
+            self.result["changed"] = True
+            if self.check_mode:
+                return None
+            job_id = jobs.start(backup, planned["request"])
+            self.result.update(restore_job=jobs.job_result(jobs.describe(backup, job_id)))
+        # A tagged target older than the adopt window has no job left to find: it is adopted as it is.
+        return rr.describe_instance(self.client_for("rds"), params["target_db_instance_identifier"]) if state["target"] else None
+
+    # --- wait and finish
+    def wait(self, check):
+        """Poll CHECK until it is done, within this run's deadline; PollTimeout when the deadline comes first."""
+        return _poll.poll(check, self.deadline(), self.params["poll_interval"], self.sleep, self.clock)
+
+    def pending(self, stage, line):
+        self.result.update(pending=True, stage=stage)
+        if not self.progress or self.progress[-1] != line:
+            self.progress.append(line)
+
+    def finish(self, state, decided):
+        """Wait for the restore job and the instance, then apply what a restore does not carry. Returns the instance;
+        when this run's deadline comes first, returns what there is with ``pending`` set (the next run goes on)."""
+        params = self.params
+        rds = self.client_for("rds")
+        target = params["target_db_instance_identifier"]
+        job = (self.result.get("restore_job") or {}).get("restore_job_id")
+        try:
+            if job:
+                self.result.update(restore_job=jobs.job_result(self.wait(self.job_check(job))))
+            instance = self.wait(self.instance_check(rds, target))
+            changes = settings_changes(instance, state, params)
+            if changes:
+                rds.modify_db_instance(aws_retry=True, DBInstanceIdentifier=target, ApplyImmediately=True, **changes)
+                self.result.update(changed=True, settings_applied=sorted(changes))
+            tags = missing_tags(instance, restore_tags(params, decided))
+            if tags:
+                rds.add_tags_to_resource(aws_retry=True, ResourceName=instance["DBInstanceArn"], Tags=tags)
+                self.result["changed"] = True
+            if changes:
+                instance = self.wait(self.instance_check(rds, target, settled=True))
+            elif tags:
+                instance = rr.describe_instance(rds, target)
+        except _poll.PollTimeout as e:
+            if not params["wait_slice"]:
+                raise WorkflowError("%s is still %s after wait_timeout=%ss; the restore goes on in AWS, and re-running the "
+                                    "same task adopts it" % (target, self.result.get("stage"), params["wait_timeout"]), self.result) from None
+            return e.last if isinstance(e.last, dict) and "DBInstanceIdentifier" in e.last else rr.describe_instance(rds, target)
+        self.result.update(pending=False, stage="done")
+        return instance
+
+    def job_check(self, job_id):
+        backup = self.client_for("backup")
+
+        def check(waited):
+            job = jobs.describe(backup, job_id)
+            self.result.update(restore_job=jobs.job_result(job))
+            if job["Status"] in jobs.FAILED:
+                raise WorkflowError(jobs.failure_message(job), self.result)
+            if job["Status"] == "COMPLETED":
+                return True, job
+            self.pending("restore_job", jobs.progress_line(job, self.clock() - self.started))
+            return False, job
+        return check
+
+    def instance_check(self, rds, target, settled=False):
+        def check(waited):
+            instance = rr.describe_instance(rds, target)
+            status = (instance or {}).get("DBInstanceStatus")
+            if status in NEVER_AVAILABLE:
+                raise WorkflowError("%s is %s and will not become available" % (target, status), self.result)
+            pending_changes = bool((instance or {}).get("PendingModifiedValues")) if settled else False
+            if status == "available" and not pending_changes:
+                return True, instance
+            self.pending("settings" if settled else "instance", "DB instance %s: %s (waited %ds)"
+                         % (target, status or "not visible yet", int(self.clock() - self.started)))
+            return False, instance
+        return check

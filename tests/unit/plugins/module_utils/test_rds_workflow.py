@@ -1,0 +1,198 @@
+"""restorekit.aws.rds_restore's rules (module_utils/_rds/workflow.py), without Ansible or AWS: the decision and the
+target it may adopt, what the restore sends, what it changes after, what the report says, and the wait in slices."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._rds import workflow
+from tests.unit.fake_clock import Clock
+
+UTC = datetime.timezone.utc
+NOW = "2026-11-24T12:00:00Z"
+POINT = {"recovery_point_arn": "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1",
+         "creation_date": "2026-11-24T05:00:00.734512+00:00"}
+SOURCE = {"db_instance_identifier": "app-db", "latest_restorable_time": "2026-11-24T11:55:00+00:00", "backup_retention_period": 7,
+          "instance_create_time": "2026-11-01T00:00:00+00:00", "master_username": "admin", "db_instance_class": "db.t3.medium",
+          "db_parameter_groups": [{"db_parameter_group_name": "app-mysql80"}]}
+RETAINED = {"db_instance_automated_backups_arn": "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-x", "master_username": "root",
+            "restore_window": {"earliest_time": "2026-11-20T00:00:00+00:00", "latest_time": "2026-11-23T23:00:00+00:00"}}
+
+
+def params(**over):
+    base = dict(source_db_instance_identifier="app-db", target_db_instance_identifier="app-db-restore", backup_vault_name="app-vault",
+                project_name=None, environment=None, iam_role_arn="arn:aws:iam::123456789012:role/app-backup-role", method="auto",
+                target_time="", db_instance_class="", db_subnet_group_name="", security_group_names=[], multi_az=False,
+                publicly_accessible=False, db_parameter_group_name="", backup_retention_period=7, deletion_protection=True, tags={},
+                metadata={}, wait=True, wait_timeout=600, poll_interval=15, wait_slice=0, resume=None)
+    base.update(over)
+    return base
+
+
+def state(**over):
+    base = dict(source=SOURCE, target={}, automated_backups=[], retained_automated_backup={}, recovery_point=POINT,
+                recovery_point_message="", security_groups=[], missing_security_group_names=[])
+    base.update(over)
+    return base
+
+
+def test_the_newest_point_is_restored_as_of_its_exact_creation_date():
+    decided = workflow.decide(state(), params(), now=NOW)
+    assert (decided["method"], decided["data_time"], decided["adopted"]) == ("backup", "2026-11-24T05:00:00.734512Z", False)
+    assert decided["restored_from"] == POINT["recovery_point_arn"]
+
+
+def test_a_target_tagged_by_this_restore_is_adopted_and_any_other_is_refused_naming_the_option():
+    mine = {"db_instance_identifier": "app-db-restore", "tags": {workflow.RESTORED_FROM: POINT["recovery_point_arn"]}}
+    assert workflow.decide(state(target=mine), params(), now=NOW)["adopted"] is True
+    theirs = {"db_instance_identifier": "app-db-restore", "tags": {workflow.RESTORED_FROM: "pitr:other@2026-11-01T00:00:00Z"}}
+    with pytest.raises(workflow.WorkflowError) as e:
+        workflow.decide(state(target=theirs), params(), now=NOW)
+    assert "rds_restore_target_identifier=app-db-restore already exists" in e.value.message
+    assert "pitr:other@2026-11-01T00:00:00Z" in e.value.message
+    # A native restore never adopts an untagged instance; a backup restore may (its restore job made it untagged).
+    untagged = {"db_instance_identifier": "app-db-restore", "tags": {}}
+    with pytest.raises(workflow.WorkflowError):
+        workflow.decide(state(target=untagged), params(method="native", target_time="2026-11-24T11:00:00Z"), now=NOW)
+    assert workflow.decide(state(target=untagged), params(), now=NOW)["adopted"] is False
+
+
+def test_nothing_to_restore_from_and_a_missing_security_group_stop_before_anything_starts():
+    with pytest.raises(workflow.WorkflowError) as e:
+        workflow.decide(state(recovery_point={}), params(), now=NOW)
+    assert "no COMPLETED recovery point in vault app-vault" in e.value.message
+    with pytest.raises(workflow.WorkflowError) as e:
+        workflow.decide(state(missing_security_group_names=["app-db-sg"]), params(security_group_names=["app-db-sg"]), now=NOW)
+    assert e.value.message == "rds_restore_security_group_names: no security group named app-db-sg in this region"
+
+
+def test_a_resumed_run_carries_the_first_decision_on_even_when_a_newer_point_has_appeared():
+    first = workflow.decide(state(), params(), now=NOW)
+    resume = workflow.resume_of(first, POINT)
+    assert resume["recovery_point_arn"] == POINT["recovery_point_arn"]
+    newer = dict(POINT, recovery_point_arn=POINT["recovery_point_arn"] + "-newer", creation_date="2026-11-24T11:00:00+00:00")
+    again = workflow.decide(state(recovery_point=newer), params(resume=resume), now=NOW)
+    assert {k: again[k] for k in resume if k in again} == {k: first[k] for k in resume if k in first}
+    # The point query of a resumed backup restore asks for the point at or before the decided data time.
+    query = workflow.point_query(params(resume=resume))
+    assert query is not None
+    assert workflow.point_query(params(method="native")) is None
+    assert workflow.point_query(params(resume=dict(resume, method="native", recovery_point_arn=""))) is None
+
+
+def test_backup_metadata_carries_the_network_and_leaves_the_point_its_own_where_the_play_says_nothing():
+    groups = [{"group_id": "sg-1", "group_name": "app-db-sg"}]
+    meta = workflow.backup_metadata(params(db_subnet_group_name="app-subnets", security_group_names=["app-db-sg"],
+                                           metadata={"DeletionProtection": False}), state(security_groups=groups))
+    assert meta == {"MultiAZ": False, "PubliclyAccessible": False, "DBSubnetGroupName": "app-subnets", "VpcSecurityGroupIds": ["sg-1"],
+                    "DeletionProtection": False}
+    assert workflow.backup_metadata(params(multi_az=None, publicly_accessible=None), state()) == {}
+
+
+def test_native_requests_come_from_the_live_source_or_the_retained_backups_and_carry_the_adoption_tags():
+    decided = workflow.decide(state(), params(target_time="2026-11-24T11:00:00.5Z"), now=NOW)
+    assert decided["method"] == "native"
+    live = workflow.native_request(params(target_time="2026-11-24T11:00:00.5Z"), state(), decided)
+    assert live["SourceDBInstanceIdentifier"] == "app-db" and live["DBInstanceClass"] == "db.t3.medium"
+    assert live["RestoreTime"] == datetime.datetime(2026, 11, 24, 11, 0, 0, 500000, tzinfo=UTC)
+    assert {"Key": workflow.RESTORED_FROM, "Value": "pitr:app-db@2026-11-24T11:00:00.500000Z"} in live["Tags"]
+    gone = state(source={}, retained_automated_backup=RETAINED)
+    decided = workflow.decide(gone, params(target_time="2026-11-22T00:00:00Z"), now=NOW)
+    request = workflow.native_request(params(target_time="2026-11-22T00:00:00Z"), gone, decided)
+    assert request["SourceDBInstanceAutomatedBackupsArn"] == RETAINED["db_instance_automated_backups_arn"]
+    assert "SourceDBInstanceIdentifier" not in request
+
+
+def test_only_the_settings_that_differ_are_changed_and_the_source_parameter_group_is_the_default():
+    instance = {"DBParameterGroups": [{"DBParameterGroupName": "default.mysql8.0"}], "BackupRetentionPeriod": 1,
+                "DeletionProtection": False, "PubliclyAccessible": False}
+    assert workflow.settings_changes(instance, state(), params()) == {"DBParameterGroupName": "app-mysql80", "BackupRetentionPeriod": 7,
+                                                                      "DeletionProtection": True}
+    done = dict(instance, DBParameterGroups=[{"DBParameterGroupName": "app-mysql80"}], BackupRetentionPeriod=7, DeletionProtection=True)
+    assert workflow.settings_changes(done, state(), params()) == {}
+    # Nothing given, nothing changed; a deleted source has no parameter group to give.
+    assert workflow.settings_changes(instance, state(source={}), params(backup_retention_period=None, deletion_protection=None,
+                                                                        publicly_accessible=None)) == {}
+
+
+def test_credentials_and_notes_say_who_logs_in_and_what_was_restored():
+    creds = workflow.credentials(state())
+    assert creds == {"user": "admin", "source": "source-master-password", "secret_arn": ""}
+    secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1"
+    assert workflow.credentials(state(source=dict(SOURCE, master_user_secret={"secret_arn": secret})))["source"] == "rds-managed-secret"
+    assert workflow.credentials(state(source={}, retained_automated_backup=RETAINED))["user"] == "root"
+    decided = dict(workflow.decide(state(), params(), now=NOW), adopted=True)
+    lines = workflow.notes(decided, params(), creds, {"PubliclyAccessible": False})
+    assert lines[0].startswith("backup restore: no target time")
+    assert lines[1] == "data as of 2026-11-24T05:00:00.734512Z (restorekit:restored-from=%s)" % POINT["recovery_point_arn"]
+    assert lines[2] == "adopted the existing app-db-restore made by an earlier run of this restore"
+    assert lines[-1] == "publicly accessible: False"
+
+
+class FakeRds:
+    """describe_db_instances answers from a list of statuses, one per call (the last repeats)."""
+
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.calls = []
+
+    def describe_db_instances(self, aws_retry=True, **request):
+        self.calls.append("describe")
+        status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+        return {"DBInstances": [{"DBInstanceIdentifier": "app-db-restore", "DBInstanceStatus": status, "DBInstanceArn": "arn:db",
+                                 "BackupRetentionPeriod": 7, "DeletionProtection": True, "PubliclyAccessible": False,
+                                 "DBParameterGroups": [{"DBParameterGroupName": "app-mysql80"}],
+                                 "TagList": [{"Key": workflow.RESTORED_FROM, "Value": "pitr:app-db@t"},
+                                             {"Key": workflow.SOURCE_TAG, "Value": "app-db"}]}]}
+
+
+def run_with(rds, clock, **over):
+    return workflow.Run(lambda service: rds, params(**over), "us-east-1", lambda: "", lambda arn: True, sleep=clock.sleep, clock=clock)
+
+
+def test_a_slice_that_ends_first_returns_pending_and_the_next_run_finishes():
+    clock = Clock()
+    run = run_with(FakeRds(["creating"] * 50), clock, wait_slice=5)
+    decided = {"method": "native", "restored_from": "pitr:app-db@t", "adopted": False}
+    instance = run.finish(state(), decided)
+    assert run.result["pending"] is True and run.result["stage"] == "instance"
+    assert instance["DBInstanceStatus"] == "creating"
+    assert clock.now <= 5
+    assert run.progress == ["DB instance app-db-restore: creating (waited 0s)", "DB instance app-db-restore: creating (waited 1s)",
+                            "DB instance app-db-restore: creating (waited 3s)"]
+    again = run_with(FakeRds(["creating", "available"]), Clock(), wait_slice=5)
+    assert again.finish(state(), decided)["DBInstanceStatus"] == "available"
+    assert again.result["pending"] is False and again.result["stage"] == "done"
+
+
+def test_without_a_slice_the_wait_timeout_fails_saying_the_restore_goes_on():
+    run = run_with(FakeRds(["creating"]), Clock(), wait_timeout=30, poll_interval=10)
+    with pytest.raises(workflow.WorkflowError) as e:
+        run.finish(state(), {"method": "native", "restored_from": "pitr:app-db@t", "adopted": False})
+    assert "app-db-restore is still instance after wait_timeout=30s" in e.value.message
+    assert "re-running the same task adopts it" in e.value.message
+
+
+def test_an_instance_that_will_never_be_available_fails_at_once():
+    run = run_with(FakeRds(["creating", "incompatible-restore"]), Clock())
+    with pytest.raises(workflow.WorkflowError, match="app-db-restore is incompatible-restore and will not become available"):
+        run.finish(state(), {"method": "native", "restored_from": "pitr:app-db@t", "adopted": False})
+
+
+def test_the_poll_cadence_starts_soon_and_doubles_up_to_the_interval():
+    clock = Clock()
+    seen = []
+
+    def check(waited):
+        seen.append(round(waited, 1))
+        return waited >= 20, waited
+
+    assert _poll.poll(check, 100, 8, clock.sleep, clock) >= 20
+    assert seen == [0, 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 20.6]
+    with pytest.raises(_poll.PollTimeout) as e:
+        other = Clock()
+        _poll.poll(lambda waited: (False, "still"), 5, 8, other.sleep, other)
+    assert e.value.last == "still"
