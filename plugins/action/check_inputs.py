@@ -18,6 +18,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _role_inputs
+from ansible_collections.restorekit.aws.plugins.plugin_utils.connection import unknown_options
 
 try:
     from ansible.template import trust_as_template
@@ -40,12 +41,6 @@ def _trusted(value):
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OPTIONS = frozenset(("role", "region"))
-# module_defaults of group/restorekit.aws.aws hand every member the AWS connection options; only the region matters here.
-AWS_CONNECTION_OPTIONS = frozenset((
-    "access_key", "aws_access_key_id", "aws_access_key", "secret_key", "aws_secret_access_key", "aws_secret_key",
-    "session_token", "aws_session_token", "profile", "aws_profile", "endpoint_url", "aws_endpoint_url", "validate_certs",
-    "aws_ca_bundle", "aws_config", "debug_botocore_endpoint_logs", "aws_region",
-))
 
 
 class ActionModule(ActionBase):
@@ -55,7 +50,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = self._task.args
-        unknown = sorted(set(args) - OPTIONS - AWS_CONNECTION_OPTIONS)
+        unknown = unknown_options(args, OPTIONS)
         if unknown:
             result.update(failed=True, msg="unsupported option(s) %s; supported: %s" % (", ".join(unknown), ", ".join(sorted(OPTIONS))))
             return result
