@@ -393,16 +393,26 @@ def main():
     try:
         result = run.run()
     except workflow.WorkflowError as e:
-        module.fail_json(msg=e.message, **dict(run.result, **e.result))
+        fail(module, e.message, dict(run.result, **e.result))
     except (rp.RecoveryPointError, jobs.RestoreJobError) as e:
-        module.fail_json(msg=e.message, **run.result)
+        fail(module, e.message, run.result)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         what = "Could not restore %s into %s" % (params["source_db_instance_identifier"], params["target_db_instance_identifier"])
+        warn(module, run.result)
         module.fail_json_aws(e, msg=what, **run.result)
-    for warning in result.pop("warnings", []):
-        module.warn(warning)
+    warn(module, result)
     module.exit_json(**result)
 
+
+def warn(module, result):
+    """Show the warnings the run gathered (a native restore given metadata, metadata keys sent as given)."""
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
+
+
+def fail(module, message, result):
+    warn(module, result)
+    module.fail_json(msg=message, **result)
 
 if __name__ == "__main__":
     main()
