@@ -414,5 +414,6 @@ def fail(module, message, result):
     warn(module, result)
     module.fail_json(msg=message, **result)
 
+
 if __name__ == "__main__":
     main()
