@@ -104,7 +104,9 @@ options:
     type: int
     default: 0
   poll_interval:
-    description: Seconds between two looks at running restore jobs while waiting, 1 to 3600.
+    description:
+      - Seconds between two looks at running restore jobs while waiting, once they have run a while (the first look
+        comes after 0.2 seconds, the interval doubling up to this), 1 to 3600.
     type: int
     default: 10
   skew_seconds:
@@ -246,7 +248,6 @@ left_open:
   sample: []
 """
 
-import time
 
 try:
     import botocore
@@ -257,6 +258,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _drill
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 
 
 def closed(record, outcome, notes, removed):
@@ -327,13 +329,18 @@ def do_add(module, store, result):
 
 
 def wait_for_jobs(module, record):
-    deadline = time.monotonic() + module.params["wait_timeout"]
+    """The record's restore jobs still running once all have ended or wait_timeout has passed (the collection's poll
+    cadence)."""
     backup = module.client("backup")
-    while True:
+
+    def check(waited):
         running = _drill.refresh_jobs(backup, record)
-        if not running or time.monotonic() >= deadline:
-            return running
-        time.sleep(module.params["poll_interval"])
+        return not running, running
+
+    try:
+        return _poll.poll(check, module.params["wait_timeout"], module.params["poll_interval"])
+    except _poll.PollTimeout as e:
+        return e.last
 
 
 def clean_one(module, store, record, result):

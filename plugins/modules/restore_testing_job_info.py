@@ -40,8 +40,8 @@ options:
     choices: [PENDING, RUNNING, COMPLETED, ABORTED, FAILED]
   wait:
     description:
-      - Wait until none of the jobs found is C(PENDING) or C(RUNNING) (reading the same jobs again every
-        O(wait_delay) seconds), for at most O(wait_timeout) seconds. Jobs still running then are returned as they
+      - Wait until none of the jobs found is C(PENDING) or C(RUNNING) (reading the same jobs again, first after 0.2
+        seconds, the interval doubling up to O(wait_delay)), for at most O(wait_timeout) seconds. Jobs still running then are returned as they
         are, with a warning; the task does not fail.
     type: bool
     default: false
@@ -50,7 +50,7 @@ options:
     type: int
     default: 3600
   wait_delay:
-    description: Seconds between two readings with O(wait=true), 1 to 3600.
+    description: Seconds between two readings with O(wait=true) once the jobs have run a while, 1 to 3600.
     type: int
     default: 15
 extends_documentation_fragment:
@@ -120,7 +120,6 @@ restore_jobs:
       type: str
 """
 
-import time
 
 try:
     import botocore
@@ -132,6 +131,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
 
 
@@ -157,6 +157,31 @@ def check_options(params, region=None, now=None):
     inputs.integer(params["wait_timeout"], "wait_timeout", 0, MAX_WAIT_TIMEOUT)
     inputs.integer(params["wait_delay"], "wait_delay", 1, 3600)
     return after, before
+
+
+def running(jobs):
+    return [job for job in jobs if job["Status"] in ("PENDING", "RUNNING")]
+
+
+def wait_for(module, backup, arn, jobs):
+    """JOBS once none is running, or as they are after wait_timeout (with a warning naming those still running).
+
+    Each poll (the collection's cadence, with wait_delay as its interval) reads the same jobs again, one by one: a
+    window read later could also bring in jobs started since."""
+    state = {"jobs": jobs, "read": True}
+
+    def check(waited):
+        if not state["read"]:
+            state["jobs"] = [restore_testing.list_jobs(backup, arn, restore_job_id=job["RestoreJobId"])[0] for job in state["jobs"]]
+        state["read"] = False
+        return not running(state["jobs"]), state["jobs"]
+
+    try:
+        return _poll.poll(check, module.params["wait_timeout"], module.params["wait_delay"])
+    except _poll.PollTimeout as e:
+        module.warn("restore jobs still running after %d s: %s" % (module.params["wait_timeout"], ", ".join(
+            job["RestoreJobId"] for job in running(e.last))))
+        return e.last
 
 
 def main():
@@ -186,15 +211,8 @@ def main():
             arn = restore_testing.plan_arn(backup, module.params["restore_testing_plan"])
             result["restore_testing_plan_arn"] = arn
         jobs = restore_testing.list_jobs(backup, arn, after, before, module.params["restore_job_id"], module.params["status"])
-        deadline = time.monotonic() + module.params["wait_timeout"]
-        while module.params["wait"] and any(job["Status"] in ("PENDING", "RUNNING") for job in jobs):
-            if time.monotonic() >= deadline:
-                module.warn("restore jobs still running after %d s: %s" % (module.params["wait_timeout"], ", ".join(
-                    job["RestoreJobId"] for job in jobs if job["Status"] in ("PENDING", "RUNNING"))))
-                break
-            time.sleep(min(module.params["wait_delay"], max(0.0, deadline - time.monotonic())))
-            # The same jobs again, one by one: a window read later could also bring in jobs started since.
-            jobs = [restore_testing.list_jobs(backup, arn, restore_job_id=job["RestoreJobId"])[0] for job in jobs]
+        if module.params["wait"]:
+            jobs = wait_for(module, backup, arn, jobs)
     except restore_testing.RestoreTestingError as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:

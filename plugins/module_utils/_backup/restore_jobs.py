@@ -130,23 +130,19 @@ def progress_line(job, elapsed):
 
 
 def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):
-    """Poll until the job ends - first after 0.2 s, doubling to ``poll_interval``, then growing by half up to a minute;
-    fail on FAILED/ABORTED or timeout."""
-    started = clock()
-    delay = first_delay(poll_interval)
-    while True:
+    """Poll (the collection's cadence, module_utils/_poll.py) until the job ends; fail on FAILED/ABORTED or timeout."""
+    def check(waited):
         job = describe(client, job_id)
-        elapsed = clock() - started
         if on_poll:
-            on_poll(job, elapsed)
-        if job["Status"] == "COMPLETED":
-            return job
+            on_poll(job, waited)
         if job["Status"] in FAILED:
             raise RestoreJobError(failure_message(job), job)
-        if elapsed + delay > timeout:
-            raise RestoreJobError(timeout_message(job, timeout), job)
-        sleep(delay)
-        delay = next_delay(delay, poll_interval)
+        return job["Status"] == "COMPLETED", job
+
+    try:
+        return _poll.poll(check, timeout, poll_interval, sleep, clock)
+    except _poll.PollTimeout as e:
+        raise RestoreJobError(timeout_message(e.last, timeout), e.last) from None
 
 
 def settle(client, job_id, seconds, job=None, sleep=time.sleep, clock=time.monotonic):
@@ -172,27 +168,26 @@ def wait_many(client, job_ids, timeout, poll_interval, on_poll=None, sleep=time.
     ``RestoreJobError`` when any ended FAILED/ABORTED (after all have ended, naming each) or on timeout (naming
     those still running); the error's ``jobs`` holds every job's last state.
     """
-    started = clock()
-    delay = first_delay(poll_interval)
     latest = {}
-    while True:
+
+    def check(waited):
         for job_id in job_ids:
             if job_id not in latest or latest[job_id]["Status"] not in FINAL:
                 latest[job_id] = describe(client, job_id)
-        elapsed = clock() - started
         jobs = [latest[job_id] for job_id in job_ids]
         if on_poll:
-            on_poll(jobs, elapsed)
-        active = [job for job in jobs if job["Status"] not in FINAL]
-        if not active:
-            failed = [job for job in jobs if job["Status"] in FAILED]
-            if failed:
-                raise RestoreJobError("; ".join(failure_message(job) for job in failed), failed[0], jobs)
-            return jobs
-        if elapsed + delay > timeout:
-            raise RestoreJobError("; ".join(timeout_message(job, timeout) for job in active), active[0], jobs)
-        sleep(delay)
-        delay = next_delay(delay, poll_interval)
+            on_poll(jobs, waited)
+        return all(job["Status"] in FINAL for job in jobs), jobs
+
+    try:
+        jobs = _poll.poll(check, timeout, poll_interval, sleep, clock)
+    except _poll.PollTimeout as e:
+        active = [job for job in e.last if job["Status"] not in FINAL]
+        raise RestoreJobError("; ".join(timeout_message(job, timeout) for job in active), active[0], e.last) from None
+    failed = [job for job in jobs if job["Status"] in FAILED]
+    if failed:
+        raise RestoreJobError("; ".join(failure_message(job) for job in failed), failed[0], jobs)
+    return jobs
 
 
 def failure_message(job):
