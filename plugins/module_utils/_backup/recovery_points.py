@@ -201,14 +201,8 @@ def build_query(params, now=None, region=None):
         _check(inputs.contradiction, [("seed", params.get("seed")), ("select", select)], "seed is only used by select=random")
 
     request = {"BackupVaultName": vault}
-    if resource_type:
-        request["ByResourceType"] = resource_type
-    if resource_arn:
-        request["ByResourceArn"] = resource_arn
-    if created_after:
-        request["ByCreatedAfter"] = created_after
-    if created_before:
-        request["ByCreatedBefore"] = created_before
+    request.update((key, value) for key, value in (("ByResourceType", resource_type), ("ByResourceArn", resource_arn),
+                                                   ("ByCreatedAfter", created_after), ("ByCreatedBefore", created_before)) if value)
     if params.get("backup_plan_id"):
         request["ByBackupPlanId"] = params["backup_plan_id"]
 

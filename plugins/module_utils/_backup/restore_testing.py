@@ -396,12 +396,8 @@ def list_jobs(backup, testing_plan_arn=None, created_after=None, created_before=
             raise RestoreTestingError("restore_job_id=%r was created by %s, not by %s" % (restore_job_id, made_by, testing_plan_arn))
         return [_enrich(job)]
     request = {"ByRestoreTestingPlanArn": testing_plan_arn}
-    if created_after:
-        request["ByCreatedAfter"] = created_after
-    if created_before:
-        request["ByCreatedBefore"] = created_before
-    if status:
-        request["ByStatus"] = status
+    request.update((key, value) for key, value in (("ByCreatedAfter", created_after), ("ByCreatedBefore", created_before),
+                                                   ("ByStatus", status)) if value)
     jobs = []
     for page in backup.get_paginator("list_restore_jobs").paginate(**request):
         jobs.extend(page.get("RestoreJobs", []))
