@@ -10,6 +10,7 @@ write). So a time between two seeded backups is outside the native window, and r
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import time
 import uuid
@@ -253,3 +254,28 @@ def restore_same_second(emulator, world, tmp_path, backup, made):
     assert "newer than the point" not in proc.stdout
     assert point["CreationDate"].astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z") in json.dumps(saved)
     emulator.client("rds").modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)
+
+
+def test_the_validation_the_inventory_asks_for_is_not_hidden_by_the_playbook(emulator, world, tmp_path):
+    """A platform engineer declares the validation once, in the inventory's group_vars; the playbook's own defaults sit
+    below it (play vars would hide it), and a responder's run validates without repeating it with -e."""
+    inventory = tmp_path / "inventory"
+    shutil.copytree(os.path.join(ROOT, "inventories", "emulator"), inventory)
+    (inventory / "group_vars" / "all" / "validation.yml").write_text(json.dumps({
+        "rds_restore_validate": True, "rds_restore_validate_password": DB_PASSWORD,
+        "rds_restore_validate_static_tables": ["plans", "tenants"]}), encoding="utf-8")
+    target = "rr-inventory-%s" % uuid.uuid4().hex[:6]
+    env = dict(os.environ, **emulator.env())
+    env.update({"ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON, "HOME": str(tmp_path),
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "ANSIBLE_NOCOLOR": "1"})
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), PLAYBOOK, "-e", "rds_restore_poll_interval=1",
+                           "-e", "rds_restore_target_identifier=%s" % target, "-e", "restore_report_dir=%s" % (tmp_path / "reports")],
+                          env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
+    saved = report(tmp_path)
+    assert [p["name"] for p in saved["phases"]] == ["preflight", "restore", "validate"]
+    assert saved["checks"], "the inventory's validation did not run"
+    assert not any("not validated" in note for note in saved["notes"])
+    assert DB_PASSWORD not in proc.stdout
+    emulator.client("rds").modify_db_instance(DBInstanceIdentifier=target, DeletionProtection=False, ApplyImmediately=True)
+    emulator.client("rds").delete_db_instance(DBInstanceIdentifier=target, SkipFinalSnapshot=True)
