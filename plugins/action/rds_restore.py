@@ -25,13 +25,18 @@ def slice_seconds(poll, remaining):
     return max(min(float(poll), remaining), 0.0)
 
 
-def merge(first, last, progress):
-    """The task's result: the last run's state, the first run's decision, ``changed`` when any run changed something."""
+def merge(runs, progress):
+    """The task's result: the last run's state, the first run's decision, ``changed`` when any run changed something,
+    and every setting any run applied."""
+    first, last = runs[0], runs[-1]
     result = dict(last)
     for key in ("adopted", "request"):
         if key in first:
             result[key] = first[key]
-    result["changed"] = bool(first.get("changed") or last.get("changed"))
+    result["changed"] = any(run.get("changed") for run in runs)
+    applied = sorted(set(setting for run in runs for setting in run.get("settings_applied") or []))
+    if applied:
+        result["settings_applied"] = applied
     result["progress"] = progress
     return result
 
@@ -47,19 +52,21 @@ class ActionModule(ProgressAction):
     def wait(self, result, args, task_vars, timeout, poll):
         started = time.monotonic()
         first = last = self._module(dict(args, wait_slice=slice_seconds(poll, timeout)), task_vars)
+        runs = [first]
         progress = list(first.get("progress") or [])
         for line in progress:
             display.display(line)
         while last.get("pending") and not last.get("failed"):
             remaining = timeout - (time.monotonic() - started)
             if remaining <= 0:
-                result.update(merge(first, last, progress), failed=True,
+                result.update(merge(runs, progress), failed=True,
                               msg="rds_restore: %s is still %s after wait_timeout=%gs; the restore goes on in AWS, and re-running the "
                                   "same task adopts it" % (args.get("target_db_instance_identifier"), last.get("stage"), timeout))
                 return result
             last = self._module(dict(args, wait_slice=slice_seconds(poll, remaining), resume=first["resume"]), task_vars)
+            runs.append(last)
             for line in last.get("progress") or []:
                 display.display(line)
                 progress.append(line)
-        result.update(merge(first, last, progress))
+        result.update(merge(runs, progress))
         return result

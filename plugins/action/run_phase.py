@@ -9,6 +9,7 @@ The rules are in module_utils/_run.py; no module runs and nothing in AWS is call
 
 from __future__ import annotations
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _run
@@ -25,13 +26,20 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
         args = self._task.args
-        unknown = unknown_options(args, ("name", "failed"))
+        unknown = unknown_options(args, ("start", "name", "failed"))
         if unknown:
-            return dict(result, failed=True, msg="unsupported option(s) %s; supported: failed, name" % ", ".join(unknown))
-        if ("name" in args) == bool(args.get("failed")):
-            return dict(result, failed=True, msg="give name (a phase starts) or failed=true (in a rescue), not both and not neither")
+            return dict(result, failed=True, msg="unsupported option(s) %s; supported: start, name, failed" % ", ".join(unknown))
         try:
-            if args.get("failed"):
+            start, failed = (boolean(args.get(option, False), strict=True) for option in ("start", "failed"))
+        except TypeError as e:
+            return dict(result, failed=True, msg="start and failed are booleans: %s" % e)
+        if [start, "name" in args, failed].count(True) != 1:
+            return dict(result, failed=True, msg="give one of start=true (a run begins), name (a phase starts) or failed=true (in a rescue)")
+        try:
+            if start:
+                # Facts set by an action are cached where fact caching is on: a run starts from nothing, not the last run's.
+                result.update(changed=False, ansible_facts={_run.MARKS: [], _run.FAILURE: ""})
+            elif failed:
                 if "ansible_failed_task" not in task_vars:
                     raise _run.RunError("failed=true records a failure only in a rescue (no ansible_failed_task here)")
                 reason = _run.failure(task_vars.get("ansible_failed_task"), task_vars.get("ansible_failed_result"))

@@ -28,7 +28,8 @@ def next_delay(delay, poll_interval):
     """Seconds before the next check: doubling up to POLL_INTERVAL, then growing by half up to a minute."""
     if delay < poll_interval:
         return min(delay * 2, poll_interval)
-    return min(delay * 1.5, MAX_POLL_SECONDS)
+    # Beyond the interval up to a minute; an interval of more than a minute stays as it is.
+    return min(delay * 1.5, max(poll_interval, MAX_POLL_SECONDS))
 
 
 class PollTimeout(Exception):

@@ -290,6 +290,8 @@ resume:
   sample: {"method": "backup", "data_time": "2026-11-20T02:00:00Z", "recovery_point_arn": "arn:aws:rds:..."}
 """
 
+import datetime
+
 try:
     import botocore
 except ImportError:
@@ -327,7 +329,9 @@ def check_options(params):
         inputs.fail("iam_role_arn", params["iam_role_arn"], "is needed for an AWS Backup restore, or project_name and environment "
                     "for the runbook's backup role")
     if params["target_time"]:
-        inputs.past_time(params["target_time"], "target_time")
+        # A relative time (-2h) becomes one absolute time for the whole run: the decision and its tag must not move.
+        moment = inputs.past_time(params["target_time"], "target_time")
+        params["target_time"] = moment.astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
     for option, rule in (("db_instance_class", inputs.db_instance_class), ("db_subnet_group_name", inputs.db_subnet_group_name),
                          ("db_parameter_group_name", inputs.db_parameter_group_name)):
         if params[option]:

@@ -14,12 +14,20 @@ description:
     seconds) to the fact C(restorekit_phase_marks); the P(restorekit.aws.restore_report#role) role turns the marks into
     the report's phases, each ending where the next begins.
   - With O(failed=true), in a C(rescue), sets the fact C(restorekit_run_failure) to the failed task's name and message,
-    so that the report says the run failed and where, and the play fails after writing it.
+    so that the report says the run failed and where, and the play fails after writing it. A run failed when that
+    fact is a non-empty text.
+  - With O(start=true), the first task of a playbook, both are emptied.
   - Runs as an action plugin on the control node; no AWS call. The AWS connection options that C(module_defaults) of
     C(group/restorekit.aws.aws) hand it are accepted and ignored.
 author:
   - restorekit contributors (@restorekit)
 options:
+  start:
+    description:
+      - A run begins - the first task of a playbook. Empties C(restorekit_phase_marks) and C(restorekit_run_failure), because
+        a fact cache (AWX's, or C(jsonfile)) keeps the facts an action sets, and a run must not inherit the last run's.
+    type: bool
+    default: false
   name:
     description: The phase that starts now, for example C(restore).
     type: str
@@ -43,6 +51,10 @@ attributes:
 """
 
 EXAMPLES = r"""
+- name: Begin the run (no phase marks or failure left from an earlier run)
+  restorekit.aws.run_phase:
+    start: true
+
 - name: Restore and report
   block:
     - name: Mark the start of the restore phase
@@ -60,7 +72,7 @@ EXAMPLES = r"""
       ansible.builtin.include_role:
         name: restorekit.aws.restore_report
       vars:
-        restore_report_outcome: "{{ 'failed' if restorekit_run_failure is defined else 'succeeded' }}"
+        restore_report_outcome: "{{ 'failed' if restorekit_run_failure | default('') | length > 0 else 'succeeded' }}"
 """
 
 RETURN = r"""
@@ -87,7 +99,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 
 def main():
-    module = AnsibleModule(argument_spec=dict(name=dict(type="str"), failed=dict(type="bool", default=False)), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=dict(start=dict(type="bool", default=False), name=dict(type="str"), failed=dict(type="bool", default=False)),
+                           supports_check_mode=True)
     # The work is done by the action plugin of the same name, on the control node.
     module.fail_json(msg="restorekit.aws.run_phase runs as an action plugin on the control node; it cannot run as a module")
 

@@ -78,21 +78,30 @@ def read(client_for, source_identifier, target_identifier=None, point_query=None
 
 
 def point_query(params):
-    """The recovery point query of the restore's options, or None when no point is needed (a native restore to the
-    latest restorable time)."""
-    resume = params.get("resume") or {}
-    if resume:
-        if not resume.get("recovery_point_arn"):
-            return None
-        return rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
-                               "resource_name": params["source_db_instance_identifier"], "select": "at_or_before",
-                               "point_in_time": resume["data_time"]})
+    """The recovery point query of the restore's options, or None when no point is looked for: a native restore to
+    the latest restorable time, or a resumed run (which reads the decided point by its ARN, ``resumed_point``)."""
+    if params.get("resume"):
+        return None
     if params["method"] == "native" and not params["target_time"]:
         return None
     return rp.build_query({"backup_vault_name": params["backup_vault_name"], "resource_type": "RDS",
                            "resource_name": params["source_db_instance_identifier"],
                            "select": "at_or_before" if params["target_time"] else "latest",
                            "point_in_time": params["target_time"] or None})
+
+
+def resumed_point(client_for, params):
+    """The recovery point a resumed backup restore decided on, read by its ARN (snake_case); {} for a native one.
+    A point deleted since fails the run rather than letting another point be restored under the same decision."""
+    arn = (params.get("resume") or {}).get("recovery_point_arn")
+    if not arn:
+        return {}
+    try:
+        point = jobs.describe_recovery_point(client_for("backup"), params["backup_vault_name"], arn)
+    except jobs.RestoreJobError as e:
+        raise WorkflowError("the recovery point this restore decided on is gone: %s" % e.message) from None
+    point = {key: value for key, value in point.items() if key != "ResponseMetadata"}
+    return camel_dict_to_snake_dict(point)
 
 
 def decide(state, params, now=None):
@@ -107,8 +116,11 @@ def decide(state, params, now=None):
         decided = {key: resume.get(key, "") for key in ("method", "reason", "data_time", "restored_from", "window")}
         decided["error"] = ""
     else:
-        decided = rc.choose(params["method"], params["target_time"], state["source"], state["retained_automated_backup"],
-                            state["recovery_point"], source_identifier, params["backup_vault_name"], now)
+        try:
+            decided = rc.choose(params["method"], params["target_time"], state["source"], state["retained_automated_backup"],
+                                state["recovery_point"], source_identifier, params["backup_vault_name"], now)
+        except rc.ChoiceError as e:
+            raise WorkflowError(e.message) from None
     if decided["error"]:
         raise WorkflowError(decided["error"], dict(choice=decided))
     existing = state["target"]
@@ -255,15 +267,24 @@ class Run:
         params = self.params
         state = read(self.client_for, params["source_db_instance_identifier"], params["target_db_instance_identifier"],
                      point_query(params), params["security_group_names"])
+        if params.get("resume"):
+            state["recovery_point"] = resumed_point(self.client_for, params)
         self.result.update(source=state["source"], recovery_point=state["recovery_point"])
         decided = decide(state, params, now)
         self.result.update(method=decided["method"], reason=decided["reason"], data_time=decided["data_time"],
                            restored_from=decided["restored_from"], window=decided["window"], adopted=decided["adopted"],
-                           resume=resume_of(decided, state["recovery_point"]), credentials=credentials(state))
+                           credentials=credentials(state))
         if decided["method"] == "native" and params.get("metadata"):
             self.result.setdefault("warnings", []).append("metadata is AWS Backup restore metadata; this native restore did not use it")
         instance = self.start(state, decided)
+        # After the start: adopting an earlier run's instance decides ``adopted`` too.
+        self.result["resume"] = resume_of(decided, state["recovery_point"])
         if self.check_mode:
+            if instance:
+                # An adopted instance may still lack its settings or tags: say what a real run would change.
+                changes = settings_changes(instance, state, params)
+                if changes or missing_tags(instance, restore_tags(params, decided)):
+                    self.result.update(changed=True, settings_applied=sorted(changes))
             self.result.update(instance=snake_instance(instance), endpoint=(snake_instance(instance).get("endpoint") or {}))
             self.result["notes"] = notes(decided, params, self.result["credentials"], instance or {})
             return self.result
@@ -307,6 +328,10 @@ class Run:
         existing = planned["existing"]
         if existing is not None:
             self.result.update(restore_job=jobs.job_result(existing))
+            if state["target"] and not params.get("resume"):
+                # Untagged, made by an earlier run's job of this point: adopted (a resumed slice keeps the first run's say).
+                decided["adopted"] = True
+                self.result["adopted"] = True
         elif state["target"] and not decided["adopted"]:
             # Untagged, and no restore job of this point made it: someone else's instance.
             raise WorkflowError(not_this_restore(params["target_db_instance_identifier"], decided["restored_from"], None), self.result)

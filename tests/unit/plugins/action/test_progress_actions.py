@@ -52,7 +52,7 @@ def test_rds_restore_goes_on_slice_by_slice_with_the_first_decision_and_keeps_wh
     answers = [{"changed": True, "pending": True, "stage": "instance", "adopted": False, "resume": resume, "request": {"A": 1},
                 "progress": ["DB instance app-db-restore: creating (waited 14s)"]},
                {"changed": False, "pending": True, "stage": "instance", "adopted": False, "resume": resume,
-                "progress": ["DB instance app-db-restore: creating (waited 15s)"]},
+                "settings_applied": ["DeletionProtection"], "progress": ["DB instance app-db-restore: creating (waited 15s)"]},
                {"changed": False, "pending": False, "stage": "done", "adopted": False, "resume": resume, "endpoint": {"port": 3306},
                 "progress": []}]
     plugin, calls, shown = action(rds_action, RDS_ARGS, answers, monkeypatch)
@@ -61,6 +61,18 @@ def test_rds_restore_goes_on_slice_by_slice_with_the_first_decision_and_keeps_wh
     assert "resume" not in calls[0] and calls[1]["resume"] == resume and calls[2]["resume"] == resume
     assert result["changed"] is True and result["request"] == {"A": 1} and result["endpoint"] == {"port": 3306}
     assert result["stage"] == "done" and len(shown) == 2 and result["progress"] == shown
+    # What a middle slice applied is kept.
+    assert result["settings_applied"] == ["DeletionProtection"]
+
+
+def test_rds_restore_is_changed_when_only_a_middle_slice_changed_something(monkeypatch):
+    resume = {"method": "backup"}
+    answers = [{"changed": False, "pending": True, "adopted": True, "resume": resume},
+               {"changed": True, "pending": True, "resume": resume, "settings_applied": ["BackupRetentionPeriod"]},
+               {"changed": False, "pending": False, "resume": resume}]
+    plugin, calls, shown = action(rds_action, RDS_ARGS, answers, monkeypatch)
+    result = plugin.run(task_vars={})
+    assert result["changed"] is True and result["adopted"] is True and result["settings_applied"] == ["BackupRetentionPeriod"]
 
 
 def test_rds_restore_stops_at_wait_timeout_saying_the_restore_goes_on(monkeypatch):

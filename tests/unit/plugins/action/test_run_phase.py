@@ -33,8 +33,16 @@ def test_a_rescue_records_the_failed_task_and_its_message(monkeypatch):
     assert facts == {"restorekit_run_failure": "Restore the database: no point"}
 
 
+def test_a_run_begins_from_nothing_even_when_a_fact_cache_kept_the_last_runs_marks_and_failure(monkeypatch):
+    stale = {"restorekit_phase_marks": [{"name": "preflight", "start": "2026-11-01T00:00:00Z"}], "restorekit_run_failure": "Restore: boom"}
+    assert run({"start": "true"}, stale, monkeypatch)["ansible_facts"] == {"restorekit_phase_marks": [], "restorekit_run_failure": ""}
+
+
 def test_misuse_is_refused_naming_what_is_wrong(monkeypatch):
-    assert "not both and not neither" in run({}, {}, monkeypatch)["msg"]
-    assert "not both and not neither" in run({"name": "x", "failed": True}, {}, monkeypatch)["msg"]
+    assert "give one of start=true" in run({}, {}, monkeypatch)["msg"]
+    assert "give one of start=true" in run({"name": "x", "failed": True}, {}, monkeypatch)["msg"]
+    # The string "false" is false, not a non-empty (true) string.
+    assert "give one of start=true" in run({"failed": "false"}, {}, monkeypatch)["msg"]
+    assert "start and failed are booleans" in run({"failed": "maybe"}, {}, monkeypatch)["msg"]
     assert "only in a rescue" in run({"failed": True}, {}, monkeypatch)["msg"]
-    assert run({"name": "x", "phases": 3}, {}, monkeypatch)["msg"] == "unsupported option(s) phases; supported: failed, name"
+    assert run({"name": "x", "phases": 3}, {}, monkeypatch)["msg"] == "unsupported option(s) phases; supported: start, name, failed"

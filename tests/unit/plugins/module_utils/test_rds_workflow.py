@@ -69,18 +69,38 @@ def test_nothing_to_restore_from_and_a_missing_security_group_stop_before_anythi
     assert e.value.message == "rds_restore_security_group_names: no security group named app-db-sg in this region"
 
 
-def test_a_resumed_run_carries_the_first_decision_on_even_when_a_newer_point_has_appeared():
+def test_a_resumed_run_carries_the_first_decision_on_and_reads_the_decided_point_by_its_arn():
     first = workflow.decide(state(), params(), now=NOW)
     resume = workflow.resume_of(first, POINT)
     assert resume["recovery_point_arn"] == POINT["recovery_point_arn"]
     newer = dict(POINT, recovery_point_arn=POINT["recovery_point_arn"] + "-newer", creation_date="2026-11-24T11:00:00+00:00")
     again = workflow.decide(state(recovery_point=newer), params(resume=resume), now=NOW)
     assert {k: again[k] for k in resume if k in again} == {k: first[k] for k in resume if k in first}
-    # The point query of a resumed backup restore asks for the point at or before the decided data time.
-    query = workflow.point_query(params(resume=resume))
-    assert query is not None
+    # A resumed run looks for no point by time: it reads the decided one by its ARN.
+    assert workflow.point_query(params(resume=resume)) is None
     assert workflow.point_query(params(method="native")) is None
-    assert workflow.point_query(params(resume=dict(resume, method="native", recovery_point_arn=""))) is None
+    assert workflow.point_query(params()) is not None
+
+    class Backup:
+        def __init__(self, found):
+            self.found = found
+
+        def describe_recovery_point(self, **request):
+            if not self.found:
+                from botocore.exceptions import ClientError
+                raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "gone"}}, "DescribeRecoveryPoint")
+            assert request["RecoveryPointArn"] == POINT["recovery_point_arn"]
+            return {"RecoveryPointArn": POINT["recovery_point_arn"], "CreationDate": POINT["creation_date"], "ResponseMetadata": {}}
+
+    assert workflow.resumed_point(lambda service: Backup(True), params(resume=resume))["recovery_point_arn"] == POINT["recovery_point_arn"]
+    with pytest.raises(workflow.WorkflowError, match="the recovery point this restore decided on is gone"):
+        workflow.resumed_point(lambda service: Backup(False), params(resume=resume))
+    assert workflow.resumed_point(lambda service: Backup(True), params(resume=dict(resume, method="native", recovery_point_arn=""))) == {}
+
+
+def test_a_time_the_decision_cannot_read_is_refused_naming_it():
+    with pytest.raises(workflow.WorkflowError, match="rds_restore_target_time='-2h' is not an ISO 8601 time"):
+        workflow.decide(state(), params(target_time="-2h"), now=NOW)
 
 
 def test_backup_metadata_carries_the_network_and_leaves_the_point_its_own_where_the_play_says_nothing():
@@ -192,6 +212,8 @@ def test_the_poll_cadence_starts_soon_and_doubles_up_to_the_interval():
 
     assert _poll.poll(check, 100, 8, clock.sleep, clock) >= 20
     assert seen == [0, 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 20.6]
+    # An interval of more than a minute is kept, never shortened to the minute.
+    assert [_poll.next_delay(300, 300), _poll.next_delay(60, 15), _poll.next_delay(50, 15)] == [300, 60, 60]
     with pytest.raises(_poll.PollTimeout) as e:
         other = Clock()
         _poll.poll(lambda waited: (False, "still"), 5, 8, other.sleep, other)
