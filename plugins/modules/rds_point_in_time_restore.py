@@ -136,15 +136,10 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
-
-
-def snake_instance(instance):
-    return camel_dict_to_snake_dict(dict(instance, Tags=rr.tags_of(instance)), ignore_list=["Tags"]) if instance else {}
 
 
 def shown(request):
@@ -227,7 +222,7 @@ def main():
             instance = rr.wait_available(client, target, params["wait_timeout"], params["poll_interval"])
         elif result["changed"]:
             instance = rr.describe_instance(client, target)
-        result["db_instance"] = snake_instance(instance)
+        result["db_instance"] = rr.snake_instance(instance)
     except rr.RdsRestoreError as e:
         module.fail_json(msg=e.message, **result)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:

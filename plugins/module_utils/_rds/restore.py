@@ -23,6 +23,8 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 
@@ -189,15 +191,29 @@ def in_window(backup, moment):
     return bool(earliest and latest and earliest <= moment <= latest)
 
 
+def availability(client, identifier):
+    """(instance or None, its status, whether it is available). A status from which it never becomes available
+    (NEVER_AVAILABLE) raises RdsRestoreError at once."""
+    instance = describe_instance(client, identifier)
+    status = (instance or {}).get("DBInstanceStatus")
+    if status in NEVER_AVAILABLE:
+        raise RdsRestoreError("%s is %s and will not become available" % (identifier, status))
+    return instance, status, status == "available"
+
+
+def snake_instance(instance):
+    """A DB instance as the modules return it: snake_case, its TagList as a ``tags`` dict ({} for none)."""
+    if not instance:
+        return {}
+    return camel_dict_to_snake_dict(dict(instance, Tags=tags_of(instance)), ignore_list=["Tags"])
+
+
 def wait_available(client, identifier, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic):
     """Poll (the collection's cadence, module_utils/_poll.py) until IDENTIFIER is available; returns it. A status that
     will never become available fails at once."""
     def check(waited):
-        instance = describe_instance(client, identifier)
-        status = (instance or {}).get("DBInstanceStatus")
-        if status in NEVER_AVAILABLE:
-            raise RdsRestoreError("%s is %s and will not become available" % (identifier, status))
-        return status == "available", instance if status == "available" else status
+        instance, status, available = availability(client, identifier)
+        return available, instance if available else status
 
     try:
         return _poll.poll(check, timeout, poll_interval, sleep, clock)

@@ -29,7 +29,6 @@ from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore
 
 RESTORED_FROM = "restorekit:restored-from"
 SOURCE_TAG = "restorekit:source"
-NEVER_AVAILABLE = rr.NEVER_AVAILABLE
 # What a re-run carries over from the run that decided (see ``resume``).
 RESUME_KEYS = ("method", "reason", "data_time", "restored_from", "window", "adopted", "recovery_point_arn")
 
@@ -43,11 +42,7 @@ class WorkflowError(Exception):
         self.result = result or {}
 
 
-def snake_instance(instance):
-    """A DB instance as the modules return it: snake_case, its TagList as a ``tags`` dict."""
-    if not instance:
-        return {}
-    return camel_dict_to_snake_dict(dict(instance, Tags=rr.tags_of(instance)), ignore_list=["Tags"])
+snake_instance = rr.snake_instance
 
 
 def read(client_for, source_identifier, target_identifier=None, point_query=None, security_group_names=(), automated=True):
@@ -285,15 +280,19 @@ class Run:
                 changes = settings_changes(instance, state, params)
                 if changes or missing_tags(instance, restore_tags(params, decided)):
                     self.result.update(changed=True, settings_applied=sorted(changes))
-            self.result.update(instance=snake_instance(instance), endpoint=(snake_instance(instance).get("endpoint") or {}))
-            self.result["notes"] = notes(decided, params, self.result["credentials"], instance or {})
-            return self.result
+            return self.described(instance, decided)
         if params["wait"]:
             instance = self.finish(state, decided)
         else:
             self.result.update(pending=True, stage="started")
-        self.result.update(instance=snake_instance(instance), endpoint=snake_instance(instance).get("endpoint") or {},
-                           notes=notes(decided, params, self.result["credentials"], instance or {}), progress=self.progress)
+        self.result["progress"] = self.progress
+        return self.described(instance, decided)
+
+    def described(self, instance, decided):
+        """The result, with the instance as it was left, its endpoint and the report's notes."""
+        shown = snake_instance(instance)
+        self.result.update(instance=shown, endpoint=shown.get("endpoint") or {},
+                           notes=notes(decided, self.params, self.result["credentials"], instance or {}))
         return self.result
 
     # --- start or adopt
@@ -401,12 +400,12 @@ class Run:
 
     def instance_check(self, rds, target, settled=False):
         def check(waited):
-            instance = rr.describe_instance(rds, target)
-            status = (instance or {}).get("DBInstanceStatus")
-            if status in NEVER_AVAILABLE:
-                raise WorkflowError("%s is %s and will not become available" % (target, status), self.result)
+            try:
+                instance, status, available = rr.availability(rds, target)
+            except rr.RdsRestoreError as e:
+                raise WorkflowError(e.message, self.result) from None
             pending_changes = bool((instance or {}).get("PendingModifiedValues")) if settled else False
-            if status == "available" and not pending_changes:
+            if available and not pending_changes:
                 return True, instance
             self.pending("settings" if settled else "instance", "DB instance %s: %s (waited %ds)"
                          % (target, status or "not visible yet", int(self.clock() - self.started)))
