@@ -28,7 +28,6 @@ import os
 import queue
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 
@@ -316,24 +315,26 @@ def follow_transport(connect, first):
 
 
 def run_parallel(connect, tasks, parallelism, first_connection=None):
-    """Run each task's SQL on a pool of at most PARALLELISM connections (one per worker); return {(key, kind): outcome}.
+    """Run each task's SQL on a pool of min(PARALLELISM, tasks) workers, each with its own connection; return
+    {(key, kind): outcome}.
 
-    An outcome is ("rows", rows) or ("error", message). A lost connection stops everything: the facts would be partial.
+    The pool has its full size whatever the timing: every worker holds one connection for the whole run (the first
+    worker FIRST_CONNECTION when given, the others one CONNECT() each), so the server sees exactly the parallelism
+    asked for, not fewer connections because an early statement happened to finish before the next worker started.
+    An outcome is ("rows", rows) or ("error", message). A lost connection (or one that cannot be opened) stops every
+    worker: the facts would be partial. The connections opened here are closed before returning.
     """
-    idle = queue.Queue()
+    pending = queue.Queue()
+    for task in tasks:
+        pending.put(task)
+    outcomes = {}
+    failures = []
     opened = []
     lock = threading.Lock()
-    if first_connection is not None:
-        idle.put(first_connection)
+    stop = threading.Event()
 
-    def work(task):
+    def run_one(conn, task):
         key, kind, sql = task
-        try:
-            conn = idle.get_nowait()
-        except queue.Empty:
-            conn = connect()
-            with lock:
-                opened.append(conn)
         try:
             with conn.cursor() as cursor:
                 cursor.execute(sql)
@@ -342,21 +343,43 @@ def run_parallel(connect, tasks, parallelism, first_connection=None):
             if _error_code(e) in _CONNECTION_ERRORS:
                 raise IntegrityError("the connection was lost while running %s on %s: %s" % (kind, key, e)) from e
             return (key, kind), ("error", "%s" % (e.args[1] if len(e.args) > 1 else e))
-        finally:
-            idle.put(conn)
 
-    outcomes = {}
+    def worker(conn):
+        try:
+            if conn is None:
+                conn = connect()
+                with lock:
+                    opened.append(conn)
+            while not stop.is_set():
+                try:
+                    task = pending.get_nowait()
+                except queue.Empty:
+                    return
+                where, outcome = run_one(conn, task)
+                with lock:
+                    outcomes[where] = outcome
+        except Exception as e:  # pylint: disable=broad-exception-caught
+            with lock:
+                failures.append(e)
+            stop.set()
+
+    workers = max(1, min(parallelism, len(tasks)))
+    threads = [threading.Thread(target=worker, args=(first_connection if index == 0 else None,), daemon=True)
+               for index in range(workers)]
     try:
-        workers = max(1, min(parallelism, len(tasks)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for where, outcome in pool.map(work, tasks):
-                outcomes[where] = outcome
+        for thread in threads:
+            thread.start()
     finally:
+        for thread in threads:
+            if thread.ident is not None:  # started
+                thread.join()
         for conn in opened:
             try:
                 conn.close()
             except Exception:  # pylint: disable=broad-exception-caught
                 pass
+    if failures:
+        raise failures[0]
     return outcomes
 
 

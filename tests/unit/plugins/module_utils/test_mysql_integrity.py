@@ -225,3 +225,68 @@ def test_statements_quote_names_and_put_big_tables_first():
     assert tasks[0] == ("app.we`ird", "checksum", "CHECKSUM TABLE `app`.`we``ird` EXTENDED")
     assert [t[0] for t in tasks[:4]] == ["app.we`ird"] * 4
     assert ("app.small", "newest", "SELECT MAX(`created_at`) FROM `app`.`small`") in tasks
+
+
+class FakeConnection:
+    """Answers every statement at once (the timing that let an early worker take all the work), or loses itself."""
+
+    def __init__(self, log, lose_on=None):
+        self.log, self.lose_on, self.closed = log, lose_on, False
+
+    def cursor(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql):
+        if self.lose_on and self.lose_on in sql:
+            raise LostConnection(2013, "Lost connection to MySQL server during query")
+        self.log.append((id(self), sql))
+
+    def fetchall(self):
+        return ((1,),)
+
+    def close(self):
+        self.closed = True
+
+
+class LostConnection(Exception):
+    """Shaped like PyMySQL's OperationalError: (code, message)."""
+
+
+def pool_tasks(count):
+    return [("app.t%d" % index, "count", "SELECT COUNT(*) FROM `app`.`t%d`" % index) for index in range(count)]
+
+
+@pytest.mark.parametrize("parallelism, tasks, expected", [(3, 12, 3), (4, 2, 2), (1, 5, 1)])
+def test_the_pool_opens_the_parallelism_asked_for_whatever_the_timing_and_closes_what_it_opened(parallelism, tasks, expected):
+    log, opened = [], []
+    first = FakeConnection(log)
+
+    def connect(**_options):
+        conn = FakeConnection(log)
+        opened.append(conn)
+        return conn
+
+    outcomes = mi.run_parallel(connect, pool_tasks(tasks), parallelism, first_connection=first)
+    assert len(outcomes) == tasks and all(status == "rows" for status, _rows in outcomes.values())
+    assert len(opened) == expected - 1 and all(conn.closed for conn in opened)
+    assert not first.closed  # the caller's connection is the caller's to close
+    assert len(log) == tasks
+
+
+def test_a_lost_connection_stops_the_pool_and_names_the_statement():
+    log, opened = [], []
+
+    def connect(**_options):
+        conn = FakeConnection(log, lose_on="`t0`")
+        opened.append(conn)
+        return conn
+
+    with pytest.raises(mi.IntegrityError, match="connection was lost while running count on app.t0"):
+        mi.run_parallel(connect, pool_tasks(40), 2, first_connection=FakeConnection(log, lose_on="`t0`"))
+    assert len(opened) == 1 and opened[0].closed
