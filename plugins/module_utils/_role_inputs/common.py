@@ -244,3 +244,12 @@ def declarations(i, static, live, smoke):
             i.run(live, v.contradiction, [(static, i.get(static)), (live, i.get(live))],
                   "%s declared both static and live" % ", ".join(both))
     return live_tables or []
+
+
+def report_name(value, option):
+    """The report's file name without extension (also its run id)."""
+    v.text(value, option, strip=False)
+    if not re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", value) or ".." in value:
+        v.fail(option, value, "must be a plain file name: 1 to 128 ASCII letters, digits, '-', '_' and '.', not starting "
+                              "with '.' and without '..' or '/'")
+    return value

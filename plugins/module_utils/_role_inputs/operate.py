@@ -17,7 +17,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
     asg_name, aws_region, declarations, endpoint_url, flag,
     secret, secret_id,
-    EMPTY, name_part, names, past_time, role_arn_or_empty, seconds, unique_texts,
+    EMPTY, name_part, names, past_time, report_name, role_arn_or_empty, seconds, unique_texts,
 )
 
 # ------------------------------------------------------------------------------------------ names and values
@@ -381,15 +381,6 @@ def _report_time(value, option, now=None):
     return parsed
 
 
-def _report_name(value, option):
-    """The report's file name without extension (also its run id)."""
-    v.text(value, option, strip=False)
-    if not re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", value) or ".." in value:
-        v.fail(option, value, "must be a plain file name: 1 to 128 ASCII letters, digits, '-', '_' and '.', not starting "
-                              "with '.' and without '..' or '/'")
-    return value
-
-
 def _phase_marks(value, option, now=None):
     """[{name, start}], in the order of the run: each phase ends where the next begins."""
     if not isinstance(value, list):
@@ -411,7 +402,7 @@ def _phase_marks(value, option, now=None):
 def restore_report(i):
     """roles/restore_report: what the report filter cannot say about the shapes it checks itself."""
     i.check("restore_report_dir", v.text, strip=False)
-    i.check("restore_report_name", _report_name, optional=True)
+    i.check("restore_report_name", report_name, optional=True)
     i.accept("restore_report_playbook", "restore_report_recovery_points", "restore_report_restore_jobs",
              "restore_report_checks", "restore_report_resources", "restore_report_notes", "restore_report_phases")
     i.check("restore_report_outcome", v.one_of, ("succeeded", "failed"))

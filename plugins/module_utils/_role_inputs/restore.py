@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    declarations, flag, kms_when, names, past_time, role_arn_or_empty, secret_id, seconds, unique_texts,
+    declarations, flag, kms_when, names, past_time, report_name, role_arn_or_empty, secret_id, seconds, unique_texts,
 )
 
 
@@ -122,6 +122,8 @@ def restore_drill(i):
     i.check("restore_drill_cleanup_drill_id", _drill_id, optional=True)
     i.check("restore_drill_id", _drill_id, optional=True)
     i.check("restore_drill_seed", v.integer, optional=True, minimum=0)
+    i.accept("restore_drill_db_password")
+    i.check("restore_drill_report_name", report_name, optional=True)
 
 
 def _restores(value, option):
@@ -193,6 +195,7 @@ EXAMPLES = {
         "restore_drill_ec2_validate_delay": 15, "restore_drill_sns_topic_arn": "", "restore_drill_poll_interval": 15,
         "restore_drill_wait_timeout": 7200, "restore_drill_lease_seconds": 10800, "restore_drill_cleanup_wait": 900,
         "restore_drill_stop_after": "", "restore_drill_cleanup_drill_id": "", "restore_drill_id": None, "restore_drill_seed": None,
+        "restore_drill_db_password": "", "restore_drill_report_name": "",
     },
     "rds_restore": {
         "rds_restore_project_name": "app", "rds_restore_environment": "prod", "rds_restore_source_identifier": "app-prod-db",
