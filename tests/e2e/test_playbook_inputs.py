@@ -27,6 +27,8 @@ CASES = [
     ("s3-tenant-with-a-slash", "s3_restore.yml", {"s3_restore_tenant_ids": ["12", "1/2"]}, "s3_restore_tenant_ids[1]='1/2'"),
     ("s3-parallelism-as-a-survey-string", "s3_restore.yml", {"s3_restore_tenant_ids": "12", "s3_restore_parallelism": "0"},
      "s3_restore_parallelism='0': must be between 1 and 256"),
+    # A mistyped mode is named, reported, and restores nothing (it is neither new nor in_place).
+    ("rds-mode-mistyped", "rds_restore.yml", {"rds_restore_mode": "in-place"}, "rds_restore_mode='in-place': must be one of new, in_place"),
     ("rds-retention-out-of-range", "rds_restore.yml", {"rds_restore_backup_retention_period": "99"},
      "rds_restore_backup_retention_period='99': must be between 0 and 35"),
     ("rds-target-is-the-source", "rds_restore.yml", {"rds_restore_target_identifier": "multi-tenant-app-prod-db"}, "never the source"),
