@@ -98,3 +98,36 @@ def checks(read):
     if not instance_ids:
         found.append(_check("instances to validate", group_name, False, "%s: the group has no instances" % group_name, {}))
     return found
+
+
+def round_passed(read):
+    """Whether one round of reads shows every instance passing: its status checks, InService and Healthy in the group
+    (when there is one), healthy in every target group. The HTTP check and the AMI are checked once, after the rounds."""
+    instance_ids = list(read.get("instance_ids") or [])
+    statuses = read.get("statuses") or []
+    if any(not status.get("passed") for status in statuses):
+        return False
+    if read.get("group_name"):
+        group = (read.get("groups") or [{}])[0] or {}
+        ready = {m.get("instance_id") for m in group.get("instances") or []
+                 if m.get("lifecycle_state") == "InService" and m.get("health_status") == "Healthy"}
+        if any(instance_id not in ready for instance_id in instance_ids):
+            return False
+    for target_group in read.get("target_groups") or []:
+        healthy = {(t.get("target") or {}).get("id") for t in target_group.get("targets_health_description") or []
+                   if (t.get("target_health") or {}).get("state") == "healthy"}
+        if any(instance_id not in healthy for instance_id in instance_ids):
+            return False
+    return True
+
+
+def round_line(read):
+    """What the responder reads of a round that did not pass: each instance's state and instance status."""
+    return ", ".join("%s %s %s" % (s.get("instance_id"), s.get("state"), s.get("instance_status")) for s in read.get("statuses") or [])
+
+
+def outcome(read):
+    """{checks, passed, message}: every check, whether none failed, and the failure message naming each failed check."""
+    found = checks(read)
+    failed = [check for check in found if check["result"] == "fail"]
+    return {"checks": found, "passed": not failed, "message": ["EC2 restore validation failed:"] + [check["summary"] for check in failed]}

@@ -117,3 +117,27 @@ def test_the_filter_refuses_what_is_not_a_dictionary():
     assert validate_ec2_checks(read())[0]["result"] == "pass"
     with pytest.raises(AnsibleFilterError, match="expects a dictionary of what the role read"):
         validate_ec2_checks(["i-a"])
+
+
+@pytest.mark.parametrize("change, passes", [
+    ({}, True),
+    ({"statuses": [status("i-a"), status("i-b", passed=False)]}, False),
+    ({"groups": [{"desired_capacity": 2, "instances": [member("i-a"), member("i-b", lifecycle="Pending")]}]}, False),
+    ({"groups": [{"desired_capacity": 2, "instances": [member("i-a"), member("i-b", health="Unhealthy")]}]}, False),
+    # Not in a group: its membership is not asked for.
+    ({"group_name": "", "groups": []}, True),
+    ({"target_groups": [{"target_group_name": "app-tg", "targets_health_description": [target("i-a"), target("i-b", "initial")]}]}, False),
+    ({"target_groups": [{"target_group_name": "app-tg", "targets_health_description": [target("i-a")]}]}, False),
+    # The HTTP check and the AMI are checked once, after the rounds.
+    ({"http": [{"status": 500, "url": "http://x"}], "expected_image_id": "ami-other"}, True),
+])
+def test_a_round_passes_when_every_instance_passes_its_status_group_and_target_checks(change, passes):
+    assert validation.round_passed(read(**change)) is passes
+
+
+def test_the_outcome_fails_naming_each_failed_check():
+    done = validation.outcome(read(statuses=[status("i-a"), status("i-b", passed=False, state="stopped")]))
+    assert done["passed"] is False and done["message"][0] == "EC2 restore validation failed:"
+    assert any("i-b: stopped" in line for line in done["message"][1:])
+    assert validation.outcome(read())["passed"] is True
+    assert validation.round_line(read()) == "i-a running ok, i-b running ok"
