@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: ec2_restore_job_plan
+version_added: 0.1.0
+short_description: One decision of an EC2 restore by AWS Backup restore job (the ec2_restore role)
+description:
+  - The rules are in C(plugins/module_utils/_ec2/restore_job_plan.py); the P(restorekit.aws.ec2_restore#role) role holds
+    the order of the steps (C(ec2_restore_method=restore_job)).
+  - C(problems) - each subnet, security group or instance profile asked for that does not exist, and security groups of
+    another VPC than the subnet's (the input - the subnet asked for; O(subnet_info), O(security_group_ids),
+    O(security_group_info), O(instance_profile_name), O(instance_profile_info)).
+  - C(metadata) - the restore metadata (the input - the check-mode M(restorekit.aws.restore_job) result of the point's
+    own metadata; O(require_imdsv2), O(instance_type), O(instance_profile_name), O(subnet_id), O(security_group_ids),
+    O(subnet_info)). A subnet or security groups asked for replace the point's network interfaces, keeping what was not
+    asked for from them.
+  - C(no_room) - why the instance cannot join the group, or empty (the input - the group; O(plan), O(group_name)).
+  - C(show) - what the responder reads before anything starts (the input - the recovery point; O(image_id), O(plan),
+    O(group), O(group_name), O(attach), O(user_data_template), O(check_mode)).
+  - C(instance_id) - the restored instance's id (the input - the restore job's result).
+  - C(result) - the role's C(ec2_restore_result) (the input - the restore job's result; O(point), O(image_id), O(plan),
+    O(group_name), O(attach), O(described), O(check_mode)).
+options:
+  _input:
+    description: The step's data (see each step).
+    type: raw
+    required: true
+  step:
+    description: Which step.
+    type: str
+    required: true
+    choices: [problems, metadata, no_room, show, instance_id, result]
+  subnet_id:
+    description: The subnet asked for.
+    type: str
+  subnet_info:
+    description: M(amazon.aws.ec2_vpc_subnet_info)'s result.
+    type: dict
+  security_group_ids:
+    description: The security groups asked for.
+    type: list
+    elements: str
+  security_group_info:
+    description: M(amazon.aws.ec2_security_group_info)'s result.
+    type: dict
+  instance_profile_name:
+    description: The instance profile asked for.
+    type: str
+  instance_profile_info:
+    description: M(amazon.aws.iam_instance_profile_info)'s result.
+    type: dict
+  require_imdsv2:
+    description: Whether the instance requires IMDSv2.
+    type: raw
+  instance_type:
+    description: The instance type asked for.
+    type: str
+  plan:
+    description: The check-mode M(restorekit.aws.restore_job) result of the final request.
+    type: dict
+  group:
+    description: The group, as M(amazon.aws.autoscaling_group_info) returns it.
+    type: dict
+  group_name:
+    description: The group's name.
+    type: str
+  attach:
+    description: Whether the instance joins the group.
+    type: raw
+  user_data_template:
+    description: The user data template, when new user data is rendered.
+    type: str
+  check_mode:
+    description: Whether this is a dry run.
+    type: raw
+  image_id:
+    description: The recovery point's AMI.
+    type: str
+  point:
+    description: The recovery point.
+    type: dict
+  described:
+    description: M(amazon.aws.ec2_instance_info)'s result for the restored instance.
+    type: dict
+"""
+
+EXAMPLES = r"""
+- name: Work out the restore metadata
+  ansible.builtin.set_fact:
+    ec2_restore_metadata: >-
+      {{ ec2_restore_point_metadata | restorekit.aws.ec2_restore_job_plan('metadata', subnet_id=ec2_restore_subnet_id,
+                                                                          subnet_info=ec2_restore_subnet_info) }}
+"""
+
+RETURN = r"""
+_value:
+  description: The step's answer - a list (C(problems), C(show)), a dictionary (C(metadata), C(result)) or a string.
+  type: raw
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import restore_job_plan as plan
+
+STEPS = {name: getattr(plan, name) for name in ("problems", "metadata", "no_room", "show", "instance_id", "result")}
+
+
+def ec2_restore_job_plan(data, step, **options):
+    if step not in STEPS:
+        raise AnsibleFilterError("ec2_restore_job_plan: step=%r is not one of %s" % (step, ", ".join(STEPS)))
+    try:
+        return STEPS[step](data, **options)
+    except (TypeError, ValueError) as e:
+        raise AnsibleFilterError("ec2_restore_job_plan(%s): %s" % (step, e)) from None
+
+
+class FilterModule(object):
+    """restorekit.aws EC2 restore job filter."""
+
+    def filters(self):
+        return {"ec2_restore_job_plan": ec2_restore_job_plan}
