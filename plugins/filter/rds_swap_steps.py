@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: rds_swap_steps
+version_added: 0.1.0
+short_description: The steps of the in-place swap and its rollback (the rds_swap role)
+description:
+  - The rules are in C(plugins/module_utils/_rds/swap_steps.py); the P(restorekit.aws.rds_swap#role) role holds the
+    order of the steps.
+  - C(record) - C(steps) (the input - C(rds_swap_steps) - with one more step) and C(checks) (O(checks) with the same step
+    as a check of the restore report); O(name), O(phase), O(result), O(details) or O(outcome), O(target).
+  - C(exists) - which instances exist now (the input - the M(amazon.aws.rds_instance_info) loop's result).
+  - C(names_back), C(endpoint_back), C(restored_instance), C(writers_back), C(production_check) - a rollback step's
+    C(result) and C(details) for the report, from the registered results of its tasks.
+  - C(failed) - whether any rollback step failed (the input - C(rds_swap_steps)).
+options:
+  _input:
+    description: The step's data - for C(names_back), the answer of C(exists); for C(endpoint_back), what was read before
+      the swap; for C(restored_instance) and C(production_check), M(amazon.aws.rds_instance_info)'s result; for
+      C(writers_back), the writer groups loop's result.
+    type: raw
+    required: true
+  step:
+    description: Which step.
+    type: str
+    required: true
+    choices: [record, exists, names_back, endpoint_back, restored_instance, writers_back, production_check, failed]
+  name:
+    description: With C(record), the step's name.
+    type: str
+  phase:
+    description: With C(record), C(swap) or C(rollback).
+    type: str
+  result:
+    description: With C(record), the step's result (C(done), C(deleted), C(failed), C(not needed), or another word, a warning).
+    type: str
+  details:
+    description: With C(record), what the step did.
+    type: dict
+  outcome:
+    description: With C(record), a rollback step's answer (C(result) and C(details)), replacing O(result) and O(details).
+    type: dict
+  target:
+    description: With C(record), the production instance.
+    type: str
+  checks:
+    description: With C(record), the report's checks so far (C(rds_swap_report_checks)).
+    type: list
+    elements: dict
+  restore_away:
+    description: The rename of the restore away from production's name.
+    type: dict
+  production_back:
+    description: The rename of production back.
+    type: dict
+  old_identifier:
+    description: The name production was renamed to.
+    type: str
+  restore_identifier:
+    description: The restore's own name.
+    type: str
+  ssm:
+    description: The SSM parameter put back.
+    type: dict
+  secret:
+    description: The secret put back.
+    type: dict
+  parameter:
+    description: The SSM parameter's name.
+    type: str
+  secret_name:
+    description: The secret's name.
+    type: str
+  delete:
+    description: The deletion of the restore.
+    type: dict
+  identifier:
+    description: The instance the step is about.
+    type: str
+  sizes:
+    description: The writer groups' remembered sizes.
+    type: list
+    elements: dict
+  resource_id_before:
+    description: Production's DbiResourceId before the swap.
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: Name what exists now
+  ansible.builtin.set_fact:
+    rds_swap_rb_exists: "{{ rds_swap_steps_info | restorekit.aws.rds_swap_steps('exists') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: For C(exists), a dictionary of booleans; for C(failed), a boolean; else C(result) and C(details).
+  type: raw
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.restorekit.aws.plugins.module_utils._rds import swap_steps
+
+STEPS = {name: getattr(swap_steps, name)
+         for name in ("record", "exists", "names_back", "endpoint_back", "restored_instance", "writers_back", "production_check", "failed")}
+
+
+def rds_swap_steps(data, step, **options):
+    if step not in STEPS:
+        raise AnsibleFilterError("rds_swap_steps: step=%r is not one of %s" % (step, ", ".join(STEPS)))
+    try:
+        return STEPS[step](data, **options)
+    except (TypeError, ValueError, AttributeError) as e:
+        raise AnsibleFilterError("rds_swap_steps(%s): %s" % (step, e)) from None
+
+
+class FilterModule(object):
+    """restorekit.aws in-place swap steps filter."""
+
+    def filters(self):
+        return {"rds_swap_steps": rds_swap_steps}
