@@ -95,20 +95,14 @@ _value:
   type: raw
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import relaunch_plan as plan
+from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {name: getattr(plan, name) for name in ("group_problem", "current", "plan", "show", "version", "result")}
 
 
 def ec2_relaunch_plan(data, step, **options):
-    if step not in STEPS:
-        raise AnsibleFilterError("ec2_relaunch_plan: step=%r is not one of %s" % (step, ", ".join(STEPS)))
-    try:
-        return STEPS[step](data, **options)
-    except (TypeError, ValueError, KeyError) as e:
-        raise AnsibleFilterError("ec2_relaunch_plan(%s): %s" % (step, e)) from None
+    return run_step("ec2_relaunch_plan", STEPS, data, step, options, errors=(TypeError, ValueError, KeyError))
 
 
 class FilterModule(object):

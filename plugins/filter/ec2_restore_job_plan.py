@@ -103,20 +103,14 @@ _value:
   type: raw
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import restore_job_plan as plan
+from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {name: getattr(plan, name) for name in ("problems", "metadata", "no_room", "show", "instance_id", "result")}
 
 
 def ec2_restore_job_plan(data, step, **options):
-    if step not in STEPS:
-        raise AnsibleFilterError("ec2_restore_job_plan: step=%r is not one of %s" % (step, ", ".join(STEPS)))
-    try:
-        return STEPS[step](data, **options)
-    except (TypeError, ValueError) as e:
-        raise AnsibleFilterError("ec2_restore_job_plan(%s): %s" % (step, e)) from None
+    return run_step("ec2_restore_job_plan", STEPS, data, step, options)
 
 
 class FilterModule(object):

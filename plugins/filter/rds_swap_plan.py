@@ -59,20 +59,14 @@ _value:
   type: raw
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import swap_plan
+from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {"begin": swap_plan.begin, "refusal": swap_plan.refusal}
 
 
 def rds_swap_plan(data, step, **options):
-    if step not in STEPS:
-        raise AnsibleFilterError("rds_swap_plan: step=%r is not one of %s" % (step, ", ".join(STEPS)))
-    try:
-        return STEPS[step](data, **options)
-    except (TypeError, ValueError) as e:
-        raise AnsibleFilterError("rds_swap_plan(%s): %s" % (step, e)) from None
+    return run_step("rds_swap_plan", STEPS, data, step, options)
 
 
 class FilterModule(object):

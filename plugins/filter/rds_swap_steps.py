@@ -103,21 +103,15 @@ _value:
   type: raw
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import swap_steps
+from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {name: getattr(swap_steps, name)
          for name in ("record", "exists", "names_back", "endpoint_back", "restored_instance", "writers_back", "production_check", "failed")}
 
 
 def rds_swap_steps(data, step, **options):
-    if step not in STEPS:
-        raise AnsibleFilterError("rds_swap_steps: step=%r is not one of %s" % (step, ", ".join(STEPS)))
-    try:
-        return STEPS[step](data, **options)
-    except (TypeError, ValueError, AttributeError) as e:
-        raise AnsibleFilterError("rds_swap_steps(%s): %s" % (step, e)) from None
+    return run_step("rds_swap_steps", STEPS, data, step, options, errors=(TypeError, ValueError, AttributeError))
 
 
 class FilterModule(object):

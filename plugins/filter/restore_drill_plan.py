@@ -92,9 +92,8 @@ _value:
   type: raw
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.restorekit.aws.plugins.module_utils import _drill_plan
+from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {
     "begin": _drill_plan.begin,
@@ -107,14 +106,7 @@ STEPS = {
 
 
 def restore_drill_plan(data, step, **options):
-    if step not in STEPS:
-        raise AnsibleFilterError("restore_drill_plan: step=%r is not one of %s" % (step, ", ".join(STEPS)))
-    try:
-        return STEPS[step](data, **options)
-    except TypeError as e:
-        raise AnsibleFilterError("restore_drill_plan(%s): %s" % (step, e)) from None
-    except _drill_plan.DrillPlanError as e:
-        raise AnsibleFilterError("restore_drill_plan(%s): %s" % (step, e)) from None
+    return run_step("restore_drill_plan", STEPS, data, step, options, errors=(TypeError, _drill_plan.DrillPlanError))
 
 
 class FilterModule(object):

@@ -127,21 +127,15 @@ _value:
   type: raw
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_test_steps as steps
+from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {name: getattr(steps, name) for name in ("problems", "selections", "window", "sort", "db_unreachable", "bucket_checks",
                                                  "job_outcome", "summary_lines", "report")}
 
 
 def restore_testing_steps(data, step, **options):
-    if step not in STEPS:
-        raise AnsibleFilterError("restore_testing_steps: step=%r is not one of %s" % (step, ", ".join(STEPS)))
-    try:
-        return STEPS[step](data, **options)
-    except (TypeError, ValueError, KeyError) as e:
-        raise AnsibleFilterError("restore_testing_steps(%s): %s" % (step, e)) from None
+    return run_step("restore_testing_steps", STEPS, data, step, options, errors=(TypeError, ValueError, KeyError))
 
 
 class FilterModule(object):

@@ -109,6 +109,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import tenant_restore
+from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {
     "staging_pairs": tenant_restore.staging_pairs,
@@ -125,16 +126,9 @@ STEPS = {
 
 
 def s3_restore_plan(data, step, **options):
-    if step not in STEPS:
-        raise AnsibleFilterError("s3_restore_plan: step=%r is not one of %s" % (step, ", ".join(STEPS)))
-    if not isinstance(data, list):
+    if step in STEPS and not isinstance(data, list):
         raise AnsibleFilterError("s3_restore_plan(%s): expects the list of tenants (or records), got %r" % (step, data))
-    try:
-        return STEPS[step](data, **options)
-    except TypeError as e:
-        raise AnsibleFilterError("s3_restore_plan(%s): %s" % (step, e)) from None
-    except tenant_restore.PlanError as e:
-        raise AnsibleFilterError("s3_restore_plan(%s): %s" % (step, e)) from None
+    return run_step("s3_restore_plan", STEPS, data, step, options, errors=(TypeError, tenant_restore.PlanError))
 
 
 class FilterModule(object):
