@@ -166,19 +166,22 @@ def test_damaged_restore_changed_static_row_missing_table_corrupt_table(emulator
 def test_module_cries_wolf_catches_staleness_and_bad_input_and_keeps_a_baseline(emulator, world, faithful, tmp_path):
     """One module run on the faithful restore:
     - every table declared static shows what the live declarations prevent: orders and audit_log differ;
-    - a recovery point time a day after the newest rows: the data is older than the RPO allows, named per table;
+    - a recovery point time half a day after the restored one: the data is older than the RPO allows, named per table
+      (the seed's newest point is yesterday's, so half a day later is still in the past, at any hour the test runs),
+      and one two days after it is refused as a time in the future, naming the option;
     - bad input fails naming the option (a live table with no tolerance) before connecting, and a wrong password names
       the server, never the password;
     - mode=baseline in check mode writes nothing; the real run captures the restore, and a compare against it passes.
     A second run, after one live row changed, finds that row's table different from the baseline."""
     path = tmp_path / "baseline.json"
-    late = (faithful["point_time"] + datetime.timedelta(days=1)).isoformat()
+    late = (faithful["point_time"] + datetime.timedelta(hours=12)).isoformat()
     check = module_task(world, faithful, "check", mode="baseline", baseline_path=str(path))
     check["check_mode"] = True
     again = module_task(world, faithful, "again", source_host=None, baseline_path=str(path))
     tasks = [
         module_task(world, faithful, "wolf", static_tables=STATIC + ["orders", "audit_log"], live_tables=[]),
         module_task(world, faithful, "stale", recovery_point_time=late),
+        module_task(world, faithful, "future", recovery_point_time=(faithful["point_time"] + datetime.timedelta(days=2)).isoformat()),
         module_task(world, faithful, "no_tolerance", live_tables=[{"name": "orders", "timestamp_column": "created_at"}]),
         module_task(world, faithful, "wrong", login_password="not-the-password"),
         check,
@@ -186,7 +189,7 @@ def test_module_cries_wolf_catches_staleness_and_bad_input_and_keeps_a_baseline(
         module_task(world, faithful, "write", mode="baseline", baseline_path=str(path)),
         again,
     ]
-    out = run_playbook(emulator, tmp_path, tasks, ["wolf", "stale", "no_tolerance", "wrong", "check", "after_check", "write", "again"])
+    out = run_playbook(emulator, tmp_path, tasks, ["wolf", "stale", "future", "no_tolerance", "wrong", "check", "after_check", "write", "again"])
 
     result = out["wolf"]
     assert result["failed"] is True, result
@@ -198,7 +201,11 @@ def test_module_cries_wolf_catches_staleness_and_bad_input_and_keeps_a_baseline(
     assert [d["table"] for d in result["differences"]] == ["audit_log", "orders"], reasons
     assert all("min before the recovery point (max %d)" % STALENESS in r for r in reasons)
     assert reasons[1].startswith("orders newest created_at ")
-    assert result["freshness"]["orders"]["ok"] is False and result["freshness"]["orders"]["lag_minutes"] > 24 * 60
+    assert result["freshness"]["orders"]["ok"] is False and result["freshness"]["orders"]["lag_minutes"] > 12 * 60
+
+    result = out["future"]
+    assert result["failed"] is True and "recovery_point_time" in result["msg"] and "is in the future" in result["msg"], result
+    assert "differences" not in result
 
     result = out["no_tolerance"]
     assert result["failed"] is True and "live_tables orders: give exactly one of tolerance_percent or tolerance_rows" in result["msg"]
