@@ -2,7 +2,8 @@
 
 # Copyright: restorekit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin for restorekit.aws.restore_report_write: write a run's report as JSON and Markdown, on the control node.
+"""Action plugin for restorekit.aws.restore_report_write: build (from ``report``, by module_utils/_restore_report.py) or
+take (``data``) a run's report, and write it as JSON and Markdown, on the control node.
 
 The report belongs to the run, not to a host, so nothing is sent to a host: the Markdown template is rendered by the
 controller's templar and both files are written here, each atomically (a temporary file in the same folder, then a
@@ -20,6 +21,8 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.plugins.filter.core import to_nice_json
 
+from ansible_collections.restorekit.aws.plugins.module_utils._restore_report import ReportError, restore_report
+
 try:
     from ansible.template import trust_as_template
 except ImportError:  # ansible-core < 2.19: template text is trusted as it is
@@ -35,7 +38,8 @@ AWS_CONNECTION_OPTIONS = frozenset((
     "aws_ca_bundle", "aws_config", "debug_botocore_endpoint_logs", "region", "aws_region",
 ))
 ARGUMENT_SPEC = dict(
-    data=dict(type="dict", required=True),
+    data=dict(type="dict"),
+    report=dict(type="dict"),
     dest_dir=dict(type="path", required=True),
     name=dict(type="str"),
     template=dict(type="str", default="restore_report.md.j2"),
@@ -81,7 +85,14 @@ class ActionModule(ActionBase):
         if isinstance(params, str):
             result.update(failed=True, msg=params)
             return result
-        data = params["data"]
+        if (params["data"] is None) == (params["report"] is None):
+            result.update(failed=True, msg="give exactly one of data (a report built) and report (what the run gathered, to build it from)")
+            return result
+        try:
+            data = params["data"] if params["report"] is None else restore_report(params["report"])
+        except ReportError as e:
+            result.update(failed=True, msg=str(e))
+            return result
         name = params["name"] or to_text((data.get("run") or {}).get("id") or "")
         if not name or "/" in name or name in (".", ".."):
             result.update(failed=True, msg="name=%r (or data.run.id when name is not given) is not a file name" % name)
@@ -102,7 +113,7 @@ class ActionModule(ActionBase):
         except (AnsibleError, OSError) as e:
             result.update(failed=True, msg="could not write the restore report in %s: %s" % (folder, to_text(e)))
             return result
-        result.update(changed=changed, paths=paths)
+        result.update(changed=changed, paths=paths, data=data)
         return result
 
     def _validate(self, args):

@@ -15,6 +15,10 @@ description:
   - C(problems) - each subnet, security group or instance profile asked for that does not exist, and security groups of
     another VPC than the subnet's (the input - the subnet asked for; O(subnet_info), O(security_group_ids),
     O(security_group_info), O(instance_profile_name), O(instance_profile_info)).
+  - C(point) - the newest recovery point of the candidate instances (the input - the
+    M(restorekit.aws.recovery_point_info) loop's result), or an empty dictionary.
+  - C(image_id) - the AMI of an EC2 recovery point, whose ARN is the image's (the input - the recovery point), or an
+    empty string when it is no AMI.
   - C(metadata) - the restore metadata (the input - the check-mode M(restorekit.aws.restore_job) result of the point's
     own metadata; O(require_imdsv2), O(instance_type), O(instance_profile_name), O(subnet_id), O(security_group_ids),
     O(subnet_info)). A subnet or security groups asked for replace the point's network interfaces, keeping what was not
@@ -106,7 +110,7 @@ _value:
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import restore_job_plan as plan
 from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
-STEPS = {name: getattr(plan, name) for name in ("problems", "metadata", "no_room", "show", "instance_id", "result")}
+STEPS = {name: getattr(plan, name) for name in ("problems", "point", "image_id", "metadata", "no_room", "show", "instance_id", "result")}
 
 
 def ec2_restore_job_plan(data, step, **options):

@@ -14,6 +14,8 @@ description:
     order of the steps.
   - C(record) - C(steps) (the input - C(rds_swap_steps) - with one more step) and C(checks) (O(checks) with the same step
     as a check of the restore report); O(name), O(phase), O(result), O(details) or O(outcome), O(target).
+  - C(writer_sizes) - each writer group's name and sizes, as read before the writers stop (the input - the
+    M(amazon.aws.autoscaling_group_info) loop's result).
   - C(exists) - which instances exist now (the input - the M(amazon.aws.rds_instance_info) loop's result).
   - C(names_back), C(endpoint_back), C(restored_instance), C(writers_back), C(production_check) - a rollback step's
     C(result) and C(details) for the report, from the registered results of its tasks.
@@ -92,14 +94,15 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Name what exists now
-  ansible.builtin.set_fact:
-    rds_swap_rb_exists: "{{ rds_swap_steps_info | restorekit.aws.rds_swap_steps('exists') }}"
+# roles/rds_swap/vars/main.yml: values read from what the role's tasks registered.
+rds_swap_writer_sizes: "{{ rds_swap_asg_info | restorekit.aws.rds_swap_steps('writer_sizes') }}"
+rds_swap_rb_exists: "{{ rds_swap_rollback_info | restorekit.aws.rds_swap_steps('exists') }}"
 """
 
 RETURN = r"""
 _value:
-  description: For C(exists), a dictionary of booleans; for C(failed), a boolean; else C(result) and C(details).
+  description: For C(exists), a dictionary of booleans; for C(failed), a boolean; for C(writer_sizes), a list; else
+    C(result) and C(details).
   type: raw
 """
 
@@ -107,7 +110,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._rds import swap_st
 from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {name: getattr(swap_steps, name)
-         for name in ("record", "exists", "names_back", "endpoint_back", "restored_instance", "writers_back", "production_check", "failed")}
+         for name in ("record", "writer_sizes", "exists", "names_back", "endpoint_back", "restored_instance", "writers_back", "production_check", "failed")}
 
 
 def rds_swap_steps(data, step, **options):

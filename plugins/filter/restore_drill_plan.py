@@ -14,11 +14,14 @@ description:
     order of the steps.
   - C(begin) - the drill's id (the input; empty means the start time), seed (O(seed); empty means a random one), start
     time and the prefix of everything it creates (O(project), O(environment)).
-  - C(restores) - from the results of the M(restorekit.aws.recovery_point_info) loop (the input), the recovery points,
+  - C(restores) - from the M(restorekit.aws.recovery_point_info) loop's registered result or its C(results) (the input;
+    a loop that failed plans nothing, an empty dictionary), the recovery points,
     the drill-unique target names (with O(prefix)) and each restore's request (O(settings) - C(db_subnet_group),
     C(db_instance_class), C(ec2_instance_type), C(ec2_subnet_id), C(ec2_security_group_ids)).
-  - C(created) - from the waited-for restore jobs (the input), what each restore created and what validation reads
-    (O(points) - the points C(restores) returned).
+  - C(created) - from the wait for the restore jobs (the input - the registered result of
+    M(restorekit.aws.restore_job) with O(restorekit.aws.restore_job#module:restore_job_ids)), what each restore created
+    and what validation reads (O(points) - the points C(restores) returned); an empty dictionary until the wait
+    succeeded.
   - C(failed_checks) - C(<check> on <target>) for each failed check of the validations (the input - a list of check lists).
   - C(summary) - after the cleanup, the outcome, the report's notes, the notification and the message the drill fails
     with (the input - a list of check lists; O(drill), O(record), O(failure), O(cleanup), O(leftovers), O(resource_types)).
@@ -82,7 +85,7 @@ EXAMPLES = r"""
 - name: Plan the restores with drill-unique names
   ansible.builtin.set_fact:
     restore_drill_plan: >-
-      {{ restore_drill_selected.results | restorekit.aws.restore_drill_plan('restores', prefix=restore_drill.prefix,
+      {{ restore_drill_selected | restorekit.aws.restore_drill_plan('restores', prefix=restore_drill.prefix,
                                                                              settings={'db_subnet_group': 'app-db-subnets'}) }}
 """
 

@@ -50,7 +50,17 @@ _value:
       type: str
 """
 
-from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report_step_phases
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.restorekit.aws.plugins.module_utils._restore_report import ReportError
+from ansible_collections.restorekit.aws.plugins.module_utils._restore_report import restore_report_step_phases as _step_phases
+
+
+def restore_report_step_phases(steps):
+    try:
+        return _step_phases(steps)
+    except ReportError as e:
+        raise AnsibleFilterError(str(e)) from None
 
 
 class FilterModule(object):

@@ -99,9 +99,14 @@ def metadata(kind, settings):
 def restores(selected, prefix, settings=None):
     """What to restore: {points: {type: point}, recovery_points: [...], targets: {type: name}, restores: [...]}.
 
-    SELECTED is the registered ``results`` of the recovery_point_info loop; each restore is a dict with
-    resource_type, recovery_point_arn, target_name ('' for EC2) and metadata, in the order of the resource types asked for.
+    SELECTED is the recovery_point_info loop's registered result (or its ``results``); each restore is a dict with
+    resource_type, recovery_point_arn, target_name ('' for EC2) and metadata, in the order of the resource types asked
+    for. A loop that failed planned nothing: {} (the drill stopped before any restore).
     """
+    if isinstance(selected, dict):
+        if selected.get("failed") or selected.get("skipped"):
+            return {}
+        selected = selected.get("results")
     if not isinstance(selected, list) or not selected:
         raise DrillPlanError("no recovery point was selected (the results of the recovery_point_info loop are empty)")
     points = _points(selected)
@@ -120,11 +125,15 @@ def _resource(arn):
     return parsed.get("resource_id") or parsed["resource"]
 
 
-def created(jobs, points):
+def created(waited, points):
     """What the restores created, and what validation reads: {arns: {type: arn}, rds: {restored, source},
-    s3: {restored, source}, ec2_instance_ids: [...]}; JOBS are the restore_jobs of the wait, POINTS the plan's points."""
+    s3: {restored, source}, ec2_instance_ids: [...]}; WAITED is the registered result of the wait for the restore jobs,
+    POINTS the plan's points. Until the wait succeeded (not run, or a job failed), nothing is known as created: {}
+    (the cleanup goes by the drill's record, not by this)."""
+    if not isinstance(waited, dict) or waited.get("failed") or waited.get("skipped") or "restore_jobs" not in waited:
+        return {}
     arns = {}
-    for index, job in enumerate(jobs or []):
+    for index, job in enumerate(waited["restore_jobs"] or []):
         described = job.get("restore_job") or {}
         kind = described.get("resource_type") or job.get("resource_type")
         arn = job.get("created_resource_arn") or described.get("created_resource_arn")

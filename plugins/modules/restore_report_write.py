@@ -10,12 +10,12 @@ module: restore_report_write
 version_added: 0.1.0
 short_description: Write a restore run's report as JSON and Markdown on the control node
 description:
-  - Writes O(data) (the output of the P(restorekit.aws.restore_report#filter) filter) to C(<dest_dir>/<name>.json),
-    and its Markdown rendering, the template O(template), to C(<dest_dir>/<name>.md). Used by the role
-    P(restorekit.aws.restore_report#role).
+  - Writes the report of a run - O(data), as the P(restorekit.aws.restore_report#filter) filter builds it, or the one
+    built here from O(report), the same filter's input - to C(<dest_dir>/<name>.json), and its Markdown rendering, the
+    template O(template), to C(<dest_dir>/<name>.md). Used by the role P(restorekit.aws.restore_report#role).
   - Runs entirely on the control node, as an action plugin - the report belongs to the run, not to a host, and no
     module is sent anywhere. The template is rendered by the controller's templar, as M(ansible.builtin.template)
-    renders it, with O(data) as the variable C(restore_report_data).
+    renders it, with the report as the variable C(restore_report_data).
   - Creates O(dest_dir) when missing (mode 0755). Each file is written atomically (a temporary file in the same
     folder, then a rename), and only when its content differs; the task reports a change when either file changed.
   - Writes in check mode too, since the files change nothing in AWS; the report itself says that the run was a
@@ -29,8 +29,15 @@ options:
     description:
       - The report, as the P(restorekit.aws.restore_report#filter) filter builds it. Written as JSON (2-space indent,
         keys in their order).
+      - Exactly one of O(data) and O(report) is required.
     type: dict
-    required: true
+  report:
+    description:
+      - What the run gathered, the input of the P(restorekit.aws.restore_report#filter) filter (C(run), C(recovery_points),
+        C(restore_jobs), C(checks), C(resources), C(notes), C(outcome), C(phases), ...); the report is built from it on the
+        control node, by the same rules, and returned as RV(data).
+      - Exactly one of O(data) and O(report) is required.
+    type: dict
   dest_dir:
     description:
       - Folder for the two files on the control node. C(~) is expanded; a relative path is taken from the working
@@ -39,7 +46,7 @@ options:
     required: true
   name:
     description:
-      - File name without extension. Defaults to O(data)'s C(run.id).
+      - File name without extension. Defaults to the report's C(run.id).
       - Must not contain C(/).
     type: str
   template:
@@ -70,7 +77,19 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Write the report of this run
+- name: Build and write the report of this run
+  restorekit.aws.restore_report_write:
+    report:
+      run:
+        id: rds-restore-incident-4711
+        playbook: rds-restore
+      recovery_points: "{{ [rds_restore_point] }}"
+      checks: "{{ validate_mysql_result }}"
+      outcome: succeeded
+    dest_dir: ~/restore-reports
+  register: report
+
+- name: Write a report built beforehand
   restorekit.aws.restore_report_write:
     data: "{{ restore_report_input | restorekit.aws.restore_report }}"
     dest_dir: reports
@@ -82,6 +101,22 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+data:
+  description: The report written (see C(docs/restore-report.md)).
+  returned: success
+  type: dict
+  contains:
+    run:
+      description: The run - C(id), C(playbook), C(started), C(finished), C(duration_seconds), C(check_mode), C(who).
+      type: dict
+    outcome:
+      description: C(succeeded) or C(failed).
+      type: str
+      sample: succeeded
+    checks:
+      description: Each check, C({name, target, result, details}).
+      type: list
+      elements: dict
 paths:
   description: Absolute paths of the files written.
   returned: success
@@ -103,12 +138,15 @@ from ansible.module_utils.basic import AnsibleModule
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            data=dict(type="dict", required=True),
+            data=dict(type="dict"),
+            report=dict(type="dict"),
             dest_dir=dict(type="path", required=True),
             name=dict(type="str"),
             template=dict(type="str", default="restore_report.md.j2"),
             mode=dict(type="str", default="0644"),
         ),
+        required_one_of=[("data", "report")],
+        mutually_exclusive=[("data", "report")],
         supports_check_mode=True,
     )
     # The work is done by the action plugin of the same name, on the control node.

@@ -183,6 +183,21 @@ def test_refused_without_the_confirmation_or_with_bad_input_changes_nothing(emul
     assert report["outcome"] == "failed"
 
 
+def test_a_password_secret_without_its_key_stops_the_swap_before_the_lock(emulator, seeded, tmp_path):
+    """A secret holding the bare password, read at the default key: named before the lock, nothing changed, no password."""
+    secret = "multi-tenant-app-prod-db-plain-password"
+    emulator.client("secretsmanager").create_secret(Name=secret, SecretString=DB_PASSWORD)
+    before = production(emulator)
+    emulator.control("counters", method="DELETE")
+    proc, report = run_swap(emulator, tmp_path, swap_vars(rds_swap_db_password=None, rds_swap_db_password_secret=secret))
+    assert proc.returncode != 0, output(proc)
+    assert "the secret is not JSON, so it has no key 'password'" in output(proc), output(proc)[-3000:]
+    assert DB_PASSWORD not in output(proc)
+    assert mutating(emulator) == {}, "a refused run sent mutating requests"
+    assert production(emulator) == before and lock_record(emulator) is None
+    assert report["outcome"] == "failed"
+
+
 def test_swap_snapshot_first_then_restore_under_production_name_without_leaking_the_password(emulator, seeded, tmp_path):
     before = production(emulator)
     token = write_marker(before["endpoint"])

@@ -236,6 +236,7 @@ def test_production_resource_with_the_drills_own_target_name_survives(emulator, 
         rec = record(emulator, "t6")
         assert rec["state"] == "closed" and rec["outcome"] == "failed"
         assert rec["removed"] == []
+        assert report is not None, "no drill report: " + output(proc)
         assert report["outcome"] == "failed"
     finally:
         rds.modify_db_instance(DBInstanceIdentifier=taken, DeletionProtection=False, ApplyImmediately=True)

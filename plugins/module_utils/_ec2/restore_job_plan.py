@@ -4,18 +4,24 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The decisions of an EC2 restore by AWS Backup restore job (runbook 7, ``ec2_restore_method: restore_job``), reached
 through the ``restorekit.aws.ec2_restore_job_plan`` filter: what of the network and profile asked for does not exist
-(``problems``), the restore metadata (``metadata``), whether the group has room (``no_room``), what the responder reads
+(``problems``), the recovery point picked from the candidate instances' (``point``) and its AMI (``image_id``, also for
+a relaunch), the restore metadata (``metadata``), whether the group has room (``no_room``), what the responder reads
 before anything starts (``show``), the restored instance's id (``instance_id``) and the role's result (``result``).
 The role reads (amazon.aws modules, restorekit.aws.restore_job in check mode); deciding is here."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
 _INSTANCE = re.compile(r"instance/(i-[0-9a-f]+)$")
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_IMAGE = re.compile(r":image/(ami-[0-9a-f]+)$")
 JOB_KEYS = ("restore_job_id", "restore_job", "created_resource_arn", "adopted", "elapsed_seconds")
 
 
@@ -25,6 +31,19 @@ class PlanError(ValueError):
 
 def _first(items):
     return (items or [{}])[0] or {}
+
+
+def point(points):
+    """The newest recovery point of the recovery_point_info loop over the candidate instances ({} when none has one)."""
+    found = [item["recovery_point"] for item in (points or {}).get("results") or [] if isinstance(item, dict) and item.get("recovery_point")]
+    dated = sorted(found, key=lambda candidate: inputs.parse_time(candidate.get("creation_date"), "creation_date") or _EPOCH)
+    return dated[-1] if dated else {}
+
+
+def image_id(recovery_point):
+    """The AMI of an EC2 recovery point (its ARN is the image's), or '' when it is no AMI or there is no point."""
+    match = _IMAGE.search((recovery_point or {}).get("recovery_point_arn") or "")
+    return match.group(1) if match else ""
 
 
 def problems(subnet_id="", subnet_info=None, security_group_ids=(), security_group_info=None, instance_profile_name="",

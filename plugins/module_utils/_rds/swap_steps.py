@@ -3,10 +3,10 @@
 # Copyright: restorekit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The steps of the in-place swap (runbook 5.3) as the report lists them, reached through the ``restorekit.aws.rds_swap_steps``
-filter: each step recorded (``record``), and the rollback, decided from what exists now rather than from what the run
-believes it did - which of the instances exist (``exists``), each rollback step's result from the registered results of
-its tasks (``names_back``, ``endpoint_back``, ``restored_instance``, ``writers_back``, ``production_check``), and whether
-the rollback is complete (``failed``)."""
+filter: each step recorded (``record``), the writer groups' sizes read before they stop (``writer_sizes``), and the
+rollback, decided from what exists now rather than from what the run believes it did - which of the instances exist
+(``exists``), each rollback step's result from the registered results of its tasks (``names_back``, ``endpoint_back``,
+``restored_instance``, ``writers_back``, ``production_check``), and whether the rollback is complete (``failed``)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ def _failed(*results):
 
 def _message(*results):
     return next((result["msg"] for result in results if isinstance(result, dict) and result.get("msg") and not result.get("skipped")), "")
+
+
+def writer_sizes(info):
+    """[{name, min_size, max_size, desired_capacity}] of each writer group, as read before the writers stop (the
+    autoscaling_group_info loop's result; nothing read yet is no group)."""
+    return [{"name": group["auto_scaling_group_name"], "min_size": group["min_size"], "max_size": group["max_size"],
+             "desired_capacity": group["desired_capacity"]}
+            for result in (info or {}).get("results") or [] for group in (result.get("results") or [])[:1]]
 
 
 def exists(info):

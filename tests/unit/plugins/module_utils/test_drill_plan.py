@@ -81,12 +81,28 @@ def test_created_names_what_each_validation_reads():
     jobs = [{"restore_job_id": "j1", "restore_job": {"resource_type": "RDS"}, "created_resource_arn": DB.replace("shop-dr-db", "x-db")},
             {"restore_job_id": "j2", "restore_job": {"resource_type": "S3", "created_resource_arn": "arn:aws:s3:::x-tenant-42"}},
             {"restore_job_id": "j3", "restore_job": {"resource_type": "EC2"}, "created_resource_arn": INSTANCE}]
-    found = dp.created(jobs, plan["points"])
+    found = dp.created({"changed": False, "restore_jobs": jobs}, plan["points"])
     assert found["rds"] == {"restored": "x-db", "source": "shop-dr-db"}
     assert found["s3"] == {"restored": "x-tenant-42", "source": "shop-dr-tenant-42"}
     assert found["ec2_instance_ids"] == ["i-0123456789abcdef0"]
     with pytest.raises(dp.DrillPlanError, match="j9 created nothing known"):
-        dp.created([{"restore_job_id": "j9", "restore_job": {"resource_type": "S3"}}], plan["points"])
+        dp.created({"restore_jobs": [{"restore_job_id": "j9", "restore_job": {"resource_type": "S3"}}]}, plan["points"])
+
+
+def test_the_plan_reads_the_registered_loop_and_a_failed_pick_plans_nothing():
+    assert dp.restores({"changed": False, "results": selected("RDS", "S3")}, DRILL["prefix"]) == dp.restores(selected("RDS", "S3"), DRILL["prefix"])
+    assert dp.restores({"failed": True, "msg": "no recovery point", "results": selected("RDS")}, DRILL["prefix"]) == {}
+    with pytest.raises(dp.DrillPlanError, match="no recovery point was selected"):
+        dp.restores({"results": []}, DRILL["prefix"])
+
+
+def test_nothing_is_known_created_until_the_wait_succeeded():
+    """A job that failed (a name already taken) fails the wait: what the other jobs made is the record's business."""
+    plan = dp.restores(selected("RDS"), DRILL["prefix"])
+    failed = {"failed": True, "msg": "restore job j1 FAILED: DB instance already exists",
+              "restore_jobs": [{"restore_job_id": "j1", "restore_job": {"resource_type": "RDS", "status": "FAILED"}}]}
+    assert dp.created(failed, plan["points"]) == {}
+    assert dp.created({"skipped": True}, plan["points"]) == {} and dp.created(None, plan["points"]) == {}
 
 
 def test_failed_checks_are_named_with_their_target_and_absent_validations_count_as_none():

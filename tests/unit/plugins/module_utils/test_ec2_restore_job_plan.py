@@ -61,3 +61,16 @@ def test_the_result_names_the_restored_instance_and_keeps_the_user_data_out():
     assert done["metadata"] == {"RequireIMDSv2": True} and done["instance"]["http_tokens"] == "required"
     dry = plan.result({}, POINT, "ami-0abc", {"metadata": {}}, "app-asg", True, {}, True)
     assert dry["restore_job"] == {} and dry["instances"] == [] and dry["attached"] is False and dry["instance"] == {}
+
+
+def test_the_newest_point_of_the_candidates_and_its_ami():
+    older = {"recovery_point_arn": "arn:aws:ec2:us-east-1::image/ami-0aaa", "creation_date": "2026-11-30T05:00:00+00:00"}
+    # Written with another offset, it is still the newer one: times are compared, not strings.
+    newer = {"recovery_point_arn": "arn:aws:ec2:us-east-1::image/ami-0bbb", "creation_date": "2026-12-01T01:00:00-05:00"}
+    points = {"results": [{"item": "i-1", "recovery_point": older}, {"item": "i-2", "recovery_point": {}},
+                          {"item": "i-3", "skipped": True}, {"item": "i-4", "recovery_point": newer}]}
+    assert plan.point(points) == newer
+    assert plan.image_id(newer) == "ami-0bbb"
+    assert plan.point({"results": [{"item": "i-2", "recovery_point": {}}]}) == {} and plan.point(None) == {}
+    assert plan.image_id({}) == "" and plan.image_id(None) == ""
+    assert plan.image_id({"recovery_point_arn": "arn:aws:backup:us-east-1:123456789012:recovery-point:abc"}) == ""

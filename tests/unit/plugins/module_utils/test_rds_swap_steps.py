@@ -46,3 +46,13 @@ def test_endpoint_restore_writers_and_production_steps():
     assert ss.production_check({"instances": [{"dbi_resource_id": "db-XYZ"}]}, "db-ABC", "db")["details"]["same_instance_as_before"] is False
     assert ss.failed([{"phase": "swap", "result": "failed"}]) is False
     assert ss.failed([{"phase": "rollback", "result": "failed"}]) is True
+
+
+def test_writer_sizes_are_read_from_the_group_loop_and_nothing_read_is_no_group():
+    info = {"results": [
+        {"item": "app-writers", "results": [{"auto_scaling_group_name": "app-writers", "min_size": 2, "max_size": 6,
+                                             "desired_capacity": 3, "instances": []}]},
+        {"item": "jobs", "results": [{"auto_scaling_group_name": "jobs", "min_size": 0, "max_size": 1, "desired_capacity": 1}]}]}
+    assert ss.writer_sizes(info) == [{"name": "app-writers", "min_size": 2, "max_size": 6, "desired_capacity": 3},
+                                     {"name": "jobs", "min_size": 0, "max_size": 1, "desired_capacity": 1}]
+    assert ss.writer_sizes({}) == [] and ss.writer_sizes(None) == []
