@@ -250,7 +250,8 @@ selected:
 actions:
   description:
     - Per action (C(copy), C(skip_identical), C(skip_newer), C(skip_existing)), the number of objects, their bytes
-      and a sample of keys (up to O(sample_size), in completion order). In a dry run, what a real run would do.
+      and its first keys (up to O(sample_size), in key order as S3 lists them, so a re-run names the same keys). In a
+      dry run, what a real run would do.
   returned: always
   type: dict
   sample:

@@ -23,6 +23,7 @@ How it stays safe, fast and lean:
 
 from __future__ import annotations
 
+import bisect
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -231,23 +232,35 @@ def _retryable(error):
 
 
 class Summary:
-    """Counts, bytes and the first keys of each action (thread-safe)."""
+    """Counts, bytes and the first keys of each action (thread-safe). The first keys are the first in key order, as S3
+    lists them (UTF-8 bytes), whatever order the workers finish in: the same run reports the same keys."""
 
     def __init__(self, sample=DEFAULT_SAMPLE):
         self.sample = sample
         self.lock = threading.Lock()
-        self.actions = dict((action, {"count": 0, "bytes": 0, "first_keys": []}) for action in ACTIONS)
+        self.counts = dict((action, {"count": 0, "bytes": 0}) for action in ACTIONS)
+        self.ordered = dict((action, []) for action in ACTIONS)
         self.copied = {"count": 0, "bytes": 0}
         self.multipart = 0
         self.errors = []
 
     def add(self, action, key, size):
         with self.lock:
-            entry = self.actions[action]
+            entry = self.counts[action]
             entry["count"] += 1
             entry["bytes"] += size or 0
-            if len(entry["first_keys"]) < self.sample:
-                entry["first_keys"].append(key)
+            ordered, raw = self.ordered[action], key.encode("utf-8")
+            # Keys mostly arrive in listing order: once the sample is full, a later key is usually past its end.
+            if len(ordered) < self.sample or (ordered and raw < ordered[-1]):
+                bisect.insort(ordered, raw)
+                del ordered[self.sample:]
+
+    @property
+    def actions(self):
+        """{action: {count, bytes, first_keys}}."""
+        with self.lock:
+            return dict((action, dict(entry, first_keys=[raw.decode("utf-8") for raw in self.ordered[action]]))
+                        for action, entry in self.counts.items())
 
     def done(self, size, multipart):
         with self.lock:

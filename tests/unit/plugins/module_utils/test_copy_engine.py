@@ -208,3 +208,21 @@ def test_run_many_keeps_each_copy_apart_and_reports_a_failed_listing():
     assert results[2]["failed"] is True and "listing failed" in results[2]["msg"]
     assert [o["Key"] for o in s3.list_objects_v2(Bucket="many-a-prod")["Contents"]] == ["k1"]
     assert ce.run_many([], 4) == []
+
+
+def test_the_sample_of_keys_is_the_first_in_key_order_whatever_order_the_workers_finish_in():
+    """S3 lists keys by their UTF-8 bytes: the sample is the same keys on every run, not the first to finish."""
+    keys = ["reports/day-%02d.csv" % day for day in range(1, 9)] + ["docs/read me.txt", "docs/a+b=c.txt", "docs/naïve café.txt",
+                                                                    "docs/Z.txt", "big/archive.bin"]
+    expected = sorted(keys, key=lambda key: key.encode("utf-8"))[:4]
+    for order in (keys, list(reversed(keys)), sorted(keys)):
+        summary = ce.Summary(sample=4)
+        for key in order:
+            summary.add(ce.COPY, key, 10)
+        actions = summary.actions
+        assert actions[ce.COPY] == {"count": len(keys), "bytes": 10 * len(keys), "first_keys": expected}
+        assert actions[ce.SKIP_NEWER] == {"count": 0, "bytes": 0, "first_keys": []}
+    assert expected == ["big/archive.bin", "docs/Z.txt", "docs/a+b=c.txt", "docs/naïve café.txt"]
+    empty = ce.Summary(sample=0)
+    empty.add(ce.COPY, "a", 1)
+    assert empty.actions[ce.COPY] == {"count": 1, "bytes": 1, "first_keys": []}
