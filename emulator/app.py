@@ -402,10 +402,19 @@ class EmulatorApp:
                 world.tick()
             return {"now": world.clock.now().isoformat()}
         if path == "jobs/duration":
+            spec = dict(spec)
+            running = bool(spec.pop("running", False))
             for kind, seconds in spec.items():
                 if kind not in world.durations:
                     raise ApiError("BadControlRequest", "Unknown job kind %s" % kind)
                 world.durations[kind] = float(seconds)
+            if running:
+                # Jobs already running take the new duration too, counted from their own start.
+                with world.lock:
+                    for jobs in world.jobs.values():
+                        for job in jobs.values():
+                            if not job.final and job.kind in spec:
+                                job.duration = float(spec[job.kind])
             return {"durations": world.durations}
         if path == "jobs/fail-next":
             world.fail_next.append({"job_kind": spec.get("job_kind", "restore"), "resource_type": spec.get("resource_type"),

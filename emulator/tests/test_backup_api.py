@@ -197,6 +197,25 @@ def test_copies_reach_the_dr_vault_in_another_region(emulator, world):
     assert {p["ResourceType"] for p in copies} == {"RDS", "S3", "EC2"}
 
 
+def test_a_duration_changed_for_running_jobs_ends_them_from_their_own_start(emulator, world, clean_faults):
+    """A control for tests that hold a job running past an event: "running": true shortens the jobs already started."""
+    backup = emulator.client("backup")
+    before = emulator.control("jobs/duration", {"restore": 600})["durations"]
+    try:
+        point = newest(points_of(backup, world["vault"], ByResourceArn="arn:aws:s3:::%s" % world["buckets"]["1"]))
+        job_id = backup.start_restore_job(RecoveryPointArn=point["RecoveryPointArn"], IamRoleArn=world["backup_role_arn"],
+                                          Metadata={"DestinationBucketName": "held-then-released", "NewBucket": "true"})["RestoreJobId"]
+        time.sleep(0.3)
+        assert backup.describe_restore_job(RestoreJobId=job_id)["Status"] in ("PENDING", "RUNNING")
+        emulator.control("jobs/duration", {"restore": 600})  # without "running": the started job keeps its 600 s
+        time.sleep(0.3)
+        assert backup.describe_restore_job(RestoreJobId=job_id)["Status"] in ("PENDING", "RUNNING")
+        emulator.control("jobs/duration", {"restore": 0, "running": True})
+        assert wait_restore(backup, job_id)["Status"] == "COMPLETED"
+    finally:
+        emulator.control("jobs/duration", {"restore": before["restore"]})
+
+
 def test_restore_job_states_and_progress(emulator, world, clean_faults):
     """A restore goes PENDING → RUNNING (PercentDone rising) → COMPLETED over the configured duration, never backwards."""
     backup = emulator.client("backup")

@@ -196,14 +196,14 @@ def test_failed_validation_still_cleans_up_and_leaves_look_alikes(emulator, worl
 def test_killed_drill_is_cleaned_up_by_the_next(emulator, world, tmp_path):
     # Drill t4 dies right after its restore jobs started: its record is open, nothing is tagged yet.
     killed = drill_vars("t4", restore_drill_resource_types=["RDS", "S3"], restore_drill_stop_after="started", restore_drill_lease_seconds=1)
-    # Jobs that outlast the killed drill by far, so that they end only after it died, however slow the machine.
-    emulator.control("jobs/duration", {"restore": 30.0})
+    # Jobs held running until the drill has died (however slow the machine), then let end, from their own start.
+    emulator.control("jobs/duration", {"restore": 3600.0})
     try:
         proc, unused_report = run_drill(emulator, tmp_path / "killed", killed)
+        rec = record(emulator, "t4")
     finally:
-        emulator.control("jobs/duration", {"restore": 3.0})
+        emulator.control("jobs/duration", {"restore": 3.0, "running": True})
     assert proc.returncode == 0, output(proc)
-    rec = record(emulator, "t4")
     assert rec["state"] == "open" and len(rec["jobs"]) == 2
     assert not any(j.get("created_resource_arn") for j in rec["jobs"]), "the drill should have died before its jobs ended"
     emulator.wait_for_jobs()
