@@ -38,7 +38,7 @@ options:
     description: Which step.
     type: str
     required: true
-    choices: [problems, metadata, no_room, show, instance_id, result]
+    choices: [problems, point, image_id, metadata, no_room, show, instance_id, result]
   subnet_id:
     description: The subnet asked for.
     type: str

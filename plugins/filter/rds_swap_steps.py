@@ -31,7 +31,7 @@ options:
     description: Which step.
     type: str
     required: true
-    choices: [record, exists, names_back, endpoint_back, restored_instance, writers_back, production_check, failed]
+    choices: [record, writer_sizes, exists, names_back, endpoint_back, restored_instance, writers_back, production_check, failed]
   name:
     description: With C(record), the step's name.
     type: str

@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+import yaml
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
@@ -33,3 +36,12 @@ def test_an_unknown_step_or_a_rule_s_error_names_the_filter_and_the_step():
     # An error the filter does not list is not turned into a filter error.
     with pytest.raises(ValueError):
         run_step("numbers", STEPS, 7, "halve", {"exact": True}, errors=(TypeError,))
+
+
+@pytest.mark.parametrize("name", ["ec2_relaunch_plan", "ec2_restore_job_plan", "rds_swap_plan", "rds_swap_steps", "restore_drill_plan",
+                                  "restore_testing_steps", "s3_restore_plan"])
+def test_each_filter_with_steps_documents_exactly_the_steps_it_runs(name):
+    """ansible-doc is where a playbook writer looks for a step: every step the filter runs is among its choices."""
+    plugin = importlib.import_module("ansible_collections.restorekit.aws.plugins.filter." + name)
+    documented = yaml.safe_load(plugin.DOCUMENTATION)["options"]["step"]["choices"]
+    assert documented == list(plugin.STEPS)
