@@ -57,6 +57,15 @@ def invalid(message):
     return ApiError("InvalidParameterValueException", message)
 
 
+# AWS answers DescribeBackupVault and ListRecoveryPointsByBackupVault for a vault that does not exist as it answers a
+# caller without the permission: 403 AccessDeniedException (docs/emulator-fidelity.md names the reports).
+DENIED_FOR_A_MISSING_VAULT = "Insufficient privileges to perform this action."
+
+
+def denied():
+    return ApiError("AccessDeniedException", DENIED_FOR_A_MISSING_VAULT, status=403)
+
+
 def new_id():
     return str(uuid.uuid4()).upper()
 
@@ -316,8 +325,15 @@ class BackupWorld:
         return ordered
 
     # ------------------------------------------------------------------ vaults (moto keeps them; it omits the point count)
+    def vault_or_denied(self, region, name):
+        """The vault, or AWS's answer to a missing one on the calls users saw it on: AccessDeniedException."""
+        try:
+            return backup_backends[self.account_id][region].describe_backup_vault(name)
+        except Exception:  # moto's ResourceNotFoundException
+            raise denied() from None
+
     def describe_backup_vault(self, region, params):
-        vault = self.vault(region, params["BackupVaultName"])
+        vault = self.vault_or_denied(region, params["BackupVaultName"])
         return {
             "BackupVaultName": vault.backup_vault_name, "BackupVaultArn": vault.backup_vault_arn, "VaultType": "BACKUP_VAULT",
             "VaultState": "AVAILABLE", "EncryptionKeyArn": vault.encryption_key_arn,
@@ -346,7 +362,7 @@ class BackupWorld:
         vault.num_of_recovery_points = len(self._vault_points(point.region, point.vault_name))
 
     def list_recovery_points_by_backup_vault(self, region, params):
-        self.vault(region, params["BackupVaultName"])
+        self.vault_or_denied(region, params["BackupVaultName"])
         now = self.clock.now()
         points = self._vault_points(region, params["BackupVaultName"])
         if params.get("ByResourceArn"):

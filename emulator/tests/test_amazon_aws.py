@@ -139,3 +139,22 @@ def test_backup_vault_and_plan_info_see_the_seeded_world(emulator, world, tmp_pa
     assert rules["daily"]["schedule_expression"] == "cron(0 5 * * ? *)"
     assert rules["daily"]["lifecycle"]["delete_after_days"] == 30
     assert [a["destination_backup_vault_arn"] for a in rules["daily"]["copy_actions"]] == [world["dr_vault_arn"]]
+
+
+def test_backup_vault_creates_a_vault_it_first_looks_up_as_aws_answers_a_missing_one(emulator, world, tmp_path):
+    """amazon.aws.backup_vault looks the vault up first and takes AccessDeniedException as "not there" (AWS's answer to a
+    missing vault, docs/emulator-fidelity.md): any other answer fails the module before it creates anything."""
+    name = "restorekit-ansible-vault"
+    vault = {"backup_vault_name": name, "tags": {"owner": "restorekit"}}
+    tasks = [
+        {"name": "Create (check mode)", "amazon.aws.backup_vault": vault, "check_mode": True, "register": "predicted"},
+        {"name": "Create", "amazon.aws.backup_vault": vault, "register": "created"},
+        {"name": "Create again", "amazon.aws.backup_vault": vault, "register": "again"},
+    ]
+    out = run_playbook(emulator, tmp_path, tasks, ["predicted", "created", "again"])
+    assert out["predicted"]["changed"] is True, out["predicted"]
+    assert out["created"]["changed"] is True, out["created"]
+    assert out["again"]["changed"] is False, out["again"]
+    backup = emulator.client("backup")
+    assert backup.describe_backup_vault(BackupVaultName=name)["BackupVaultName"] == name
+    backup.delete_backup_vault(BackupVaultName=name)

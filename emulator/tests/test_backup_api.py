@@ -9,6 +9,7 @@ import datetime
 import json
 import time
 
+import botocore.exceptions
 import pytest
 
 from emulator import shapes
@@ -327,8 +328,10 @@ def test_bad_requests_are_refused_like_aws(emulator, world):
             backup.start_restore_job(RecoveryPointArn=arn, IamRoleArn=role, Metadata=metadata)
         assert named in str(err.value)
     assert len(backup.list_restore_jobs()["RestoreJobs"]) == before
-    with pytest.raises(backup.exceptions.ResourceNotFoundException):
+    # AWS answers a vault that does not exist as it answers a caller without the permission (docs/emulator-fidelity.md).
+    with pytest.raises(botocore.exceptions.ClientError) as denied:
         backup.list_recovery_points_by_backup_vault(BackupVaultName="no-such-vault")
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
     with pytest.raises(backup.exceptions.ResourceNotFoundException):
         backup.describe_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=arn + "-nope")
     with pytest.raises(backup.exceptions.InvalidParameterValueException):
@@ -371,3 +374,14 @@ def test_deleting_a_source_point_keeps_its_copy_restorable(emulator, world):
     assert job["Status"] == "COMPLETED", job.get("StatusMessage")
     s3 = emulator.client("s3", region=world["dr_region"])
     assert s3.list_objects_v2(Bucket="dr-copy-after-source-deleted")["KeyCount"] > 0
+
+
+@pytest.mark.parametrize("call", ["describe_backup_vault", "list_recovery_points_by_backup_vault"])
+def test_a_missing_vault_is_answered_as_aws_answers_it_access_denied(emulator, world, call):
+    """AWS answers these calls for a vault that does not exist with 403 AccessDeniedException, as for a caller without
+    the permission (aws-sdk-js#2625, boto3#2269, amazon.aws#1436): never ResourceNotFoundException."""
+    backup = emulator.client("backup")
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        getattr(backup, call)(BackupVaultName="multi-tenant-app-prod-no-such-vault")
+    assert raised.value.response["Error"] == {"Code": "AccessDeniedException", "Message": "Insufficient privileges to perform this action."}
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403

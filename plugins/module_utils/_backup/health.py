@@ -390,8 +390,10 @@ def vault_findings(vault, key, config):
     """The vault exists and, when the policy says so, is encrypted with a customer-managed KMS key."""
     name = config["backup_vault_name"]
     if vault is None:
-        return [finding("vault_missing", name, "backup vault %s" % name, "no such vault in this region",
-                        "apply the platform Terraform that creates the vault, or set backup_health_backup_vault_name")]
+        # AWS answers DescribeBackupVault for a missing vault as for a caller without the permission (AccessDeniedException).
+        return [finding("vault_missing", name, "backup vault %s" % name, "no such vault in this region, or not allowed to describe it",
+                        "apply the platform Terraform that creates the vault, or set backup_health_backup_vault_name; if"
+                        " `aws backup list-backup-vaults` lists it, grant backup:DescribeBackupVault")]
     if not config["policy"]["vault_customer_managed_key"] or (key is not None and key.get("key_manager") == "CUSTOMER"):
         return []
     if key is not None:

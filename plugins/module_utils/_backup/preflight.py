@@ -137,8 +137,12 @@ def check_vault(backup, name, runbook_name=None):
         vault = backup.describe_backup_vault(aws_retry=True, BackupVaultName=name)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         code = _error_code(e)
-        reason = "no such vault" if code == "ResourceNotFoundException" else _message(e)
-        return {}, result(check, False, "vault %s not found: %s" % (name, reason),
+        if code in ("AccessDeniedException", "ResourceNotFoundException"):
+            # AWS answers a vault that does not exist as it answers a caller without backup:DescribeBackupVault.
+            return {}, result(check, False, "vault %s not found, or not allowed (AWS answers both with %s)" % (name, code),
+                              "check the vault name and the region: `aws backup list-backup-vaults` lists the vaults there; if it lists"
+                              " this one, grant backup:DescribeBackupVault" + ("; the runbook names the vault %s" % runbook_name if runbook_name else ""))
+        return {}, result(check, False, "vault %s not found: %s" % (name, _message(e)),
                           "check the vault name and the region" + ("; the runbook names the vault %s" % runbook_name if runbook_name else ""))
     return vault, result(check, True, "found %s" % vault["BackupVaultArn"])
 

@@ -305,8 +305,9 @@ def test_missing_vault_is_a_finding():
     gathered["key"] = {"skipped": True}
     result = evaluate(gathered)
     assert only(result) == {"kind": "vault_missing", "subject": VAULT, "expected": "backup vault %s" % VAULT,
-                            "actual": "no such vault in this region",
-                            "fix": "apply the platform Terraform that creates the vault, or set backup_health_backup_vault_name"}
+                            "actual": "no such vault in this region, or not allowed to describe it",
+                            "fix": "apply the platform Terraform that creates the vault, or set backup_health_backup_vault_name; if"
+                                   " `aws backup list-backup-vaults` lists it, grant backup:DescribeBackupVault"}
     assert result["verdicts"][-1]["verdict"] == "fail"
 
 

@@ -111,3 +111,15 @@ def test_a_tenant_that_cannot_be_a_bucket_is_refused_before_any_call(tenant):
     with pytest.raises(rp.RecoveryPointError) as caught:
         rp.build_query({"project_name": "app", "environment": "prod", "tenant_id": tenant}, now=NOW)
     assert "tenant_id=%r" % tenant in caught.value.message
+
+
+def test_a_vault_aws_answers_access_denied_for_reads_as_not_found_or_not_allowed(client):
+    """AWS answers a missing vault as a caller without the permission: the message says both and how to tell them apart."""
+    stubber = Stubber(client)
+    stubber.add_client_error("list_recovery_points_by_backup_vault", service_error_code="AccessDeniedException",
+                             service_message="Insufficient privileges to perform this action.", http_status_code=403)
+    with stubber, pytest.raises(rp.RecoveryPointError) as raised:
+        rp.list_recovery_points(client, {"vault": "shop-prod-vault", "request": {"BackupVaultName": "shop-prod-vault"}})
+    message = raised.value.message
+    assert message.startswith("Backup vault 'shop-prod-vault' not found, or not allowed (backup_vault_name='shop-prod-vault')")
+    assert "aws backup list-backup-vaults" in message and "backup:ListRecoveryPointsByBackupVault" in message
