@@ -718,6 +718,9 @@ class BackupWorld:
         selection = params["BackupSelection"]
         if not re.match(r"^arn:aws:iam::\d{12}:role/.+", selection["IamRoleArn"]):
             raise invalid("Invalid IamRoleArn: %s" % selection["IamRoleArn"])
+        if not selection.get("ListOfTags") and not selection.get("Resources"):
+            # AWS's answer, as users met it (docs/emulator-fidelity.md): conditions or NotResources alone select nothing.
+            raise invalid("Invalid backup selection. Either 'ListOfTags' or 'Resources' section must be non-empty.")
         plan_selections = self.selections.setdefault((region, params["BackupPlanId"]), {})
         for existing in plan_selections.values():
             if existing["BackupSelection"]["SelectionName"] == selection["SelectionName"]:

@@ -385,3 +385,18 @@ def test_a_missing_vault_is_answered_as_aws_answers_it_access_denied(emulator, w
         getattr(backup, call)(BackupVaultName="multi-tenant-app-prod-no-such-vault")
     assert raised.value.response["Error"] == {"Code": "AccessDeniedException", "Message": "Insufficient privileges to perform this action."}
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+@pytest.mark.parametrize("selects", [{}, {"NotResources": ["arn:aws:s3:::x"]},
+                                     {"Conditions": {"StringEquals": [{"ConditionKey": "aws:ResourceTag/Backup", "ConditionValue": "true"}]}}],
+                         ids=["nothing", "not-resources-only", "conditions-only"])
+def test_a_selection_without_tags_or_resources_is_refused_as_aws_refuses_it(emulator, world, selects):
+    """AWS: "Invalid backup selection. Either 'ListOfTags' or 'Resources' section must be non-empty." (users met it with
+    conditions alone: hashicorp/terraform-provider-aws#25436, ministryofjustice/modernisation-platform-terraform-baselines#90)."""
+    backup = emulator.client("backup")
+    before = backup.list_backup_selections(BackupPlanId=world["backup_plan_id"])["BackupSelectionsList"]
+    with pytest.raises(backup.exceptions.InvalidParameterValueException) as raised:
+        backup.create_backup_selection(BackupPlanId=world["backup_plan_id"], BackupSelection=dict(
+            {"SelectionName": "selects-nothing", "IamRoleArn": world["backup_role_arn"]}, **selects))
+    assert "Either 'ListOfTags' or 'Resources' section must be non-empty" in str(raised.value)
+    assert backup.list_backup_selections(BackupPlanId=world["backup_plan_id"])["BackupSelectionsList"] == before
