@@ -24,15 +24,10 @@ description:
     C(current)'s answer; O(relaunch), O(template_after), O(rollback_to), O(check_mode)).
   - C(result) - the role's C(ec2_restore_result) (the input - C(current)'s answer; O(relaunch), O(group_name),
     O(target_version), O(point), O(rollback_to), O(refresh), O(members_after), O(check_mode)).
+extends_documentation_fragment:
+  - restorekit.aws.steps
 options:
-  _input:
-    description: The step's data (see each step).
-    type: raw
-    required: true
   step:
-    description: Which step.
-    type: str
-    required: true
     choices: [group_problem, current, plan, show, version, result]
   group_name:
     description: The autoscaling group.

@@ -29,15 +29,10 @@ description:
   - C(instance_id) - the restored instance's id (the input - the restore job's result).
   - C(result) - the role's C(ec2_restore_result) (the input - the restore job's result; O(point), O(image_id), O(plan),
     O(group_name), O(attach), O(described), O(check_mode)).
+extends_documentation_fragment:
+  - restorekit.aws.steps
 options:
-  _input:
-    description: The step's data (see each step).
-    type: raw
-    required: true
   step:
-    description: Which step.
-    type: str
-    required: true
     choices: [problems, point, image_id, metadata, no_room, show, instance_id, result]
   subnet_id:
     description: The subnet asked for.

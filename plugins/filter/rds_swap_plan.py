@@ -16,15 +16,10 @@ description:
     node's environment (C(SUDO_USER), C(USER), C(LOGNAME)).
   - C(refusal) - why the swap must not start, or empty (the input - M(amazon.aws.rds_instance_info)'s result for
     production; O(production), O(names_info), O(groups_info)).
+extends_documentation_fragment:
+  - restorekit.aws.steps
 options:
-  _input:
-    description: The step's data (see each step).
-    type: raw
-    required: true
   step:
-    description: Which step.
-    type: str
-    required: true
     choices: [begin, refusal]
   run_id:
     description: With C(begin), the run id asked for; empty draws one.

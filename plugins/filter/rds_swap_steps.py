@@ -20,6 +20,8 @@ description:
   - C(names_back), C(endpoint_back), C(restored_instance), C(writers_back), C(production_check) - a rollback step's
     C(result) and C(details) for the report, from the registered results of its tasks.
   - C(failed) - whether any rollback step failed (the input - C(rds_swap_steps)).
+extends_documentation_fragment:
+  - restorekit.aws.steps
 options:
   _input:
     description: The step's data - for C(names_back), the answer of C(exists); for C(endpoint_back), what was read before
@@ -28,9 +30,6 @@ options:
     type: raw
     required: true
   step:
-    description: Which step.
-    type: str
-    required: true
     choices: [record, writer_sizes, exists, names_back, endpoint_back, restored_instance, writers_back, production_check, failed]
   name:
     description: With C(record), the step's name.

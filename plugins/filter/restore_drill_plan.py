@@ -27,15 +27,10 @@ description:
     with (the input - a list of check lists; O(drill), O(record), O(failure), O(cleanup), O(leftovers), O(resource_types)).
   - C(report_jobs) - the restore jobs for the report - the waited-for ones (the input - the wait's registered result),
     else O(started).
+extends_documentation_fragment:
+  - restorekit.aws.steps
 options:
-  _input:
-    description: The step's data (see each step).
-    type: raw
-    required: true
   step:
-    description: Which step.
-    type: str
-    required: true
     choices: [begin, restores, created, failed_checks, summary, report_jobs]
   seed:
     description: With C(begin), the seed to replay; empty for a random one.

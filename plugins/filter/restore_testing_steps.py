@@ -25,15 +25,10 @@ description:
   - C(summary_lines) - what the responder reads (the input - the outcomes; O(jobs), O(to_validate), O(plan_name)).
   - C(report) - the report's notes, outcome and resources, and the jobs that failed validation (the input - the
     outcomes; O(jobs), O(failure)).
+extends_documentation_fragment:
+  - restorekit.aws.steps
 options:
-  _input:
-    description: The step's data (see each step).
-    type: raw
-    required: true
   step:
-    description: Which step.
-    type: str
-    required: true
     choices: [problems, selections, window, sort, db_unreachable, bucket_checks, job_outcome, summary_lines, report]
   role:
     description: The registered result of M(amazon.aws.iam_role_info) for the backup role.

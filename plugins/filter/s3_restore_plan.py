@@ -25,6 +25,8 @@ description:
   - C(plan_lines) - what the responder reads of each tenant's copy plan (O(plans)).
   - C(result) - one record per tenant for P(restorekit.aws.validate_s3#role) and the restore report.
   - C(report) - from those records, the report's C(recovery_points), C(restore_jobs), C(checks), C(resources), C(notes).
+extends_documentation_fragment:
+  - restorekit.aws.steps
 options:
   _input:
     description: The tenants (C(s3_restore_tenants)); for C(report), the records C(result) made.
@@ -32,9 +34,6 @@ options:
     elements: dict
     required: true
   step:
-    description: Which step.
-    type: str
-    required: true
     choices: [staging_pairs, requests, decide, foreign, missing_production, warnings, copies, plan_lines, result, report]
   tag:
     description: With C(staging_pairs), add the tags that mark each staging bucket as this restore's.
