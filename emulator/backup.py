@@ -328,8 +328,10 @@ class BackupWorld:
     def vault_or_denied(self, region, name):
         """The vault, or AWS's answer to a missing one on the calls users saw it on: AccessDeniedException."""
         try:
-            return backup_backends[self.account_id][region].describe_backup_vault(name)
-        except Exception:  # moto's ResourceNotFoundException
+            return self.vault(region, name)
+        except ApiError as e:
+            if e.code != "ResourceNotFoundException":
+                raise
             raise denied() from None
 
     def describe_backup_vault(self, region, params):

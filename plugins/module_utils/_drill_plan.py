@@ -96,6 +96,11 @@ def metadata(kind, settings):
     return meta
 
 
+def _ran(registered):
+    """Whether a task's registered result says it ran and succeeded."""
+    return not (registered.get("failed") or registered.get("skipped"))
+
+
 def restores(selected, prefix, settings=None):
     """What to restore: {points: {type: point}, recovery_points: [...], targets: {type: name}, restores: [...]}.
 
@@ -104,7 +109,7 @@ def restores(selected, prefix, settings=None):
     for. A loop that failed planned nothing: {} (the drill stopped before any restore).
     """
     if isinstance(selected, dict):
-        if selected.get("failed") or selected.get("skipped"):
+        if not _ran(selected):
             return {}
         selected = selected.get("results")
     if not isinstance(selected, list) or not selected:
@@ -130,7 +135,7 @@ def created(waited, points):
     s3: {restored, source}, ec2_instance_ids: [...]}; WAITED is the registered result of the wait for the restore jobs,
     POINTS the plan's points. Until the wait succeeded (not run, or a job failed), nothing is known as created: {}
     (the cleanup goes by the drill's record, not by this)."""
-    if not isinstance(waited, dict) or waited.get("failed") or waited.get("skipped") or "restore_jobs" not in waited:
+    if not isinstance(waited, dict) or not _ran(waited) or "restore_jobs" not in waited:
         return {}
     arns = {}
     for index, job in enumerate(waited["restore_jobs"] or []):
