@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.restorekit.aws.plugins.module_utils._poll import FIRST_POLL_SECONDS, next_delay
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.plugin_utils.progress import ProgressAction, display
 
 MODULE = "restorekit.aws.restore_job"
@@ -41,6 +41,10 @@ def summary_line(jobs, waited):
         len(jobs), ", ".join("%d %s" % (count, status) for status, count in sorted(counts.items(), key=lambda i: str(i[0]))), int(waited))
 
 
+class PollFailed(Exception):
+    """A poll's module run returned no job: its message ends the wait."""
+
+
 class ActionModule(ProgressAction):
     """Start or adopt with the module, then poll it, displaying each poll."""
 
@@ -61,29 +65,34 @@ class ActionModule(ProgressAction):
         job = first.get("restore_job") or {}
         poll_args = {k: v for k, v in args.items() if k not in RESTORE_OPTIONS}
         poll_args.update(restore_job_id=first["restore_job_id"], wait=False)
-        started = time.monotonic()
-        # The module already checked the job for slice_seconds; go on from there.
-        delay = min(max(FIRST_POLL_SECONDS, slice_seconds), poll)
         progress = [progress_line(job, 0)]
         display.display(progress[-1])
-        last = first
-        while job.get("status") not in FINAL:
-            waited = time.monotonic() - started
-            if waited + delay > timeout:
-                result.update(first, restore_job=job, progress=progress, failed=True,
-                              msg="restore job %s is still %s after wait_timeout=%gs; it goes on in AWS. Re-running the same task "
-                                  "adopts it instead of starting another." % (job.get("restore_job_id"), job.get("status"), timeout))
-                return result
-            time.sleep(delay)
-            delay = next_delay(delay, poll)
-            last = self._module(poll_args, task_vars)
-            if not last.get("restore_job"):
-                result.update(first, progress=progress, failed=True, msg=last.get("msg", "polling the restore job failed"))
-                return result
-            job = last["restore_job"]
-            progress.append(progress_line(job, time.monotonic() - started))
-            display.display(progress[-1])
+        seen = {"job": job, "last": first, "fresh": True}
 
+        def check(waited):
+            # The starting run has just described the job: the first check is its answer.
+            if not seen.pop("fresh", False):
+                last = self._module(poll_args, task_vars)
+                if not last.get("restore_job"):
+                    raise PollFailed(last.get("msg", "polling the restore job failed"))
+                seen.update(job=last["restore_job"], last=last)
+                progress.append(progress_line(seen["job"], waited))
+                display.display(progress[-1])
+            return seen["job"].get("status") in FINAL, seen["job"]
+
+        try:
+            # The module already watched the job for slice_seconds: the cadence goes on from there.
+            job = _poll.poll(check, timeout, poll, time.sleep, time.monotonic, already=slice_seconds)
+        except _poll.PollTimeout:
+            job = seen["job"]
+            result.update(first, restore_job=job, progress=progress, failed=True,
+                          msg="restore job %s is still %s after wait_timeout=%gs; it goes on in AWS. Re-running the same task "
+                              "adopts it instead of starting another." % (job.get("restore_job_id"), job.get("status"), timeout))
+            return result
+        except PollFailed as e:
+            result.update(first, progress=progress, failed=True, msg=str(e))
+            return result
+        last = seen["last"]
         result.update(first)
         result.update(restore_job=job, elapsed_seconds=last.get("elapsed_seconds"), progress=progress)
         if job.get("status") == "COMPLETED" and job.get("created_resource_arn"):
@@ -109,31 +118,36 @@ class ActionModule(ProgressAction):
         entries = first["restore_jobs"]
         latest = dict((entry["restore_job_id"], entry) for entry in entries if entry.get("restore_job_id"))
         poll_args = {k: v for k, v in args.items() if k not in RESTORE_OPTIONS}
-        started = time.monotonic()
-        delay = min(FIRST_POLL_SECONDS, poll)
         progress = [summary_line([entry.get("restore_job") or {} for entry in latest.values()], 0)]
         display.display(progress[-1])
 
         def active():
             return [job_id for job_id, entry in latest.items() if (entry.get("restore_job") or {}).get("status") not in FINAL]
 
-        while active():
-            waited = time.monotonic() - started
-            if waited + delay > timeout:
-                result.update(first, progress=progress, failed=True,
-                              msg="restore job(s) %s still running after wait_timeout=%gs; they go on in AWS. Re-running the same "
-                                  "task adopts them instead of starting others." % (", ".join(active()), timeout))
-                return result
-            time.sleep(delay)
-            delay = next_delay(delay, poll)
-            last = self._module(dict(poll_args, restore_job_ids=active(), wait=False), task_vars)
-            if not last.get("restore_jobs"):
-                result.update(first, progress=progress, failed=True, msg=last.get("msg", "polling the restore jobs failed"))
-                return result
-            for polled in last["restore_jobs"]:
-                latest[polled["restore_job_id"]] = dict(latest.get(polled["restore_job_id"], {}), **polled)
-            progress.append(summary_line([entry.get("restore_job") or {} for entry in latest.values()], time.monotonic() - started))
-            display.display(progress[-1])
+        seen = {"fresh": True}
+
+        def check(waited):
+            # The starting run has just described the jobs: the first check is its answer.
+            if not seen.pop("fresh", False):
+                last = self._module(dict(poll_args, restore_job_ids=active(), wait=False), task_vars)
+                if not last.get("restore_jobs"):
+                    raise PollFailed(last.get("msg", "polling the restore jobs failed"))
+                for polled in last["restore_jobs"]:
+                    latest[polled["restore_job_id"]] = dict(latest.get(polled["restore_job_id"], {}), **polled)
+                progress.append(summary_line([entry.get("restore_job") or {} for entry in latest.values()], waited))
+                display.display(progress[-1])
+            return not active(), None
+
+        try:
+            _poll.poll(check, timeout, poll, time.sleep, time.monotonic)
+        except _poll.PollTimeout:
+            result.update(first, progress=progress, failed=True,
+                          msg="restore job(s) %s still running after wait_timeout=%gs; they go on in AWS. Re-running the same "
+                              "task adopts them instead of starting others." % (", ".join(active()), timeout))
+            return result
+        except PollFailed as e:
+            result.update(first, progress=progress, failed=True, msg=str(e))
+            return result
 
         result.update(first)
         result["restore_jobs"] = [latest.get(entry.get("restore_job_id"), entry) for entry in entries]

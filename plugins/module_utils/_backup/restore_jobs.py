@@ -28,9 +28,6 @@ ACTIVE = ("PENDING", "RUNNING")
 FAILED = ("FAILED", "ABORTED")
 FINAL = ("COMPLETED",) + FAILED
 RESTORABLE_POINT_STATUSES = ("COMPLETED", "AVAILABLE")
-# One cadence for every wait of the collection (module_utils/_poll.py).
-first_delay = _poll.first_delay
-next_delay = _poll.next_delay
 
 
 class RestoreJobError(Exception):
@@ -148,16 +145,18 @@ def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep,
 def settle(client, job_id, seconds, job=None, sleep=time.sleep, clock=time.monotonic):
     """The job's state once it has ended or SECONDS have passed, whichever comes first; never raises for the time.
 
-    Checks first after 0.2 s, then at doubling intervals: within one module run, a job that ends in seconds is seen
-    ended, with no further module run to poll it."""
-    started = clock()
-    delay = first_delay(seconds)
-    job = job or describe(client, job_id)
-    while job["Status"] not in FINAL and clock() - started + delay <= seconds:
-        sleep(delay)
-        job = describe(client, job_id)
-        delay *= 2
-    return job
+    The collection's cadence (module_utils/_poll.py): within one module run, a job that ends in seconds is seen ended,
+    with no further module run to poll it."""
+    given = {"job": job}
+
+    def check(waited):
+        current = given.pop("job", None) or describe(client, job_id)
+        return current["Status"] in FINAL, current
+
+    try:
+        return _poll.poll(check, seconds, seconds, sleep, clock) if seconds > 0 else check(0)[1]
+    except _poll.PollTimeout as e:
+        return e.last
 
 
 def wait_many(client, job_ids, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):

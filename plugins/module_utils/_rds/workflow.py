@@ -249,14 +249,16 @@ class Run:
         self.check_mode = check_mode
         self.sleep = sleep
         self.clock = clock
-        self.started = clock()
+        self.started = self.wait_started = clock()
         self.progress = []
         self.result = dict(changed=False, pending=False)
 
     def deadline(self):
-        """Seconds this run may still wait: the slice when one is given, else wait_timeout."""
-        limit = self.params["wait_slice"] or self.params["wait_timeout"]
-        return limit - (self.clock() - self.started)
+        """Seconds this run may still wait: a slice is counted from the start of the wait (reading and deciding are not
+        waiting: a slice spent on them would end the run before it polled once more), wait_timeout from the start."""
+        if self.params["wait_slice"]:
+            return self.params["wait_slice"] - (self.clock() - self.wait_started)
+        return self.params["wait_timeout"] - (self.clock() - self.started)
 
     def run(self, now=None):
         params = self.params
@@ -357,6 +359,7 @@ class Run:
         """Wait for the restore job and the instance, then apply what a restore does not carry. Returns the instance;
         when this run's deadline comes first, returns what there is with ``pending`` set (the next run goes on)."""
         params = self.params
+        self.wait_started = self.clock()
         rds = self.client_for("rds")
         target = params["target_db_instance_identifier"]
         job = (self.result.get("restore_job") or {}).get("restore_job_id")

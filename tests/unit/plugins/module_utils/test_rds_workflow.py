@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 
-from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import workflow
 from tests.unit.fake_clock import Clock
 
@@ -181,11 +180,19 @@ def test_a_slice_that_ends_first_returns_pending_and_the_next_run_finishes():
     assert run.result["pending"] is True and run.result["stage"] == "instance"
     assert instance["DBInstanceStatus"] == "creating"
     assert clock.now <= 5
-    assert run.progress == ["DB instance app-db-restore: creating (waited 0s)", "DB instance app-db-restore: creating (waited 1s)",
-                            "DB instance app-db-restore: creating (waited 3s)"]
+    assert run.progress == ["DB instance app-db-restore: creating (waited %ds)" % waited for waited in range(5)]
     again = run_with(FakeRds(["creating", "available"]), Clock(), wait_slice=5)
     assert again.finish(state(), decided)["DBInstanceStatus"] == "available"
     assert again.result["pending"] is False and again.result["stage"] == "done"
+
+
+def test_a_slice_is_waiting_time_so_a_run_whose_reads_were_slow_still_waits_its_slice():
+    clock = Clock()
+    run = run_with(FakeRds(["creating", "creating", "available"]), clock, wait_slice=1)
+    clock.sleep(0.9)  # reading the source, the point and the groups, and starting the restore
+    decided = {"method": "native", "restored_from": "pitr:app-db@t", "adopted": False}
+    assert run.finish(state(), decided)["DBInstanceStatus"] == "available"
+    assert run.result["pending"] is False and run.result["stage"] == "done"
 
 
 def test_without_a_slice_the_wait_timeout_fails_saying_the_restore_goes_on():
@@ -200,21 +207,3 @@ def test_an_instance_that_will_never_be_available_fails_at_once():
     run = run_with(FakeRds(["creating", "incompatible-restore"]), Clock())
     with pytest.raises(workflow.WorkflowError, match="app-db-restore is incompatible-restore and will not become available"):
         run.finish(state(), {"method": "native", "restored_from": "pitr:app-db@t", "adopted": False})
-
-
-def test_the_poll_cadence_starts_soon_and_doubles_up_to_the_interval():
-    clock = Clock()
-    seen = []
-
-    def check(waited):
-        seen.append(round(waited, 1))
-        return waited >= 20, waited
-
-    assert _poll.poll(check, 100, 8, clock.sleep, clock) >= 20
-    assert seen == [0, 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 20.6]
-    # An interval of more than a minute is kept, never shortened to the minute.
-    assert [_poll.next_delay(300, 300), _poll.next_delay(60, 15), _poll.next_delay(50, 15)] == [300, 60, 60]
-    with pytest.raises(_poll.PollTimeout) as e:
-        other = Clock()
-        _poll.poll(lambda waited: (False, "still"), 5, 8, other.sleep, other)
-    assert e.value.last == "still"

@@ -1,0 +1,43 @@
+"""The collection's one poll cadence (module_utils/_poll.py), used by every wait of a module and an action plugin."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from tests.unit.fake_clock import Clock
+
+
+def checks_until(done_at, timeout=100, poll_interval=8):
+    clock, seen = Clock(), []
+
+    def check(waited):
+        seen.append(round(waited, 1))
+        return waited >= done_at, waited
+
+    return _poll.poll(check, timeout, poll_interval, clock.sleep, clock), seen
+
+
+def test_a_wait_is_checked_every_fifth_of_a_second_for_two_seconds_then_the_interval_doubles_up_to_poll_interval():
+    ended, seen = checks_until(20)
+    assert ended >= 20
+    assert seen == [0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.4, 3.2, 4.8, 8.0, 14.4, 22.4]
+
+
+def test_a_job_that_ends_in_seconds_is_seen_ended_within_a_fifth_of_a_second():
+    for done_at in (0.3, 0.9, 1.7):
+        ended, seen = checks_until(done_at)
+        assert ended - done_at <= 0.2 + 1e-9
+
+
+def test_past_the_interval_the_delay_grows_by_half_up_to_a_minute_and_a_longer_interval_is_kept():
+    assert [_poll.next_delay(300, 300, 600), _poll.next_delay(60, 15, 600), _poll.next_delay(50, 15, 600)] == [300, 60, 60]
+    assert _poll.next_delay(15, 15, 600) == 22.5
+    assert _poll.first_delay(0.1) == 0.1 and _poll.next_delay(0.1, 0.1, 0.5) == 0.1
+
+
+def test_a_wait_that_would_pass_its_timeout_stops_with_the_last_answer():
+    clock = Clock()
+    with pytest.raises(_poll.PollTimeout) as e:
+        _poll.poll(lambda waited: (False, "still"), 5, 8, clock.sleep, clock)
+    assert e.value.last == "still" and clock.now <= 5
