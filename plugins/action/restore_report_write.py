@@ -14,14 +14,14 @@ check-mode run's report says it was one.
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 from ansible.plugins.filter.core import to_nice_json
 
-from ansible_collections.restorekit.aws.plugins.module_utils._restore_report import ReportError, restore_report
+from ansible_collections.restorekit.aws.plugins.module_utils._files import replace_atomically
+from ansible_collections.restorekit.aws.plugins.module_utils._restore_report import WRITE_ARGUMENT_SPEC as ARGUMENT_SPEC, ReportError, restore_report
 
 try:
     from ansible.template import trust_as_template
@@ -37,14 +37,6 @@ AWS_CONNECTION_OPTIONS = frozenset((
     "session_token", "aws_session_token", "profile", "aws_profile", "endpoint_url", "aws_endpoint_url", "validate_certs",
     "aws_ca_bundle", "aws_config", "debug_botocore_endpoint_logs", "region", "aws_region",
 ))
-ARGUMENT_SPEC = dict(
-    data=dict(type="dict"),
-    report=dict(type="dict"),
-    dest_dir=dict(type="path", required=True),
-    name=dict(type="str"),
-    template=dict(type="str", default="restore_report.md.j2"),
-    mode=dict(type="str", default="0644"),
-)
 
 
 def write_atomically(path, text, mode):
@@ -57,17 +49,7 @@ def write_atomically(path, text, mode):
                 return False
     except FileNotFoundError:
         pass
-    folder = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    replace_atomically(path, data, mode)
     return True
 
 

@@ -43,6 +43,9 @@ options:
       - Checked as the role's first task (M(restorekit.aws.check_inputs)) checks them; a bad one is an error naming it.
     type: dict
     required: true
+seealso:
+  - module: restorekit.aws.backup_job_info
+    description: Gathers the backup jobs the evaluation reads.
 """
 
 EXAMPLES = r"""

@@ -25,6 +25,7 @@ description:
   - C(result) - the role's C(ec2_restore_result) (the input - C(current)'s answer; O(relaunch), O(group_name),
     O(target_version), O(point), O(rollback_to), O(refresh), O(members_after), O(check_mode)).
 extends_documentation_fragment:
+  - restorekit.aws.filter_options.check_mode
   - restorekit.aws.steps
 options:
   step:
@@ -71,9 +72,6 @@ options:
   refresh:
     description: The instance refresh as it ended.
     type: dict
-  check_mode:
-    description: Whether this is a dry run.
-    type: raw
 """
 
 EXAMPLES = r"""

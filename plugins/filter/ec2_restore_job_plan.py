@@ -30,28 +30,33 @@ description:
   - C(result) - the role's C(ec2_restore_result) (the input - the restore job's result; O(point), O(image_id), O(plan),
     O(group_name), O(attach), O(described), O(check_mode)).
 extends_documentation_fragment:
+  - restorekit.aws.filter_options.check_mode
   - restorekit.aws.steps
 options:
   step:
     choices: [problems, point, image_id, metadata, no_room, show, instance_id, result]
   subnet_id:
-    description: The subnet asked for.
+    description: The subnet asked for (C(ec2_restore_subnet_id)); empty keeps the recovery point's network interfaces.
     type: str
   subnet_info:
-    description: M(amazon.aws.ec2_vpc_subnet_info)'s result.
+    description:
+      - The registered M(amazon.aws.ec2_vpc_subnet_info) lookup of O(subnet_id); its C(subnets) say whether the subnet
+        exists and in which VPC, against which the security groups are checked.
     type: dict
   security_group_ids:
-    description: The security groups asked for.
+    description: The security groups asked for (C(ec2_restore_security_group_ids)), each an C(sg-) id.
     type: list
     elements: str
   security_group_info:
-    description: M(amazon.aws.ec2_security_group_info)'s result.
+    description: The registered M(amazon.aws.ec2_security_group_info) lookup of O(security_group_ids).
     type: dict
   instance_profile_name:
-    description: The instance profile asked for.
+    description: The instance profile the restored instance gets, when one is asked for.
     type: str
   instance_profile_info:
-    description: M(amazon.aws.iam_instance_profile_info)'s result.
+    description:
+      - The registered M(amazon.aws.iam_instance_profile_info) lookup of O(instance_profile_name); a missing profile is
+        one of C(problems)' answers.
     type: dict
   require_imdsv2:
     description: Whether the instance requires IMDSv2.
@@ -74,9 +79,6 @@ options:
   user_data_template:
     description: The user data template, when new user data is rendered.
     type: str
-  check_mode:
-    description: Whether this is a dry run.
-    type: raw
   image_id:
     description: The recovery point's AMI.
     type: str
@@ -89,11 +91,17 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Work out the restore metadata
-  ansible.builtin.set_fact:
-    ec2_restore_metadata: >-
-      {{ ec2_restore_point_metadata | restorekit.aws.ec2_restore_job_plan('metadata', subnet_id=ec2_restore_subnet_id,
-                                                                          subnet_info=ec2_restore_subnet_info) }}
+# Before the restore starts: every network object asked for that does not exist, named at once.
+- name: Refuse a subnet, security group or instance profile that does not exist, or groups of another VPC
+  ansible.builtin.assert:
+    that: ec2_restore_problems | length == 0
+    fail_msg: "{{ ec2_restore_problems | join('; ') }}"
+    quiet: true
+  vars:
+    ec2_restore_problems: >-
+      {{ ec2_restore_subnet_id | restorekit.aws.ec2_restore_job_plan('problems', subnet_info=ec2_restore_subnet_info,
+           security_group_ids=ec2_restore_security_group_ids, security_group_info=ec2_restore_sg_info,
+           instance_profile_name=ec2_restore_instance_profile_name, instance_profile_info=ec2_restore_profile_info) }}
 """
 
 RETURN = r"""

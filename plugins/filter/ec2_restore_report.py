@@ -14,6 +14,8 @@ description:
     failed before it), the report's recovery points, restore jobs, checks, resources (the launch template version and
     group a relaunch changed, the instance a restore job created, what a rollback goes back to), notes and outcome.
   - The rules are in C(plugins/module_utils/_ec2/report.py).
+extends_documentation_fragment:
+  - restorekit.aws.filter_options.report
 options:
   _input:
     description: C(ec2_restore_result), or an empty dictionary.
@@ -23,19 +25,24 @@ options:
     description: What P(restorekit.aws.validate_ec2#role) found.
     type: list
     elements: dict
-  failure:
-    description: Why the run failed; empty when it did not.
-    type: str
-    default: ""
 """
 
 EXAMPLES = r"""
-- name: Write the restore report
+# The report of playbooks/ec2_restore.yml: written in its always section, so a failed run is reported too.
+- name: Write the restore report of the EC2 relaunch
   ansible.builtin.include_role:
     name: restorekit.aws.restore_report
   vars:
-    ec2_report: "{{ ec2_restore_result | default({}) | restorekit.aws.ec2_restore_report(failure=restorekit_run_failure) }}"
+    ec2_report: >-
+      {{ ec2_restore_result | default({}) | restorekit.aws.ec2_restore_report(checks=validate_ec2_result | default([]),
+                                                                            failure=restorekit_run_failure) }}
+    restore_report_playbook: ec2_restore
+    restore_report_recovery_points: "{{ ec2_report.recovery_points }}"
+    restore_report_restore_jobs: "{{ ec2_report.restore_jobs }}"
+    restore_report_checks: "{{ ec2_report.checks }}"
     restore_report_resources: "{{ ec2_report.resources }}"
+    restore_report_notes: "{{ ec2_report.notes }}"
+    restore_report_outcome: "{{ ec2_report.outcome }}"
 """
 
 RETURN = r"""

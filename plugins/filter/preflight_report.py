@@ -22,9 +22,17 @@ options:
     type: list
     elements: dict
     required: true
+seealso:
+  - module: restorekit.aws.restore_preflight_info
+    description: Runs the checks this filter reads.
+  - plugin: restorekit.aws.restore_report
+    plugin_type: filter
+    description: Builds the restore report that takes the checks.
 """
 
 EXAMPLES = r"""
+# After restorekit.aws.restore_preflight_info (registered as preflight_check, failed_when false): one message naming
+# every failed check with its fix, rather than the first problem alone.
 - name: Fail with every failed check and its fix
   ansible.builtin.fail:
     msg: "{{ preflight_summary.message }}"

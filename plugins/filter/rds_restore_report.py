@@ -13,6 +13,8 @@ description:
   - From the registered result of M(restorekit.aws.rds_restore) (the input; empty when the run failed before it), the
     report's recovery points, restore jobs, checks, resources (created, or changed when an earlier restore was
     adopted; the source left alone), notes and outcome. The rules are in C(plugins/module_utils/_rds/report.py).
+extends_documentation_fragment:
+  - restorekit.aws.filter_options.report
 options:
   _input:
     description: The registered result of M(restorekit.aws.rds_restore), or an empty dictionary.
@@ -26,19 +28,17 @@ options:
     description: Whether validation was asked for.
     type: bool
     default: false
-  failure:
-    description: Why the run failed; empty when it did not.
-    type: str
-    default: ""
 """
 
 EXAMPLES = r"""
-- name: Write the restore report
-  ansible.builtin.include_role:
-    name: restorekit.aws.restore_report
+# A restore asked to be validated that never got as far: the report says validation did not run, not that it passed.
+- name: Say what the report would say of the restore so far
+  ansible.builtin.debug:
+    msg: "{{ rds_report.outcome }}: {{ rds_report.notes | join('; ') }}"
   vars:
-    rds_report: "{{ rds_restore_result | default({}) | restorekit.aws.rds_restore_report(failure=restorekit_run_failure) }}"
-    restore_report_notes: "{{ rds_report.notes }}"
+    rds_report: >-
+      {{ rds_restore_result | default({}) | restorekit.aws.rds_restore_report(checks=validate_mysql_result | default(none),
+                                                                            validate=true, failure=restorekit_run_failure) }}
 """
 
 RETURN = r"""

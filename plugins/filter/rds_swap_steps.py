@@ -54,37 +54,46 @@ options:
     type: list
     elements: dict
   restore_away:
-    description: The rename of the restore away from production's name.
+    description:
+      - With C(names_back), the registered result of renaming the restore away from production's name (skipped when
+        the swap never gave it that name).
     type: dict
   production_back:
-    description: The rename of production back.
+    description: With C(names_back), the registered rename of production from O(old_identifier) back to its own name.
     type: dict
   old_identifier:
-    description: The name production was renamed to.
+    description: With C(names_back), the temporary name production carried during the swap (C(rds_swap_old_identifier)).
     type: str
   restore_identifier:
-    description: The restore's own name.
+    description:
+      - With C(names_back), the name the restore goes back to (C(rds_swap_restore_identifier)); empty in the answer
+        when it was never renamed.
     type: str
   ssm:
-    description: The SSM parameter put back.
+    description: With C(endpoint_back), the registered write of the endpoint's previous value to O(parameter).
     type: dict
   secret:
-    description: The secret put back.
+    description: With C(endpoint_back), the registered write of the previous endpoint into O(secret_name).
     type: dict
   parameter:
-    description: The SSM parameter's name.
+    description: With C(endpoint_back), the SSM parameter that holds the endpoint (C(rds_swap_endpoint_ssm_parameter)).
     type: str
   secret_name:
-    description: The secret's name.
+    description: With C(endpoint_back), the Secrets Manager secret that holds the endpoint; empty when there is none.
     type: str
   delete:
-    description: The deletion of the restore.
+    description:
+      - With C(restored_instance), the registered deletion of the restore (skipped when it is left for inspection).
     type: dict
   identifier:
-    description: The instance the step is about.
+    description:
+      - With C(restored_instance), the restore's identifier; with C(production_check), production's, whose
+        C(DbiResourceId) must be the one from before the swap.
     type: str
   sizes:
-    description: The writer groups' remembered sizes.
+    description:
+      - With C(writers_back), C(writer_sizes)'s answer - each writer group's name with the minimum, maximum and
+        desired capacity it had before it was stopped.
     type: list
     elements: dict
   resource_id_before:

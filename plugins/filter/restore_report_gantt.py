@@ -32,14 +32,20 @@ options:
     description: The report, as P(restorekit.aws.restore_report#filter) returns it.
     type: dict
     required: true
+seealso:
+  - module: restorekit.aws.restore_report_write
+    description: Writes the report whose phases the chart draws.
 """
 
 EXAMPLES = r"""
-- name: Write the timeline for a wiki page
+# A report written by an earlier run (its JSON file), drawn as a timeline beside it for a wiki page.
+- name: Draw the timeline of a written report
   ansible.builtin.copy:
-    content: "```mermaid\n{{ restore_report_data | restorekit.aws.restore_report_gantt }}```\n"
-    dest: "{{ restore_report_abs_dir }}/timeline.md"
+    content: "```mermaid\n{{ lookup('ansible.builtin.file', report_json) | from_json | restorekit.aws.restore_report_gantt }}```\n"
+    dest: "{{ report_json | regex_replace('[.]json$', '-timeline.md') }}"
     mode: "0644"
+  vars:
+    report_json: /home/oncall/reports/rds-restore-20261124T031000Z.json
 """
 
 RETURN = r"""

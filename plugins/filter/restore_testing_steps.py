@@ -26,6 +26,7 @@ description:
   - C(report) - the report's notes, outcome and resources, and the jobs that failed validation (the input - the
     outcomes; O(jobs), O(failure)).
 extends_documentation_fragment:
+  - restorekit.aws.filter_options.check_mode
   - restorekit.aws.steps
 options:
   step:
@@ -56,14 +57,20 @@ options:
     description: Restore metadata overrides by resource type (C(RDS), C(EC2)).
     type: dict
   validation_window_hours:
-    description: Hours a restored resource is kept for validation.
+    description:
+      - With C(selections), how many hours AWS Backup keeps each restored resource for validation before it deletes it
+        (C(ValidationWindowHours), 1 to 168); omitted, AWS Backup's default.
     type: int
   lookback_hours:
-    description: Hours back from now, when no start is given.
+    description: With C(window), how far back from now the jobs are looked for when the input gives no start.
     type: int
+    default: 48
   revalidate:
-    description: Validate again jobs validated before.
+    description:
+      - With C(sort), whether jobs that already carry a final validation result (C(SUCCESSFUL), C(FAILED) or
+        C(TIMED_OUT)) are validated again; by default only jobs not yet validated are.
     type: bool
+    default: false
   described:
     description: The registered result of M(amazon.aws.rds_instance_info) for the restored instance.
     type: dict
@@ -88,9 +95,6 @@ options:
     description: With C(job_outcome) of an instance, the checks P(restorekit.aws.validate_ec2#role) found (C(validate_ec2_result)).
     type: list
     elements: dict
-  check_mode:
-    description: Whether the run is in check mode (nothing is reported to AWS Backup).
-    type: bool
   jobs:
     description: The jobs found; omitted when the validation did not get as far as listing them.
     type: list

@@ -26,6 +26,7 @@ description:
   - C(result) - one record per tenant for P(restorekit.aws.validate_s3#role) and the restore report.
   - C(report) - from those records, the report's C(recovery_points), C(restore_jobs), C(checks), C(resources), C(notes).
 extends_documentation_fragment:
+  - restorekit.aws.filter_options.check_mode
   - restorekit.aws.steps
 options:
   _input:
@@ -84,9 +85,6 @@ options:
     type: str
   plan_only:
     description: Whether nothing is copied.
-    type: bool
-  check_mode:
-    description: Whether the run is in check mode.
     type: bool
 """
 

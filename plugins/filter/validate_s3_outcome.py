@@ -25,6 +25,9 @@ options:
         registered result of the removal loop over C(removable); omitted before it ran).
     type: dict
     required: true
+seealso:
+  - module: restorekit.aws.s3_restore_compare_info
+    description: Compares each restored bucket with production; its result is the input's C(comparison).
 """
 
 EXAMPLES = r"""

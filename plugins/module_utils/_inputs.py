@@ -388,18 +388,20 @@ def ec2_id(value, option, prefix):
     return value
 
 
-def instance_type(value, option):
+def matching(value, option, pattern, reason):
+    """VALUE, a text PATTERN matches as it is (no blanks trimmed); else an InputError naming OPTION, VALUE and REASON."""
     text(value, option, strip=False)
-    if not INSTANCE_TYPE.match(value):
-        fail(option, value, "not an EC2 instance type (family.size, for example t3.micro)")
+    if not pattern.match(value):
+        fail(option, value, reason)
     return value
+
+
+def instance_type(value, option):
+    return matching(value, option, INSTANCE_TYPE, "not an EC2 instance type (family.size, for example t3.micro)")
 
 
 def db_instance_class(value, option):
-    text(value, option, strip=False)
-    if not DB_INSTANCE_CLASS.match(value):
-        fail(option, value, "not an RDS DB instance class (db.family.size, for example db.t3.medium)")
-    return value
+    return matching(value, option, DB_INSTANCE_CLASS, "not an RDS DB instance class (db.family.size, for example db.t3.medium)")
 
 
 def db_parameter_group_name(value, option):

@@ -26,6 +26,15 @@ SCHEMA_VERSION = "1.1"
 OUTCOMES = ("succeeded", "failed")
 CHECK_RESULTS = ("pass", "fail", "warn", "skip")
 RESOURCE_LISTS = ("created", "changed", "left_alone")
+# restorekit.aws.restore_report_write's options: its documentation stub (plugins/modules) and its action plugin.
+WRITE_ARGUMENT_SPEC = dict(
+    data=dict(type="dict"),
+    report=dict(type="dict"),
+    dest_dir=dict(type="path", required=True),
+    name=dict(type="str"),
+    template=dict(type="str", default="restore_report.md.j2"),
+    mode=dict(type="str", default="0644"),
+)
 PHASE_STATUSES = ("done", "failed", "running", "skipped")
 JOB_FAILED = ("FAILED", "ABORTED")
 # Anything that may carry a credential is dropped, whatever its value: a report is copied into tickets and chats.

@@ -134,17 +134,12 @@ paths:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.restorekit.aws.plugins.module_utils._restore_report import WRITE_ARGUMENT_SPEC
+
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            data=dict(type="dict"),
-            report=dict(type="dict"),
-            dest_dir=dict(type="path", required=True),
-            name=dict(type="str"),
-            template=dict(type="str", default="restore_report.md.j2"),
-            mode=dict(type="str", default="0644"),
-        ),
+        argument_spec=WRITE_ARGUMENT_SPEC,
         required_one_of=[("data", "report")],
         mutually_exclusive=[("data", "report")],
         supports_check_mode=True,

@@ -133,10 +133,7 @@ def _sns_topic_arn(value, option, region=None):
 
 
 def _backup_plan_name(value, option):
-    inputs.text(value, option, strip=False)
-    if not BACKUP_PLAN_NAME.match(value):
-        inputs.fail(option, value, "not a backup plan name (1 to 50 letters, digits, '-', '_' or '.')")
-    return value
+    return inputs.matching(value, option, BACKUP_PLAN_NAME, "not a backup plan name (1 to 50 letters, digits, '-', '_' or '.')")
 
 
 def input_rules(now=None, region=None):

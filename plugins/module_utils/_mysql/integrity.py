@@ -26,10 +26,10 @@ import functools
 import json
 import os
 import queue
-import tempfile
 import threading
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils._files import replace_atomically
 
 MODES = ("inspect", "baseline", "compare")
 SYSTEM_DATABASES = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
@@ -811,16 +811,7 @@ def write_baseline(path, facts, taken_at, endpoint):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise IntegrityError("baseline_path=%r: folder %s does not exist" % (path, directory))
-    handle, temporary = tempfile.mkstemp(prefix=".baseline-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document, out, indent=1, sort_keys=True)
-            out.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    replace_atomically(path, (json.dumps(document, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     return document
 
 

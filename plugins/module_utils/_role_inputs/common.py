@@ -124,6 +124,20 @@ def unique_texts(value, option, validator=None, max_items=None, **kwargs):
     return v.unique(value, option)
 
 
+def choices(value, option, allowed, empty_reason=None):
+    """A list naming each of ALLOWED at most once; refused empty when EMPTY_REASON says why."""
+    unique_texts(value, option)
+    for index, item in enumerate(value):
+        v.one_of(item, "%s[%d]" % (option, index), allowed)
+    if not value and empty_reason:
+        v.fail(option, value, empty_reason)
+    return value
+
+
+RESOURCE_TYPES = ("RDS", "S3", "EC2")
+NO_RESOURCE_TYPE = "names no resource type (RDS, S3 and/or EC2)"
+
+
 def role_arn_or_empty(inputs, name):
     inputs.check(name, v.iam_role_arn, optional=True)
 
@@ -175,10 +189,7 @@ def flag(value):
 
 
 def aws_region(value, option):
-    v.text(value, option, strip=False)
-    if not REGION.match(value):
-        v.fail(option, value, "not an AWS region (for example us-east-1)")
-    return value
+    return v.matching(value, option, REGION, "not an AWS region (for example us-east-1)")
 
 
 def endpoint_url(value, option):
@@ -190,10 +201,7 @@ def endpoint_url(value, option):
 
 
 def asg_name(value, option):
-    v.text(value, option, strip=False)
-    if not ASG_NAME.match(value):
-        v.fail(option, value, "not an autoscaling group name (1 to 255 printable ASCII characters, no blanks and no ':')")
-    return value
+    return v.matching(value, option, ASG_NAME, "not an autoscaling group name (1 to 255 printable ASCII characters, no blanks and no ':')")
 
 
 # ------------------------------------------------------------------------------------------ MySQL validation

@@ -15,9 +15,9 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    asg_name, aws_region, declarations, endpoint_url, flag,
+    asg_name, aws_region, choices, declarations, endpoint_url, flag,
     secret, secret_id,
-    EMPTY, name_part, names, past_time, report_name, role_arn_or_empty, seconds, unique_texts,
+    EMPTY, NO_RESOURCE_TYPE, RESOURCE_TYPES, name_part, names, past_time, report_name, role_arn_or_empty, seconds, unique_texts,
 )
 
 # ------------------------------------------------------------------------------------------ names and values
@@ -303,10 +303,7 @@ def rds_swap(i):
 
 
 def _db_name(value, option):
-    v.text(value, option, strip=False)
-    if not DB_NAME.match(value):
-        v.fail(option, value, "not a database name (1 to 64 letters, digits or underscores, a letter first)")
-    return value
+    return v.matching(value, option, DB_NAME, "not a database name (1 to 64 letters, digits or underscores, a letter first)")
 
 
 def rds_restore_in_place(i):
@@ -346,12 +343,7 @@ def preflight(i):
     i.check("preflight_region", aws_region, optional=True)
     i.check("preflight_backup_vault_name", v.backup_vault_name)
     i.check("preflight_backup_role_name", v.iam_role_name)
-    kinds = i.check("preflight_resource_types", unique_texts)
-    if kinds is not None:
-        if not kinds:
-            i.fail(v.InputError("preflight_resource_types", kinds, "names no resource type (RDS, S3 and/or EC2)"))
-        for index, kind in enumerate(kinds):
-            i.run("preflight_resource_types", v.one_of, kind, "preflight_resource_types[%d]" % index, ("RDS", "S3", "EC2"))
+    i.check("preflight_resource_types", choices, RESOURCE_TYPES, NO_RESOURCE_TYPE)
     i.check("preflight_targets", _targets)
     i.accept("preflight_fail", "preflight_simulate_permissions", "preflight_check_opt_in")
     i.check("preflight_responder_db_instances", unique_texts, validator=v.db_identifier)
@@ -417,10 +409,7 @@ def restore_report(i):
 
 # ------------------------------------------------------------------------------------------ backup_alerts
 def _events_name(value, option, what):
-    v.text(value, option, strip=False)
-    if not EVENTS_NAME.match(value):
-        v.fail(option, value, "not %s (1 to 64 letters, digits, '.', '-' or '_')" % what)
-    return value
+    return v.matching(value, option, EVENTS_NAME, "not %s (1 to 64 letters, digits, '.', '-' or '_')" % what)
 
 
 def _sns_topic_arn(value, option, region=None):

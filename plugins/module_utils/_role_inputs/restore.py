@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as v
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    declarations, flag, kms_when, names, past_time, report_name, role_arn_or_empty, secret_id, seconds, unique_texts,
+    NO_RESOURCE_TYPE, RESOURCE_TYPES, choices, declarations, flag, kms_when, names, past_time, report_name, role_arn_or_empty, secret_id, seconds, unique_texts,
 )
 
 
@@ -91,12 +91,7 @@ def _record_prefix(value, option):
 def restore_drill(i):
     """playbooks/restore_drill.yml (runbook 4): checked before the drill's record bucket or record is written."""
     names(i, "restorekit_project_name", "restorekit_environment")
-    kinds = i.check("restore_drill_resource_types", unique_texts)
-    if kinds is not None:
-        if not kinds:
-            i.fail(v.InputError("restore_drill_resource_types", kinds, "names no resource type (RDS, S3 and/or EC2)"))
-        for index, kind in enumerate(kinds):
-            i.run("restore_drill_resource_types", v.one_of, kind, "restore_drill_resource_types[%d]" % index, ("RDS", "S3", "EC2"))
+    i.check("restore_drill_resource_types", choices, RESOURCE_TYPES, NO_RESOURCE_TYPE)
     i.check("restore_drill_record_bucket", v.bucket_name)
     i.check("restore_drill_record_prefix", _record_prefix)
     i.accept("restore_drill_record_bucket_create")

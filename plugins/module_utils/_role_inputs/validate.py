@@ -24,7 +24,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing as rt
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import (
-    asg_name, aws_region, declarations, endpoint_url,
+    asg_name, aws_region, choices, declarations, endpoint_url,
     EMPTY, name_part, names, secret, secret_id, unique_of, unique_texts,
 )
 
@@ -93,16 +93,6 @@ def _metadata_overrides(value, option, resource_type, region=None):
         rm.check_values(resource_type, value, region, option)
     except rm.MetadataError as e:
         raise v.InputError(option, value, str(e), message=str(e)) from None
-    return value
-
-
-def _choices(value, option, choices, empty_reason=None):
-    """A list naming each of CHOICES at most once; refused empty when EMPTY_REASON says why."""
-    unique_texts(value, option)
-    for index, item in enumerate(value):
-        v.one_of(item, "%s[%d]" % (option, index), choices)
-    if not value and empty_reason:
-        v.fail(option, value, empty_reason)
     return value
 
 
@@ -238,7 +228,7 @@ def restore_testing(i):
     i.check("restore_testing_algorithm", v.one_of, ("LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"))
     i.check("restore_testing_selection_window_days", v.integer, minimum=1, maximum=365)
     i.check("restore_testing_validation_window_hours", v.integer, minimum=1, maximum=rt.MAX_WINDOW_HOURS)
-    kinds = i.check("restore_testing_resource_types", _choices, rt.RESOURCE_TYPES,
+    kinds = i.check("restore_testing_resource_types", choices, rt.RESOURCE_TYPES,
                     "names no resource type (RDS, S3 and/or EC2): the plan would restore nothing" if present else None) or []
     databases = i.check("restore_testing_db_identifiers", unique_texts, validator=v.db_identifier)
     if present and "RDS" in kinds and databases == []:
@@ -289,10 +279,7 @@ def restore_testing_validate(i):
 
 
 def _job_id(value, option):
-    v.text(value, option, strip=False)
-    if not JOB_ID.match(value):
-        v.fail(option, value, "not a restore job id (letters, digits and hyphens, as AWS Backup gives it)")
-    return value
+    return v.matching(value, option, JOB_ID, "not a restore job id (letters, digits and hyphens, as AWS Backup gives it)")
 
 
 # ------------------------------------------------------------------------------------------ backup_health
@@ -301,7 +288,7 @@ def backup_health(i):
     checked = {key: i.check(health.PREFIX + key, rule) for key, rule in health.input_rules(i.now, i.region).items()}
     i.run("backup_health_until", health.window_order, checked["since"], checked["until"], i.get("backup_health_since"),
           i.get("backup_health_until"))
-    i.check("backup_health_job_states", _choices, health.JOB_STATES, "names no job state: no failed job would be found")
+    i.check("backup_health_job_states", choices, health.JOB_STATES, "names no job state: no failed job would be found")
     i.accept("backup_health_fail_on_findings")
 
 

@@ -15,6 +15,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.filter.backup_health import backup_health
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import health
 from ansible_collections.restorekit.aws.plugins.module_utils._inputs import InputError
+from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs import EXAMPLES
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 11, 24, 7, 30, 0, 250000, tzinfo=UTC)
@@ -33,15 +34,8 @@ SETTINGS = {
     "project_name": "multi-tenant-app", "environment": "prod", "backup_vault_name": VAULT, "backup_plan_name": PLAN,
     "since": "-24h", "until": "", "rpo_hours": 26, "tag_key": "Backup", "tag_value": "true",
     "resource_types": ["RDS", "S3", "EC2"], "sns_topic_arn": "",
-    "policy": {
-        "rules": [
-            {"name": "daily", "schedule": "cron(0 5 * * ? *)", "delete_after_days": 30, "move_to_cold_storage_after_days": 0,
-             "copy_delete_after_days": 90},
-            {"name": "weekly", "schedule": "cron(0 6 ? * SUN *)", "delete_after_days": 365, "move_to_cold_storage_after_days": 30,
-             "copy_delete_after_days": 0},
-        ],
-        "vault_customer_managed_key": True, "rds_backup_retention_days": 7, "rds_backup_window": "03:00-04:00",
-    },
+    # The runbook's plan, as the role's example inventory states it.
+    "policy": copy.deepcopy(EXAMPLES["backup_health"]["backup_health_policy"]),
 }
 
 
