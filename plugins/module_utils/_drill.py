@@ -28,6 +28,7 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import compare
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 
 TAG_KEY = "restorekit:drill"
 RECORD_VERSION = 1
@@ -51,9 +52,10 @@ def iso(when):
 
 
 def parse_iso(text):
+    """A time the drill wrote (ISO 8601 with Z), or None."""
     if not text:
         return None
-    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return inputs.parse_time(text, "time", relative=False)
 
 
 def check_drill_id(drill_id, option="drill_id"):

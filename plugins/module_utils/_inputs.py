@@ -131,43 +131,54 @@ def one_of(value, option, choices):
 # ------------------------------------------------------------------------------------------ times
 _ISO_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
-    r"(?P<offset>Z|[+-]\d{2}:?\d{2})$",
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
 _RELATIVE_RE = re.compile(r"^-(?P<amount>\d+)\s*(?P<unit>[smhdw])$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 TIME_FORMATS = "ISO 8601 with an offset (2026-11-20T05:00:00+00:00, 2026-11-20T05:00:00Z), 'now', or relative (-30m, -2h, -1d, -1w)"
+ISO_ONLY = "is not an ISO 8601 time (for example 2026-11-20T14:30:00Z)"
+NO_OFFSET = "has no UTC offset (add Z or +00:00); a time without one is not guessed to be UTC"
 
 
 def utc_now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def parse_time(value, option, now=None):
+def parse_time(value, option, now=None, relative=True, naive_utc=False):
     """The collection's one time syntax: an aware UTC datetime, or None for None.
 
     ISO 8601 with an offset or Z (fractions of a second kept, to the microsecond), ``now``, or relative to now
     (``-30m``, ``-2h``, ``-1d``, ``-1w``). A time without an offset is refused rather than guessed: at 3 a.m. "05:00"
     in whose time zone matters. An aware datetime is taken as it is.
+
+    RELATIVE false refuses ``now`` and relative times, for a time that is written down once and must mean the same
+    on every run (a restore's target time, a recovery point's time handed to validation). NAIVE_UTC takes a time
+    without an offset as UTC, for times the collection or AWS wrote (a report read back, a MySQL DATETIME).
     """
     if value is None:
         return None
-    now = now or utc_now()
     if isinstance(value, datetime.datetime):
         if value.tzinfo is None:
-            fail(option, value, "has no UTC offset; a time is compared in UTC")
+            if not naive_utc:
+                fail(option, value, NO_OFFSET)
+            value = value.replace(tzinfo=datetime.timezone.utc)
         return value.astimezone(datetime.timezone.utc)
     text_value = str(value).strip()
-    if text_value.lower() == "now":
-        return now
-    match = _RELATIVE_RE.match(text_value)
-    if match:
-        return now - datetime.timedelta(seconds=int(match.group("amount")) * _UNIT_SECONDS[match.group("unit").lower()])
+    if relative:
+        now = now or utc_now()
+        if text_value.lower() == "now":
+            return now
+        match = _RELATIVE_RE.match(text_value)
+        if match:
+            return now - datetime.timedelta(seconds=int(match.group("amount")) * _UNIT_SECONDS[match.group("unit").lower()])
     match = _ISO_RE.match(text_value)
     if not match:
-        fail(option, value, "is not a time: use %s" % TIME_FORMATS)
-    offset = match.group("offset").upper()
-    if offset == "Z":
+        fail(option, value, "is not a time: use %s" % TIME_FORMATS if relative else ISO_ONLY)
+    offset = (match.group("offset") or "").upper()
+    if not offset and not naive_utc:
+        fail(option, value, NO_OFFSET)
+    if offset in ("Z", ""):
         tz = datetime.timezone.utc
     else:
         digits = offset[1:].replace(":", "")
@@ -183,11 +194,11 @@ def parse_time(value, option, now=None):
     return parsed.astimezone(datetime.timezone.utc)
 
 
-def past_time(value, option, now=None, not_before=None, not_before_what=None):
-    """A time that means the past (a recovery point, a restore time): parsed, and refused in the future or before
-    NOT_BEFORE (the start of a window, described by NOT_BEFORE_WHAT)."""
+def past_time(value, option, now=None, not_before=None, not_before_what=None, **syntax):
+    """A time that means the past (a recovery point, a restore time): parsed (SYNTAX: parse_time's RELATIVE and
+    NAIVE_UTC), and refused in the future or before NOT_BEFORE (the start of a window, described by NOT_BEFORE_WHAT)."""
     now = now or utc_now()
-    parsed = parse_time(value, option, now)
+    parsed = parse_time(value, option, now, **syntax)
     if parsed is None:
         return None
     if parsed > now:

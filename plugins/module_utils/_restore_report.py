@@ -17,6 +17,8 @@ import socket
 
 from ansible.module_utils.common.text.converters import to_text
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
 
 class ReportError(ValueError):
     """Input the report cannot use; the message names the variable and its value (never a credential)."""
@@ -56,20 +58,12 @@ def _fail(option, value, why):
 
 
 def _parse_time(value):
-    """VALUE (ISO 8601 text or a datetime) as an aware UTC datetime; None when empty; ValueError when not a time."""
+    """VALUE (ISO 8601 text or a datetime) as an aware UTC datetime; None when empty; ValueError when not a time.
+    AWS times are UTC: a time without an offset (given by hand, or a MySQL DATETIME read back) is taken as UTC rather
+    than the control node's zone (``_inputs.parse_time`` with NAIVE_UTC)."""
     if value in (None, ""):
         return None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        text = to_text(value).strip()
-        # Python 3.11 parses "Z" and offsets; AWS and the modules return both forms.
-        parsed = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    if parsed.tzinfo is None:
-        # AWS times are UTC; a naive time given by hand (or a MySQL DATETIME read back) is taken as UTC rather than
-        # the control node's zone.
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.astimezone(datetime.timezone.utc)
+    return inputs.parse_time(value if isinstance(value, datetime.datetime) else to_text(value), "time", relative=False, naive_utc=True)
 
 
 def _iso(value, option):

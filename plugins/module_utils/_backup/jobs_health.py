@@ -24,11 +24,10 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RESOURCE_TYPES
-from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RecoveryPointError
-from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import parse_time
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import utc_now
 
 JOB_TYPES = ["backup", "copy", "restore"]
@@ -68,11 +67,11 @@ def _iso(value):
 
 
 def _parse_time(value, option, now):
-    """recovery_points.parse_time, one time syntax for the whole collection, with this module's error."""
+    """The collection's one time syntax (``_inputs.parse_time``), with this module's error."""
     try:
-        return parse_time(value, option, now)
-    except RecoveryPointError as e:
-        raise JobHealthError(message=e.message) from e
+        return inputs.parse_time(value, option, now)
+    except inputs.InputError as e:
+        raise JobHealthError(message=f"{option}={value!r} {e.reason}") from e
 
 
 def build_query(params, now=None):

@@ -54,20 +54,12 @@ class IntegrityError(Exception):
 # ---------------------------------------------------------------------------------------------- input validation
 
 def parse_time(value, option):
-    """An ISO 8601 time with an offset (or Z) as an aware UTC datetime; times without an offset are refused."""
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        text = str(value).strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            raise IntegrityError("%s=%r is not an ISO 8601 time (for example 2026-11-20T05:00:00Z)" % (option, value)) from None
-    if parsed.tzinfo is None:
-        raise IntegrityError("%s=%r has no UTC offset; add Z or +00:00 so the time is unambiguous" % (option, value))
-    return parsed.astimezone(UTC)
+    """An ISO 8601 time with an offset (or Z) as an aware UTC datetime (``_inputs.parse_time``, no relative times: the
+    data time of a restore is one moment); times without an offset are refused."""
+    try:
+        return inputs.parse_time(value, option, relative=False)
+    except inputs.InputError as e:
+        raise IntegrityError("%s=%r %s" % (option, value, e.reason)) from None
 
 
 def _number(entry, key, option, minimum, maximum=None):
@@ -641,14 +633,12 @@ def compare_data(restored, reference, static, live, names, against, exact=False)
 
 
 def _as_utc(value):
-    if isinstance(value, str):
-        try:
-            value = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, (str, datetime.datetime)):
         # Naive DATETIME values are read as UTC, the time zone of RDS MySQL unless a parameter group changes it.
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        try:
+            return inputs.parse_time(value, "value", relative=False, naive_utc=True)
+        except inputs.InputError:
+            return None
     if isinstance(value, datetime.date):
         return datetime.datetime(value.year, value.month, value.day, tzinfo=UTC)
     return None

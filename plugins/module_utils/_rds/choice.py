@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime
 
+from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+
 UTC = datetime.timezone.utc
 
 
@@ -27,20 +29,14 @@ class ChoiceError(Exception):
 
 
 def parse_time(value, option):
-    """An aware datetime from an ISO 8601 text (``Z`` or an offset, fractions kept) or a datetime; None for empty."""
+    """An aware UTC datetime from an ISO 8601 text (``Z`` or an offset, fractions kept) or a datetime; None for empty.
+    No relative times: a restore's target is written down once and means the same on a re-run (``_inputs.parse_time``)."""
     if value in (None, ""):
         return None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        text = str(value).strip()
-        try:
-            parsed = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            raise ChoiceError(f"{option}={value!r} is not an ISO 8601 time (for example 2026-11-20T14:30:00Z)") from None
-    if parsed.tzinfo is None:
-        raise ChoiceError(f"{option}={value!r} has no UTC offset (add Z or +00:00)")
-    return parsed.astimezone(UTC)
+    try:
+        return inputs.parse_time(value, option, relative=False)
+    except inputs.InputError as e:
+        raise ChoiceError(f"{option}={value!r} {e.reason}") from None
 
 
 def iso(when):

@@ -354,23 +354,9 @@ def preflight(i):
 # ------------------------------------------------------------------------------------------ restore_report
 def _report_time(value, option, now=None):
     """A time of the report as its filter reads it (ISO 8601; without an offset it is UTC), not in the future."""
-    now = now or v.utc_now()
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        if not isinstance(value, str):
-            v.fail(option, value, "must be an ISO 8601 time, for example 2026-11-24T03:10:00Z")
-        text = value.strip()
-        try:
-            parsed = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
-        except ValueError:
-            v.fail(option, value, "is not an ISO 8601 time, for example 2026-11-24T03:10:00Z")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    parsed = parsed.astimezone(datetime.timezone.utc)
-    if parsed > now:
-        v.fail(option, value, "is in the future (%s > now %s)" % (parsed.isoformat(), now.isoformat()))
-    return parsed
+    if not isinstance(value, (str, datetime.datetime)):
+        v.fail(option, value, "must be an ISO 8601 time, for example 2026-11-24T03:10:00Z")
+    return v.past_time(value, option, now or v.utc_now(), relative=False, naive_utc=True)
 
 
 def _phase_marks(value, option, now=None):

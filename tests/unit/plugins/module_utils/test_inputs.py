@@ -112,6 +112,19 @@ def test_a_naive_datetime_is_refused():
     refused(inputs.parse_time, datetime.datetime(2026, 11, 20), "created_after", NOW)
 
 
+def test_a_time_without_an_offset_is_named_as_such_and_taken_as_utc_only_where_asked():
+    assert "has no UTC offset" in refused(inputs.parse_time, "2026-11-20T05:00:00", "created_after", NOW)
+    # Times the collection or AWS wrote (a report read back, a MySQL DATETIME) are UTC.
+    assert inputs.parse_time("2026-11-20 05:00:00.25", "started", NOW, naive_utc=True) == datetime.datetime(2026, 11, 20, 5, 0, 0, 250000, tzinfo=UTC)
+    assert inputs.parse_time(datetime.datetime(2026, 11, 20), "started", NOW, naive_utc=True) == datetime.datetime(2026, 11, 20, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["now", "-2h"])
+def test_a_time_written_down_once_refuses_now_and_relative_times(text):
+    assert "is not an ISO 8601 time" in refused(inputs.parse_time, text, "rds_restore_target_time", NOW, relative=False)
+    assert inputs.parse_time("2026-11-20T05:00:00Z", "rds_restore_target_time", relative=False) == datetime.datetime(2026, 11, 20, 5, tzinfo=UTC)
+
+
 def test_past_times_refuse_the_future_and_before_the_window():
     assert inputs.past_time("-1h", "restore_time", NOW) == NOW - datetime.timedelta(hours=1)
     assert "in the future" in refused(inputs.past_time, "2027-01-01T00:00:00Z", "restore_time", NOW)

@@ -50,7 +50,7 @@ def test_build_request_resolves_relative_time_and_defaults():
 
 @pytest.mark.parametrize("params, message", [
     ({"bucket": "b", "point_in_time": "2026-11-25T00:00:00Z"}, "point_in_time='2026-11-25T00:00:00Z' is in the future"),
-    ({"bucket": "b", "point_in_time": "2026-11-20 05:00"}, "point_in_time='2026-11-20 05:00' is not a time"),
+    ({"bucket": "b", "point_in_time": "2026-11-20 05:00"}, "point_in_time='2026-11-20 05:00' has no UTC offset (add Z or +00:00)"),
     ({"bucket": "b", "point_in_time": "yesterday"}, "point_in_time='yesterday' is not a time"),
     ({"bucket": " ", "point_in_time": "-1h"}, "bucket='' names no bucket"),
     ({"bucket": "b", "point_in_time": "-1h", "concurrency": 0}, "concurrency=0 must be between 1 and 256"),

@@ -33,7 +33,7 @@ BAD = [
     ("ec2_restore", {"ec2_restore_image_id": "0123456789abcdef0"}, "ec2_restore_image_id='0123456789abcdef0'"),
     ("ec2_restore", {"ec2_restore_target_time": "yesterday"}, "ec2_restore_target_time='yesterday': is not a time"),
     ("ec2_restore", {"ec2_restore_target_time": FUTURE}, "ec2_restore_target_time='%s': is in the future" % FUTURE),
-    ("ec2_restore", {"ec2_restore_target_time": "2026-11-24T10:00:00"}, "ec2_restore_target_time='2026-11-24T10:00:00': is not a time"),
+    ("ec2_restore", {"ec2_restore_target_time": "2026-11-24T10:00:00"}, "ec2_restore_target_time='2026-11-24T10:00:00': has no UTC offset"),
     ("ec2_restore", {"ec2_restore_instance_type": "t3small"}, "ec2_restore_instance_type='t3small': not an EC2 instance type"),
     ("ec2_restore", {"ec2_restore_instance_type": "T3.micro"}, "ec2_restore_instance_type='T3.micro'"),
     ("ec2_restore", {"ec2_restore_user_data_secrets": [{"name": "db", "secret_id": "app/db"}]},
