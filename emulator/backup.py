@@ -1,6 +1,7 @@
 """AWS Backup as the emulator serves it: recovery points, backup/copy/restore jobs, selections, restore testing.
 
-moto keeps plans and vaults (and we read them from its backends); everything else of AWS Backup lives here.
+moto keeps plans and vaults (we read them from its backends, and UpdateBackupPlan, which moto lacks, changes its plans);
+everything else of AWS Backup lives here.
 Jobs move through the states the API defines over a configurable real-time duration, driven by a ticker
 thread, while their work (a database dump, a bucket capture, an AMI, a restore) runs beside them.
 """
@@ -31,6 +32,13 @@ RP_ACTIVE = ("COMPLETED", "AVAILABLE", "PARTIAL")
 OPT_IN_TYPES = ("Aurora", "CloudFormation", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune", "RDS",
                 "Redshift", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine")
 MANAGEMENT_TYPES = ("DynamoDB", "EFS")
+# What AWS fills in for a backup rule's optional members (amazon.aws's backup_plan documents them as AWS's defaults); moto
+# fills the same on CreateBackupPlan, and UpdateBackupPlan here does too.
+RULE_DEFAULTS = {"ScheduleExpression": "cron(0 5 ? * * *)", "StartWindowMinutes": 480, "CompletionWindowMinutes": 10080,
+                 "ScheduleExpressionTimezone": "Etc/UTC"}
+# GetBackupSelection returns these lists, and Conditions with these four operators, even when empty (docs/emulator-fidelity.md).
+SELECTION_LISTS = ("Resources", "NotResources", "ListOfTags")
+CONDITION_OPERATORS = ("StringEquals", "StringNotEquals", "StringLike", "StringNotLike")
 
 
 class Clock:
@@ -68,6 +76,11 @@ def denied():
 
 def new_id():
     return str(uuid.uuid4()).upper()
+
+
+def new_version_id():
+    """A backup plan VersionId in AWS's form: a UUID, base64-encoded (48 characters)."""
+    return base64.b64encode(str(uuid.uuid4()).encode()).decode()
 
 
 class RecoveryPoint:
@@ -741,8 +754,20 @@ class BackupWorld:
             raise not_found("Backup selection", selection_id)
         return found
 
+    @staticmethod
+    def _selection_as_aws_returns_it(selection):
+        """The selection document as GetBackupSelection answers it: Resources, NotResources and ListOfTags always there
+        (empty when not given), and Conditions with all four operators, each an empty list when not given."""
+        out = dict(selection)
+        for key in SELECTION_LISTS:
+            out[key] = list(selection.get(key) or [])
+        conditions = selection.get("Conditions") or {}
+        out["Conditions"] = {operator: list(conditions.get(operator) or []) for operator in CONDITION_OPERATORS}
+        return out
+
     def get_backup_selection(self, region, params):
-        return dict(self._selection(region, params["BackupPlanId"], params["SelectionId"]))
+        found = self._selection(region, params["BackupPlanId"], params["SelectionId"])
+        return dict(found, BackupSelection=self._selection_as_aws_returns_it(found["BackupSelection"]))
 
     def delete_backup_selection(self, region, params):
         self._selection(region, params["BackupPlanId"], params["SelectionId"])
@@ -756,6 +781,24 @@ class BackupWorld:
         items.sort(key=lambda s: s["CreationDate"])
         page, token = self._page(items, params, self._salt("ListBackupSelections", dict(params, region=region)))
         return {"BackupSelectionsList": page, "NextToken": token}
+
+    def update_backup_plan(self, region, params):
+        """moto keeps plans but lacks UpdateBackupPlan: the new document replaces the plan's rules and settings under a new
+        VersionId, which a later GetBackupPlan returns. Each rule of the new version gets a RuleId of its own."""
+        plan = self._plan(region, params["BackupPlanId"])
+        if plan.deletion_date is not None:
+            raise not_found("Backup plan", params["BackupPlanId"])
+        document = params["BackupPlan"]
+        for rule in document["Rules"]:
+            for key, value in RULE_DEFAULTS.items():
+                rule.setdefault(key, value)
+            rule["RuleId"] = str(uuid.uuid4())
+        plan.backup_plan = document
+        plan.advanced_backup_settings = document.get("AdvancedBackupSettings") or []
+        plan.version_id = new_version_id()
+        return {"BackupPlanId": plan.backup_plan_id, "BackupPlanArn": plan.backup_plan_arn,
+                "CreationDate": datetime.datetime.fromtimestamp(plan.creation_date, tz=UTC), "VersionId": plan.version_id,
+                "AdvancedBackupSettings": document.get("AdvancedBackupSettings")}
 
     def selected_resources(self, region, plan_id):
         """The resource ARNs the plan's selections cover now, as the AWS Backup scheduler would pick them."""
@@ -1009,6 +1052,7 @@ OPERATIONS = {
     "ListRestoreJobsByProtectedResource": "list_restore_jobs_by_protected_resource",
     "GetRestoreJobMetadata": "get_restore_job_metadata",
     "PutRestoreValidationResult": "put_restore_validation_result",
+    "UpdateBackupPlan": "update_backup_plan",
     "CreateBackupSelection": "create_backup_selection",
     "GetBackupSelection": "get_backup_selection",
     "ListBackupSelections": "list_backup_selections",

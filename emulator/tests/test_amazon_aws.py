@@ -18,7 +18,9 @@ SELECTION_NAME = "restorekit-ansible-selection"
 def test_backup_selection_lifecycle(emulator, world, tmp_path):
     """A responder (or a drill's setup) can manage a tag-based selection in the runbook's plan with amazon.aws:
     check mode predicts a change and creates nothing, the real run creates it, a re-run changes nothing,
-    backup_selection_info finds it, and state absent removes it (then is a no-op), leaving the seeded selection alone."""
+    backup_selection_info finds it, and state absent removes it (then is a no-op), leaving the seeded selection alone.
+    backup_selection_info shows the selection's empty resources, not_resources and conditions as AWS returns them
+    (docs/emulator-fidelity.md), so a playbook that reads them works against the emulator as against AWS."""
     selection = {"selection_name": SELECTION_NAME, "backup_plan_name": PLAN_NAME, "iam_role_arn": world["backup_role_arn"],
                  "list_of_tags": [{"condition_type": "STRINGEQUALS", "condition_key": "Backup", "condition_value": "true"}]}
     absent = {"selection_name": SELECTION_NAME, "backup_plan_name": PLAN_NAME, "state": "absent"}
@@ -48,6 +50,9 @@ def test_backup_selection_lifecycle(emulator, world, tmp_path):
     found = out["found"]["backup_selections"]
     assert [s["selection_id"] for s in found] == [created["selection_id"]]
     assert found[0]["selection_name"] == SELECTION_NAME
+    assert found[0]["list_of_tags"] == created["list_of_tags"]
+    assert found[0]["resources"] == [] and found[0]["not_resources"] == []
+    assert found[0]["conditions"] == {"string_equals": [], "string_like": [], "string_not_equals": [], "string_not_like": []}
     assert {created["selection_id"], world["backup_selection_id"]} <= {s["selection_id"] for s in out["all"]["backup_selections"]}
 
     assert out["removed"]["changed"] is True
@@ -158,3 +163,38 @@ def test_backup_vault_creates_a_vault_it_first_looks_up_as_aws_answers_a_missing
     backup = emulator.client("backup")
     assert backup.describe_backup_vault(BackupVaultName=name)["BackupVaultName"] == name
     backup.delete_backup_vault(BackupVaultName=name)
+
+
+def test_backup_plan_updates_changed_rules_then_changes_nothing(emulator, world, tmp_path):
+    """amazon.aws.backup_plan updates a plan whose rules differ with UpdateBackupPlan (moto lacks it; the emulator answered
+    an HTML 500): the run reports changed and the plan's new version replaces its rules, a re-run with the same rules
+    reports no change and keeps the version, and backup_plan_info shows the new rules. The collection itself never
+    updates a plan; this shows that a responder's playbook doing so works against the emulator as against AWS."""
+    name = "restorekit-ansible-plan"
+    daily = {"rule_name": "daily", "target_backup_vault_name": world["vault"], "schedule_expression": "cron(0 5 ? * * *)",
+             "lifecycle": {"delete_after_days": 30}}
+    changed_rules = [dict(daily, schedule_expression="cron(0 6 ? * * *)", lifecycle={"delete_after_days": 35}),
+                     {"rule_name": "weekly", "target_backup_vault_name": world["vault"], "schedule_expression": "cron(0 7 ? * 1 *)"}]
+    tasks = [
+        {"name": "Create", "amazon.aws.backup_plan": {"backup_plan_name": name, "rules": [daily]}, "register": "created"},
+        {"name": "Change the rules", "amazon.aws.backup_plan": {"backup_plan_name": name, "rules": changed_rules}, "register": "updated"},
+        {"name": "The same rules again", "amazon.aws.backup_plan": {"backup_plan_name": name, "rules": changed_rules}, "register": "again"},
+        {"name": "The plan", "amazon.aws.backup_plan_info": {"backup_plan_names": [name]}, "register": "info"},
+        {"name": "Remove", "amazon.aws.backup_plan": {"backup_plan_name": name, "state": "absent"}, "register": "removed"},
+    ]
+    out = run_playbook(emulator, tmp_path, tasks, ["created", "updated", "again", "info", "removed"])
+
+    assert out["created"]["changed"] is True
+    assert out["updated"]["changed"] is True, out["updated"]
+    assert out["again"]["changed"] is False, out["again"]
+    assert out["updated"]["backup_plan_id"] == out["created"]["backup_plan_id"], "an update must keep the plan, not replace it"
+    assert out["updated"]["version_id"] != out["created"]["version_id"], "an update is a new version"
+    assert out["again"]["version_id"] == out["updated"]["version_id"], "a run that changes nothing makes no version"
+    [plan] = out["info"]["backup_plans"]
+    assert plan["version_id"] == out["updated"]["version_id"]
+    rules = {r["rule_name"]: r for r in plan["backup_plan"]["rules"]}
+    assert set(rules) == {"daily", "weekly"}
+    assert rules["daily"]["schedule_expression"] == "cron(0 6 ? * * *)"
+    assert rules["daily"]["lifecycle"] == {"delete_after_days": 35}
+    assert rules["weekly"]["schedule_expression"] == "cron(0 7 ? * 1 *)"
+    assert out["removed"]["changed"] is True

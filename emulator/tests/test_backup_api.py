@@ -8,6 +8,7 @@ strict mode (which turns any invalid response into a 500).
 import datetime
 import json
 import time
+import uuid
 
 import botocore.exceptions
 import pytest
@@ -78,6 +79,12 @@ def test_every_operation_answers_in_botocore_shape(emulator, world):
     backup.list_restore_jobs(ByResourceType="S3", ByStatus="COMPLETED")
     backup.list_restore_jobs_by_protected_resource(ResourceArn=s3_point["ResourceArn"])
     backup.get_restore_job_metadata(RestoreJobId=restore["RestoreJobId"])
+
+    scratch_plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "shape-check-plan", "Rules": [
+        {"RuleName": "daily", "TargetBackupVaultName": vault}]})["BackupPlanId"]
+    backup.update_backup_plan(BackupPlanId=scratch_plan, BackupPlan={"BackupPlanName": "shape-check-plan", "Rules": [
+        {"RuleName": "hourly", "TargetBackupVaultName": vault, "ScheduleExpression": "cron(0 * ? * * *)"}]})
+    backup.delete_backup_plan(BackupPlanId=scratch_plan)
 
     selection = backup.create_backup_selection(BackupPlanId=plan, BackupSelection={
         "SelectionName": "shape-check", "IamRoleArn": role, "Resources": ["arn:aws:s3:::multi-tenant-app-prod-tenant-*"]})
@@ -400,3 +407,77 @@ def test_a_selection_without_tags_or_resources_is_refused_as_aws_refuses_it(emul
             {"SelectionName": "selects-nothing", "IamRoleArn": world["backup_role_arn"]}, **selects))
     assert "Either 'ListOfTags' or 'Resources' section must be non-empty" in str(raised.value)
     assert backup.list_backup_selections(BackupPlanId=world["backup_plan_id"])["BackupSelectionsList"] == before
+
+
+def test_update_backup_plan_replaces_the_rules_under_a_new_version(emulator, world):
+    """UpdateBackupPlan (moto lacks it; it answered an HTML 500) replaces the plan's rules and settings and answers
+    BackupPlanId, BackupPlanArn, CreationDate, a new VersionId each time and AdvancedBackupSettings, as the API page
+    documents; GetBackupPlan then returns the new version. A plan id that does not exist is ResourceNotFoundException."""
+    backup = emulator.client("backup")
+    wire = WireRecorder(backup)
+    name = "update-check-%s" % uuid.uuid4().hex[:8]
+    created = backup.create_backup_plan(BackupPlan={"BackupPlanName": name, "Rules": [
+        {"RuleName": "daily", "TargetBackupVaultName": world["vault"], "ScheduleExpression": "cron(0 5 * * ? *)"}]})
+    plan_id = created["BackupPlanId"]
+    settings = [{"ResourceType": "EC2", "BackupOptions": {"WindowsVSS": "enabled"}}]
+    rules = [{"RuleName": "hourly", "TargetBackupVaultName": world["vault"], "ScheduleExpression": "cron(0 * ? * * *)",
+              "Lifecycle": {"DeleteAfterDays": 7}},
+             {"RuleName": "weekly", "TargetBackupVaultName": world["vault"], "ScheduleExpression": "cron(0 6 ? * 1 *)"}]
+    versions = [created["VersionId"]]
+    try:
+        updated = backup.update_backup_plan(BackupPlanId=plan_id, BackupPlan={
+            "BackupPlanName": name, "Rules": rules, "AdvancedBackupSettings": settings})
+        assert updated["BackupPlanId"] == plan_id
+        assert updated["BackupPlanArn"] == created["BackupPlanArn"]
+        assert isinstance(updated["CreationDate"], datetime.datetime)
+        assert updated["AdvancedBackupSettings"] == settings
+        assert updated["VersionId"] not in versions
+        versions.append(updated["VersionId"])
+
+        got = backup.get_backup_plan(BackupPlanId=plan_id)
+        assert got["VersionId"] == updated["VersionId"]
+        got_rules = {r["RuleName"]: r for r in got["BackupPlan"]["Rules"]}
+        assert set(got_rules) == {"hourly", "weekly"}, "the update must replace the rules, not add to them"
+        assert got_rules["hourly"]["ScheduleExpression"] == "cron(0 * ? * * *)"
+        assert got_rules["hourly"]["Lifecycle"] == {"DeleteAfterDays": 7}
+        assert all(r["RuleId"] for r in got_rules.values())
+        assert got["BackupPlan"]["AdvancedBackupSettings"] == settings
+
+        again = backup.update_backup_plan(BackupPlanId=plan_id, BackupPlan={"BackupPlanName": name, "Rules": rules[:1]})
+        assert again["VersionId"] not in versions, "every update is a new version"
+        assert [r["RuleName"] for r in backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["Rules"]] == ["hourly"]
+        assert wire.problems() == []
+
+        with pytest.raises(botocore.exceptions.ClientError) as missing:
+            backup.update_backup_plan(BackupPlanId="00000000-0000-4000-8000-000000000000", BackupPlan={"BackupPlanName": name, "Rules": rules})
+        assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+        assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    finally:
+        backup.delete_backup_plan(BackupPlanId=plan_id)
+
+
+def test_get_backup_selection_returns_the_empty_lists_aws_returns(emulator, world):
+    """For a selection created with ListOfTags only, AWS's GetBackupSelection still returns Resources and NotResources as
+    empty lists, and Conditions with its four operators as empty lists (amazon.aws's backup_selection compares against
+    exactly that "default AWS Conditions return value"; its integration tests against AWS assert the empty lists).
+    ListBackupSelections' members carry no selection document (botocore's SelectionsListMember), so it has none of them."""
+    backup = emulator.client("backup")
+    wire = WireRecorder(backup)
+    plan_id = backup.create_backup_plan(BackupPlan={"BackupPlanName": "selection-check-%s" % uuid.uuid4().hex[:8], "Rules": [
+        {"RuleName": "daily", "TargetBackupVaultName": world["vault"]}]})["BackupPlanId"]
+    tags = [{"ConditionType": "STRINGEQUALS", "ConditionKey": "Backup", "ConditionValue": "true"}]
+    created = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection={
+        "SelectionName": "tags-only", "IamRoleArn": world["backup_role_arn"], "ListOfTags": tags})
+    try:
+        got = backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])["BackupSelection"]
+        assert got["ListOfTags"] == tags
+        assert got["Resources"] == []
+        assert got["NotResources"] == []
+        assert got["Conditions"] == {"StringEquals": [], "StringNotEquals": [], "StringLike": [], "StringNotLike": []}
+        [member] = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+        assert member["SelectionId"] == created["SelectionId"]
+        assert not {"Resources", "NotResources", "ListOfTags", "Conditions", "BackupSelection"} & set(member)
+        assert wire.problems() == []
+    finally:
+        backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])
+        backup.delete_backup_plan(BackupPlanId=plan_id)
