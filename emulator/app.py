@@ -20,6 +20,7 @@ from moto.server import DomainDispatcherApplication, create_backend_app
 from . import autoscaling
 from . import backup as backup_module
 from . import iam_sim
+from . import oneclock
 from . import query as query_protocol
 from . import shapes
 from .backup import BackupWorld, RecoveryPoint
@@ -206,6 +207,7 @@ class EmulatorApp:
         self.fleet = fleet
         self.drivers = make_drivers(backup_module.ACCOUNT_ID, state_dir, fleet)
         self.world = BackupWorld(self.drivers)
+        oneclock.install(self.world.clock)  # moto dates S3 objects, EC2 instances and activities on the world's clock
         for kind in self.world.durations:
             self.world.durations[kind] = job_seconds
         self.backup_api = RestJsonService("backup", list(backup_module.OPERATIONS))

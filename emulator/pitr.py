@@ -13,8 +13,8 @@ position with ``mariadb-binlog --stop-datetime``. Binlog events carry whole-seco
 to its whole second: every transaction committed at or before T is in, and so are those committed later within
 the same second.
 
-Time base: real (wall-clock) time, because binlog timestamps are. The emulator's control clock (backup.py), which
-dates AWS Backup points and jobs, does not move this window.
+Time base: real (wall-clock) time, because binlog timestamps are. The emulator's one clock (backup.py, oneclock.py),
+which dates AWS Backup points and jobs, S3 objects and moto's other resources, does not move this window.
 
 Records live in memory (and their files under ``<state dir>/automated-backups/``): an emulator restart forgets them.
 """
@@ -29,7 +29,7 @@ import threading
 import time
 
 from moto.rds.exceptions import RDSClientError
-from moto.core.utils import utcnow
+from .oneclock import real_utcnow as utcnow
 from moto.rds.models import DBInstance, RDSBackend
 
 BASE_DUMP_EVERY = 24 * 3600  # seconds: RDS takes a daily snapshot in the backup window

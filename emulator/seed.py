@@ -204,9 +204,15 @@ class Seeder:
             s3.put_object(Bucket=bucket, Key="reports/day-%02d.csv" % day, Body=("day,%d\ntenant,%s\n" % (day, tenant)).encode(),
                           ContentType="text/csv", Metadata={"day": str(day)}, Tagging="kind=report")
 
+    @staticmethod
+    def first_morning(days):
+        """05:00 UTC, DAYS days ago: the history's first backup."""
+        today = datetime.datetime.now(tz=datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        return today - datetime.timedelta(days=days) + datetime.timedelta(hours=5)
+
     def history(self, days):
         """`days` days of the plan's daily rule at 05:00 UTC, the weekly rule on Sundays at 06:00, copies to the DR vault."""
-        today = datetime.datetime.now(tz=datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = self.first_morning(days) + datetime.timedelta(days=days) - datetime.timedelta(hours=5)
         for back in range(days, 0, -1):
             day = days - back + 1
             morning = today - datetime.timedelta(days=back) + datetime.timedelta(hours=5)
@@ -227,6 +233,9 @@ class Seeder:
         self.world["recovery_points"] = sum(len(page["RecoveryPoints"]) for page in points)
 
     def run(self, days):
+        # The world is built an hour before its first backup, on the emulator's one clock: S3 objects, instances and
+        # groups are dated then, as AWS would date them, so an object nobody changed is older than every point.
+        self.emulator.control("clock", {"now": iso(self.first_morning(days) - datetime.timedelta(hours=1))})
         self.platform()
         self.network()
         self.database()
