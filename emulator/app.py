@@ -22,6 +22,7 @@ from . import backup as backup_module
 from . import iam_sim
 from . import oneclock
 from . import query as query_protocol
+from . import s3_rules
 from . import shapes
 from .backup import BackupWorld, RecoveryPoint
 from .drivers import make_drivers
@@ -208,6 +209,7 @@ class EmulatorApp:
         self.drivers = make_drivers(backup_module.ACCOUNT_ID, state_dir, fleet)
         self.world = BackupWorld(self.drivers)
         oneclock.install(self.world.clock)  # moto dates S3 objects, EC2 instances and activities on the world's clock
+        s3_rules.install()  # S3's default CRC64NVME checksum for an object uploaded without one
         for kind in self.world.durations:
             self.world.durations[kind] = job_seconds
         self.backup_api = RestJsonService("backup", list(backup_module.OPERATIONS))

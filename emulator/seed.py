@@ -65,8 +65,13 @@ class Seeder:
         self.world = {"endpoint": emulator.endpoint, "region": REGION, "dr_region": DR_REGION, "project_name": PROJECT,
                       "environment": ENVIRONMENT, "vault": VAULT, "dr_vault": DR_VAULT, "tenants": list(TENANTS)}
 
-    def c(self, service, region=REGION):
-        return self.emulator.client(service, region=region)
+    def c(self, service, region=REGION, **config):
+        return self.emulator.client(service, region=region, **config)
+
+    def tenant_s3(self):
+        """The tenants' application: an SDK from before December 2024, which sends no checksum, so S3 stores its default
+        CRC64NVME with each object (emulator/s3_rules.py), the checksum a restored object gets too."""
+        return self.c("s3", request_checksum_calculation="when_required")
 
     # ------------------------------------------------------------------ platform (what Terraform creates)
     def platform(self):
@@ -150,7 +155,7 @@ class Seeder:
                                autocommit=False, connect_timeout=10)
 
     def buckets(self):
-        s3 = self.c("s3")
+        s3, tenant_s3 = self.c("s3"), self.tenant_s3()
         self.world["buckets"] = {}
         for tenant in TENANTS:
             name = "%s-tenant-%s" % (PREFIX, tenant)
@@ -162,8 +167,8 @@ class Seeder:
             s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
                 "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
             for key in AWKWARD_KEYS:
-                s3.put_object(Bucket=name, Key=key, Body=("%s of tenant %s\n" % (key, tenant)).encode(), ContentType="text/plain",
-                              Metadata={"tenant": tenant, "source": "seed"}, Tagging="tenant=%s&class=doc" % tenant)
+                tenant_s3.put_object(Bucket=name, Key=key, Body=("%s of tenant %s\n" % (key, tenant)).encode(), ContentType="text/plain",
+                                     Metadata={"tenant": tenant, "source": "seed"}, Tagging="tenant=%s&class=doc" % tenant)
             self.world["buckets"][tenant] = name
 
     def app_group(self):
@@ -199,7 +204,7 @@ class Seeder:
             cur.execute("INSERT INTO audit_log (actor, action, created_at) VALUES (%s, %s, %s)",
                         ("seed", "day %d closed" % day, when.replace(tzinfo=None)))
             conn.commit()
-        s3 = self.c("s3")
+        s3 = self.tenant_s3()
         for tenant, bucket in self.world["buckets"].items():
             s3.put_object(Bucket=bucket, Key="reports/day-%02d.csv" % day, Body=("day,%d\ntenant,%s\n" % (day, tenant)).encode(),
                           ContentType="text/csv", Metadata={"day": str(day)}, Tagging="kind=report")
@@ -259,8 +264,8 @@ class _Attached:
     def wait_for_jobs(self, timeout=300):
         return self._inner.wait_for_jobs(timeout)
 
-    def client(self, service, region=REGION):
-        return self._inner.client(service, region=region)
+    def client(self, service, region=REGION, **config):
+        return self._inner.client(service, region=region, **config)
 
 
 def seed(emulator, days=8):

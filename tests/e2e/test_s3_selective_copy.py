@@ -110,16 +110,17 @@ def test_copy_back_never_overwrites_newer_and_copies_faithfully(emulator, world,
     missing = sorted(k for k, r in planned.items() if r["reason"] == "missing in destination")
     assert missing == ["big/archive.bin", "deep/a/b/c/d/e/f/leaf.json", "docs/read me.txt"]
     assert plan["actions"]["skip_newer"]["first_keys"] == ["docs/a+b=c.txt"]
-    # The emulator's restores write SSE-KMS objects without checksums (AWS adds CRC64NVME to every new object), so
-    # the untouched ones cannot be proven identical: they are copied again (same bytes), never silently skipped.
-    unprovable = sorted(k for k, r in planned.items() if r["reason"].startswith("identity not provable"))
-    assert sorted(planned) == sorted(missing + unprovable + ["docs/a+b=c.txt"])
+    # Both buckets were written by restores, whose objects carry the CRC64NVME checksum S3 stores with an object
+    # uploaded without one (emulator/s3_rules.py): the untouched SSE-KMS objects are proven identical by it and skipped.
+    identical = sorted(k for k, r in planned.items() if r["action"] == "skip_identical")
+    assert identical and all(planned[k]["reason"] == "same size and CRC64NVME checksum" for k in identical), planned
+    assert sorted(planned) == sorted(missing + identical + ["docs/a+b=c.txt"])
 
     assert actions(real_path) == actions(plan_path)
-    assert results["real"]["copied"]["count"] == len(missing) + len(unprovable) and results["real"]["multipart_copies"] == 1
-    # A re-run copies nothing: what the first run wrote is now newer than the recovery point.
+    assert results["real"]["copied"]["count"] == len(missing) and results["real"]["multipart_copies"] == 1
+    # A re-run copies nothing: what the first run wrote is now newer than the recovery point, the rest still identical.
     assert results["rerun"]["copied"]["count"] == 0 and not results["rerun"]["changed"]
-    assert set(r["action"] for r in read_manifest(str(tmp_path / "rerun.jsonl"))) == {"skip_newer"}
+    assert set(r["action"] for r in read_manifest(str(tmp_path / "rerun.jsonl"))) == {"skip_newer", "skip_identical"}
     counts = results["after_copy"]["json"]["requests"].get("s3", {})
     assert counts.get("GetObject", 0) == 0 and counts.get("PutObject", 0) == 0, counts
     assert counts["UploadPartCopy"] == 2, counts
