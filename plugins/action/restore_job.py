@@ -67,24 +67,22 @@ class ActionModule(ProgressAction):
         poll_args.update(restore_job_id=first["restore_job_id"], wait=False)
         progress = [progress_line(job, 0)]
         display.display(progress[-1])
-        seen = {"job": job, "last": first, "fresh": True}
+        seen = {"last": first}
 
         def check(waited):
-            # The starting run has just described the job: the first check is its answer.
-            if not seen.pop("fresh", False):
-                last = self._module(poll_args, task_vars)
-                if not last.get("restore_job"):
-                    raise PollFailed(last.get("msg", "polling the restore job failed"))
-                seen.update(job=last["restore_job"], last=last)
-                progress.append(progress_line(seen["job"], waited))
-                display.display(progress[-1])
-            return seen["job"].get("status") in FINAL, seen["job"]
+            last = seen["last"] = self._module(poll_args, task_vars)
+            if not last.get("restore_job"):
+                raise PollFailed(last.get("msg", "polling the restore job failed"))
+            progress.append(progress_line(last["restore_job"], waited))
+            display.display(progress[-1])
+            return last["restore_job"].get("status") in FINAL, last["restore_job"]
 
         try:
-            # The module already watched the job for slice_seconds: the cadence goes on from there.
-            job = _poll.poll(check, timeout, poll, time.sleep, time.monotonic, already=slice_seconds)
-        except _poll.PollTimeout:
-            job = seen["job"]
+            # The module already watched the job for slice_seconds, and its last answer is the first check.
+            job = _poll.poll(check, timeout, poll, time.sleep, time.monotonic, already=slice_seconds,
+                             first=(job.get("status") in FINAL, job))
+        except _poll.PollTimeout as e:
+            job = e.last
             result.update(first, restore_job=job, progress=progress, failed=True,
                           msg="restore job %s is still %s after wait_timeout=%gs; it goes on in AWS. Re-running the same task "
                               "adopts it instead of starting another." % (job.get("restore_job_id"), job.get("status"), timeout))
@@ -124,22 +122,19 @@ class ActionModule(ProgressAction):
         def active():
             return [job_id for job_id, entry in latest.items() if (entry.get("restore_job") or {}).get("status") not in FINAL]
 
-        seen = {"fresh": True}
-
         def check(waited):
-            # The starting run has just described the jobs: the first check is its answer.
-            if not seen.pop("fresh", False):
-                last = self._module(dict(poll_args, restore_job_ids=active(), wait=False), task_vars)
-                if not last.get("restore_jobs"):
-                    raise PollFailed(last.get("msg", "polling the restore jobs failed"))
-                for polled in last["restore_jobs"]:
-                    latest[polled["restore_job_id"]] = dict(latest.get(polled["restore_job_id"], {}), **polled)
-                progress.append(summary_line([entry.get("restore_job") or {} for entry in latest.values()], waited))
-                display.display(progress[-1])
+            last = self._module(dict(poll_args, restore_job_ids=active(), wait=False), task_vars)
+            if not last.get("restore_jobs"):
+                raise PollFailed(last.get("msg", "polling the restore jobs failed"))
+            for polled in last["restore_jobs"]:
+                latest[polled["restore_job_id"]] = dict(latest.get(polled["restore_job_id"], {}), **polled)
+            progress.append(summary_line([entry.get("restore_job") or {} for entry in latest.values()], waited))
+            display.display(progress[-1])
             return not active(), None
 
         try:
-            _poll.poll(check, timeout, poll, time.sleep, time.monotonic)
+            # The starting run has just described the jobs: its answer is the first check.
+            _poll.poll(check, timeout, poll, time.sleep, time.monotonic, first=(not active(), None))
         except _poll.PollTimeout:
             result.update(first, progress=progress, failed=True,
                           msg="restore job(s) %s still running after wait_timeout=%gs; they go on in AWS. Re-running the same "

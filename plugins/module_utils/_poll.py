@@ -46,17 +46,20 @@ class PollTimeout(Exception):
         self.waited = waited
 
 
-def poll(check, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic, already=0.0):
+def poll(check, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic, already=0.0, first=None):
     """Call CHECK(waited) until it returns ``(True, value)``; return that value.
 
     ALREADY is how long an earlier step has waited (a module run that watched the job for a while): the wait goes on
-    from there, and it counts towards TIMEOUT. Raises PollTimeout (with the last value) when the next wait would end
-    past TIMEOUT seconds from the start.
+    from there, and it counts towards TIMEOUT. FIRST, when given, is the ``(done, value)`` of a check the caller has
+    just made (the run that started the job described it): it stands for the first check, which is not made again.
+    Raises PollTimeout (with the last value) when the next wait would end past TIMEOUT seconds from the start.
     """
     started = clock() - already
     delay = first_delay(poll_interval) if already <= 0 else next_delay(first_delay(poll_interval), poll_interval, already)
+    answer = first
     while True:
-        done, value = check(clock() - started)
+        done, value = answer if answer is not None else check(clock() - started)
+        answer = None
         if done:
             return value
         waited = clock() - started

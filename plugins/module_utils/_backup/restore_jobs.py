@@ -147,14 +147,15 @@ def settle(client, job_id, seconds, job=None, sleep=time.sleep, clock=time.monot
 
     The collection's cadence (module_utils/_poll.py): within one module run, a job that ends in seconds is seen ended,
     with no further module run to poll it."""
-    given = {"job": job}
-
     def check(waited):
-        current = given.pop("job", None) or describe(client, job_id)
+        current = describe(client, job_id)
         return current["Status"] in FINAL, current
 
+    job = job or describe(client, job_id)
+    if seconds <= 0:
+        return job
     try:
-        return _poll.poll(check, seconds, seconds, sleep, clock) if seconds > 0 else check(0)[1]
+        return _poll.poll(check, seconds, seconds, sleep, clock, first=(job["Status"] in FINAL, job))
     except _poll.PollTimeout as e:
         return e.last
 

@@ -41,3 +41,14 @@ def test_a_wait_that_would_pass_its_timeout_stops_with_the_last_answer():
     with pytest.raises(_poll.PollTimeout) as e:
         _poll.poll(lambda waited: (False, "still"), 5, 8, clock.sleep, clock)
     assert e.value.last == "still" and clock.now <= 5
+
+
+def test_a_check_the_caller_has_just_made_stands_for_the_first_one():
+    clock, seen = Clock(), []
+
+    def check(waited):
+        seen.append(round(waited, 1))
+        return True, "checked"
+
+    assert _poll.poll(check, 100, 8, clock.sleep, clock, first=(True, "given")) == "given" and seen == []
+    assert _poll.poll(check, 100, 8, clock.sleep, clock, first=(False, "given")) == "checked" and seen == [0.2]
