@@ -69,6 +69,9 @@ def _world(tmp_path_factory, name):
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory):
     """Two seeded worlds, started side by side: the shared one and the swap's own."""
+    # pytest makes its base temporary folder on first use and is not thread-safe there: two threads starting at once
+    # both tried to create it (FileExistsError). Made here, before the threads, each thread only adds its own folder.
+    tmp_path_factory.getbasetemp()
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         futures = {name: pool.submit(_world, tmp_path_factory, "awx-" + name) for name in ("shared", "swap")}
     started = {}
