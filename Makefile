@@ -97,8 +97,9 @@ sanity: venv
 	for ns in amazon community; do ln -sfn "$$site/ansible_collections/$$ns" $(ROOT)/.build/ansible_collections/$$ns; done
 	cd $(BUILD_COLLECTION) && env -u ANSIBLE_CONFIG $(BIN)/ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no $(SANITY_ARGS)
 
-# molecule installs this collection into ~/.ansible/collections (and ansible-compat into .venv/.ansible); ansible-lint
-# would read such a copy before the checkout, so a module added since would be "unknown". Those copies are removed.
+# A copy of this collection in ~/.ansible/collections or .venv/.ansible (molecule's prerun makes one; the scenarios turn
+# it off, but an older checkout or a manual `molecule test` may have left one) would be read by ansible-lint before
+# the checkout, so a module added since would be "unknown". Those copies are removed.
 lint: venv
 	@rm -rf $(VENV)/.ansible/collections/ansible_collections/restorekit
 	@if [ -d "$$HOME/.ansible/collections/ansible_collections/restorekit/aws" ] && [ ! -L "$$HOME/.ansible/collections/ansible_collections/restorekit/aws" ]; then \

@@ -6,10 +6,10 @@
 
 Two lanes run side by side, each with an emulator of its own (``emulator.client.Emulator``, jobs finishing at once)
 seeded with the runbook's world: every target under ``tests/integration/targets/<name>/`` runs, one at a time, through
-``ansible-test integration --local`` in a staged copy of the collection; every scenario under
-``extensions/molecule/<name>/`` runs, one at a time, through ``molecule test -s <name>`` from the collection root.
-``--serial`` runs everything in one lane. One summary line per target and scenario; the exit status is 1 when any
-failed or did not run. The emulators are always stopped.
+``ansible-test integration --local`` in a staged copy of the collection, in the first lane; every scenario under
+``extensions/molecule/<name>/`` runs through ``molecule test -s <name>`` from the collection root, in whichever lane is
+free (the second from the start, the first once its targets are done). ``--serial`` runs everything in one lane.
+One summary line per target and scenario; the exit status is 1 when any failed or did not run. The emulators are always stopped.
 
 ansible-test passes only a few environment variables to a target (PATH, HOME, ...), so a target gets the endpoint,
 the dummy credentials and the world's names as variables from ``tests/integration/integration_config.yml``, which
@@ -151,14 +151,25 @@ def select(found, wanted, kind):
 
 
 class Lane:
-    """One emulator, seeded with the runbook's world, and the targets or scenarios that run against it, one at a time."""
+    """One emulator, seeded with the runbook's world, and what runs against it, one at a time: the lane's own items
+    first, then scenarios taken from SHARED (a list both lanes take from, under a lock) until it is empty."""
 
-    def __init__(self, name, logs, items):
+    def __init__(self, name, logs, items, shared=None):
         self.name = name
         self.logs = logs
         self.items = items
+        self.shared = shared
         self.results = []
         self.error = None
+
+    def next_items(self):
+        yield from self.items
+        while self.shared is not None:
+            with self.shared["lock"]:
+                if not self.shared["items"]:
+                    return
+                item = self.shared["items"].pop(0)
+            yield item
 
     def run(self, announce):
         state = tempfile.mkdtemp(prefix="restorekit-integration-%s-" % self.name)
@@ -173,13 +184,13 @@ class Lane:
             env = lane_environment(emulator, world, world_path)
             if any(kind == "target" for kind, _name in self.items):
                 stage(ROOT, world_variables(emulator, world))
-            for kind, name in self.items:
+            for kind, name in self.next_items():
                 if kind == "target":
                     status, seconds, log = run_target(name, env, self.logs)
                 else:
                     status, seconds, log = run_scenario(ROOT, name, env, self.logs)
                 self.results.append((kind, name, status, seconds, log))
-                announce("%s  %-8s %-28s %6.1fs" % ("PASS" if status == 0 else "FAIL", kind, name, seconds))
+                announce("%s  %-8s %-28s %6.1fs  (%s lane)" % ("PASS" if status == 0 else "FAIL", kind, name, seconds, self.name))
         except Exception as e:  # pylint: disable=broad-exception-caught
             # Reported with the results: the other lane goes on, and the run fails.
             self.error = "%s: %s" % (type(e).__name__, e)
@@ -208,14 +219,32 @@ def lane_environment(emulator, world, world_path):
     return env
 
 
+# The scenarios that take longest, first (seconds per scenario as the summary lines print them): a lane that takes a
+# long one last would run on alone while the other lane is idle.
+SLOWEST_SCENARIOS = ("ec2_restore", "backup_health", "validate_ec2", "s3_restore", "validate_s3", "restore_testing",
+                     "restore_drill")
+
+
+def scenario_rank(name):
+    return SLOWEST_SCENARIOS.index(name) if name in SLOWEST_SCENARIOS else len(SLOWEST_SCENARIOS)
+
+
 def lanes_for(target_names, scenario_names, logs, parallel):
-    """The targets in one lane and the scenarios in another, each with an emulator of its own, side by side:
-    a scenario that counts the emulator's requests (rds_swap) or runs a restore testing plan sees only its own
-    lane's calls. Molecule scenarios stay one at a time: each installs this collection into the same place."""
-    items = [("target", name) for name in target_names], [("molecule", name) for name in scenario_names]
+    """Two lanes side by side, each with an emulator of its own: the targets in one (they share one staged copy of the
+    collection and its integration_config.yml); the scenarios, slowest first, taken one at a time by whichever lane is
+    free, so the targets' lane takes scenarios once its targets are done. A scenario that counts the emulator's
+    requests (rds_swap) or runs a restore testing plan sees only its own lane's calls, as a lane runs one thing at a
+    time. Molecule installs nothing (prerun: false), so two scenarios can run at once."""
+    targets_items = [("target", name) for name in target_names]
+    scenario_items = [("molecule", name) for name in sorted(scenario_names, key=scenario_rank)]
     if not parallel:
-        return [Lane("serial", logs, items[0] + items[1])]
-    return [Lane(name, logs, lane) for name, lane in zip(("targets", "molecule"), items) if lane]
+        return [Lane("serial", logs, targets_items + scenario_items)]
+    if not scenario_items:
+        return [Lane("targets", logs, targets_items)]
+    shared = {"lock": threading.Lock(), "items": scenario_items}
+    if not targets_items:
+        return [Lane(name, logs, [], shared) for name in ("molecule", "molecule-2")[:len(scenario_items)]]
+    return [Lane("targets", logs, targets_items, shared), Lane("molecule", logs, [], shared)]
 
 
 def main(argv=None):
