@@ -12,8 +12,9 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 PYTHON ?= python3.11
 VENV := $(ROOT)/.venv
 BIN := $(VENV)/bin
-# The stamp is named after the content of requirements-dev.txt: a changed file means a new install.
-REQ_HASH := $(shell sha256sum $(ROOT)/requirements-dev.txt | cut -c1-16)
+# The stamp is named after the content of requirements-dev.txt and emulator/requirements.txt: a changed file means a
+# new install.
+REQ_HASH := $(shell cat $(ROOT)/requirements-dev.txt $(ROOT)/emulator/requirements.txt | sha256sum | cut -c1-16)
 VENV_STAMP := $(VENV)/.restorekit-requirements-$(REQ_HASH)
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/restorekit/aws
 # ansible-test needs a real .../ansible_collections/restorekit/aws directory (symlinks resolve away).
@@ -66,13 +67,18 @@ venv: $(VENV_STAMP) debs
 	@$(BIN)/python $(ROOT)/tools/ansiballz_bytecode_cache.py --install
 	@bash $(ROOT)/tools/install_mermaid.sh
 
-$(VENV_STAMP): $(ROOT)/requirements-dev.txt
+$(VENV_STAMP): $(ROOT)/requirements-dev.txt $(ROOT)/emulator/requirements.txt
 	@if [ ! -x $(BIN)/python ]; then \
 		if ! command -v $(PYTHON) >/dev/null 2>&1; then echo "error: $(PYTHON) not found (set PYTHON=...)" >&2; exit 1; fi; \
 		if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then $(call APT,python3-venv python3.11-venv); fi; \
 		echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r $(ROOT)/requirements-dev.txt
+	@# The emulator's own packages, outside site-packages (emulator/requirements.txt says why); an awscrt left in
+	@# site-packages by an older requirements-dev.txt goes.
+	@if $(BIN)/python -m pip show -q awscrt >/dev/null 2>&1; then $(BIN)/python -m pip uninstall --disable-pip-version-check -q -y awscrt; fi
+	rm -rf $(VENV)/emulator-packages
+	$(BIN)/python -m pip install --disable-pip-version-check -q --target $(VENV)/emulator-packages -r $(ROOT)/emulator/requirements.txt
 	@rm -f $(VENV)/.restorekit-requirements-*
 	@touch $@
 

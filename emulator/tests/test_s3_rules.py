@@ -3,7 +3,8 @@
 import base64
 import binascii
 
-from awscrt import checksums
+import emulator  # noqa: F401  pylint: disable=unused-import  # the emulator's packages (awscrt) on the path
+from awscrt import checksums  # noqa: E402  pylint: disable=wrong-import-order
 
 
 def crc64nvme(body):
