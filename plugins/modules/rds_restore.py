@@ -25,6 +25,12 @@ description:
     C(pitr:<source>@<time>)) and C(restorekit:source). A re-run adopts an instance with the same tag, and the restore
     job of the same point and target, instead of restoring twice; a target that exists with another tag (or with
     none, and no restore job of this point made it) is refused before anything changes.
+  - B(A re-run asking for the newest data carries the first run's restore on.) Without O(target_time) the newest
+    moves on between runs (a later latest restorable time, a newer recovery point completed meanwhile), so an existing
+    target tagged C(restorekit:source) with this source and restored to what was newest then (C(pitr:<source>@<time>)
+    for O(method=auto) or C(native); an older recovery point of this source for C(auto) or C(backup)), or the untagged
+    target of a restore job of an older point of this source still running, is adopted with that earlier decision,
+    and RV(reason) says so. To restore the newer data, choose another O(target_db_instance_identifier).
   - B(What a restore does not carry.) The parameter group (O(db_parameter_group_name), else the source's), the backup
     retention, deletion protection and public accessibility are applied with ModifyDBInstance once the instance is
     available, and the tags added; only what differs is changed.

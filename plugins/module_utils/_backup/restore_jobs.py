@@ -79,14 +79,14 @@ def start(client, request):
 
 
 def find_existing(client, recovery_point_arn, resource_type, metadata, since, resource_exists):
-    """(job, superseded): the newest job of this recovery point and target that is still running, or completed with its
-    resource present; and the ids of completed jobs of the same restore whose resource is gone.
+    """(job, superseded): the newest job of this recovery point (any point: None) and target that is still running, or
+    completed with its resource present; and the ids of completed jobs of the same restore whose resource is gone.
 
     ListRestoreJobs carries no target, so each candidate's metadata is read (GetRestoreJobMetadata) and compared.
     A COMPLETED job whose created resource is gone does not count: restoring again is then what the play wants.
     """
     jobs = _paginate(client, "list_restore_jobs", ByResourceType=resource_type, ByCreatedAfter=since).get("RestoreJobs", [])
-    candidates = [j for j in jobs if j.get("RecoveryPointArn") == recovery_point_arn and j.get("Status") in ACTIVE + ("COMPLETED",)]
+    candidates = [j for j in jobs if recovery_point_arn in (None, j.get("RecoveryPointArn")) and j.get("Status") in ACTIVE + ("COMPLETED",)]
     candidates.sort(key=lambda j: j.get("CreationDate") or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc), reverse=True)
     superseded = []
     for job in candidates:

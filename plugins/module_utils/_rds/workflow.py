@@ -16,6 +16,7 @@ decision it made (``resume``), carry the restore on in the next run. Each run ad
 
 from __future__ import annotations
 
+import datetime
 import time
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -27,6 +28,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import choice as rc
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
 
+UTC = datetime.timezone.utc
 RESTORED_FROM = "restorekit:restored-from"
 SOURCE_TAG = "restorekit:source"
 # What a re-run carries over from the run that decided (see ``resume``).
@@ -85,6 +87,12 @@ def point_query(params):
                            "point_in_time": params["target_time"] or None})
 
 
+def point_by_arn(client_for, vault, arn):
+    """A recovery point of VAULT read by its ARN (snake_case); jobs.RestoreJobError when it is not there."""
+    point = jobs.describe_recovery_point(client_for("backup"), vault, arn)
+    return camel_dict_to_snake_dict({key: value for key, value in point.items() if key != "ResponseMetadata"})
+
+
 def resumed_point(client_for, params):
     """The recovery point a resumed backup restore decided on, read by its ARN (snake_case); {} for a native one.
     A point deleted since fails the run rather than letting another point be restored under the same decision."""
@@ -92,11 +100,64 @@ def resumed_point(client_for, params):
     if not arn:
         return {}
     try:
-        point = jobs.describe_recovery_point(client_for("backup"), params["backup_vault_name"], arn)
+        return point_by_arn(client_for, params["backup_vault_name"], arn)
     except jobs.RestoreJobError as e:
         raise WorkflowError("the recovery point this restore decided on is gone: %s" % e.message) from None
-    point = {key: value for key, value in point.items() if key != "ResponseMetadata"}
-    return camel_dict_to_snake_dict(point)
+
+
+def asks_for_the_newest(params):
+    """A run with no target time asks for the newest data: what that is moves on (a later latest restorable time, a
+    newer recovery point), so a re-run may find an earlier run's restore of what was newest then."""
+    return not params.get("resume") and not params["target_time"]
+
+
+def tagged_point(client_for, state, params):
+    """The recovery point an existing target's tag names, when it is not the point this run found and the run asks for
+    the newest data (read by its ARN; {} otherwise, or when it is gone): what ``earlier_newest`` may adopt."""
+    tag = ((state["target"] or {}).get("tags") or {}).get(RESTORED_FROM) or ""
+    if not asks_for_the_newest(params) or not tag.startswith("arn:") or tag == state["recovery_point"].get("recovery_point_arn"):
+        return {}
+    try:
+        return point_by_arn(client_for, params["backup_vault_name"], tag)
+    except jobs.RestoreJobError:
+        return {}
+
+
+def earlier_newest(state, params, tag, window):
+    """An earlier run's decision, adopted when this run asks for the newest data and the existing target is this
+    source's restore (its restorekit:source tag) to what was newest then: a native restore to the latest restorable
+    time of that moment, or an older recovery point of this source (STATE's tagged_point). A re-run after a timeout
+    carries on with its own restore instead of refusing it. None when the tags say something else."""
+    source = params["source_db_instance_identifier"]
+    if not asks_for_the_newest(params) or not tag or (state["target"].get("tags") or {}).get(SOURCE_TAG) != source:
+        return None
+    target = params["target_db_instance_identifier"]
+    since = "no rds_restore_target_time: %s is this restore to what was newest when an earlier run started it" % target
+    prefix = "pitr:%s@" % source
+    if tag.startswith(prefix) and params["method"] in ("auto", "native"):
+        when = tag[len(prefix):]
+        return dict(method="native", data_time=when, restored_from=tag, window=window, error="", earlier=True,
+                    reason="native point-in-time restore of %s to %s (%s)" % (source, when, since))
+    point = state.get("tagged_point") or {}
+    return earlier_point(state, params, point, window) if point.get("recovery_point_arn") == tag else None
+
+
+def earlier_point(state, params, point, window):
+    """The decision to carry on an earlier run's restore of POINT, an older recovery point of this source (None when
+    the method asked for excludes it or POINT is another resource's)."""
+    if params["method"] not in ("auto", "backup") or not is_point_of(point, state):
+        return None
+    when = rc.iso(rc.parse_time(point.get("creation_date"), "recovery_point.creation_date"))
+    since = ("no rds_restore_target_time: %s is this restore to what was newest when an earlier run started it"
+             % params["target_db_instance_identifier"])
+    return dict(method="backup", data_time=when, restored_from=point["recovery_point_arn"], window=window, error="", earlier=True,
+                reason="the AWS Backup recovery point of %s, %s (%s)" % (when, point["recovery_point_arn"], since))
+
+
+def is_point_of(point, state):
+    """Whether POINT is a backup of the source (its ARN, when the source or its retained backups say it)."""
+    source_arn = state["source"].get("db_instance_arn") or state["retained_automated_backup"].get("db_instance_arn")
+    return not source_arn or point.get("resource_arn") == source_arn
 
 
 def decide(state, params, now=None):
@@ -121,7 +182,10 @@ def decide(state, params, now=None):
     existing = state["target"]
     tag = (existing.get("tags") or {}).get(RESTORED_FROM) if existing else None
     if existing and tag != decided["restored_from"] and not (decided["method"] == "backup" and tag is None):
-        raise WorkflowError(not_this_restore(target_identifier, decided["restored_from"], tag), dict(choice=decided))
+        earlier = earlier_newest(state, params, tag, decided["window"])
+        if earlier is None:
+            raise WorkflowError(not_this_restore(target_identifier, decided["restored_from"], tag), dict(choice=decided))
+        decided = earlier
     if state["missing_security_group_names"]:
         raise WorkflowError("rds_restore_security_group_names: no security group named %s in this region"
                             % ", ".join(state["missing_security_group_names"]), dict(choice=decided))
@@ -266,8 +330,11 @@ class Run:
                      point_query(params), params["security_group_names"])
         if params.get("resume"):
             state["recovery_point"] = resumed_point(self.client_for, params)
-        self.result.update(source=state["source"], recovery_point=state["recovery_point"])
+        state["tagged_point"] = tagged_point(self.client_for, state, params)
         decided = decide(state, params, now)
+        if decided.get("earlier") and decided["method"] == "backup":
+            state["recovery_point"] = state["tagged_point"]
+        self.result.update(source=state["source"], recovery_point=state["recovery_point"])
         self.result.update(method=decided["method"], reason=decided["reason"], data_time=decided["data_time"],
                            restored_from=decided["restored_from"], window=decided["window"], adopted=decided["adopted"],
                            credentials=credentials(state))
@@ -322,6 +389,8 @@ class Run:
                           allow_source_target=False, iam_role_arn=params["iam_role_arn"], copy_source_tags=False, adopt_window_hours=72)
         try:
             planned = jobs.plan(backup, job_params, self.region, self.role_of, self.exists)
+            if planned["existing"] is None and state["target"] and not decided["adopted"] and asks_for_the_newest(params):
+                planned = self.earlier_job(backup, planned, job_params, state, decided) or planned
         except (jobs.RestoreJobError, rm.MetadataError) as e:
             raise WorkflowError(getattr(e, "message", str(e)), self.result) from None
         self.result.setdefault("warnings", []).extend(planned["warnings"])
@@ -344,6 +413,24 @@ class Run:
             self.result.update(restore_job=jobs.job_result(jobs.describe(backup, job_id)))
         # A tagged target older than the adopt window has no job left to find: it is adopted as it is.
         return rr.describe_instance(self.client_for("rds"), params["target_db_instance_identifier"]) if state["target"] else None
+
+    def earlier_job(self, backup, planned, job_params, state, decided):
+        """The plan of an earlier run's restore job into the untagged target, of an older recovery point of this source
+        (the run asks for the newest data, and a newer point completed since that run started its job): DECIDED and
+        STATE become that point's, as ``earlier_newest`` does for a tagged target. None when there is no such job."""
+        since = datetime.datetime.now(tz=UTC) - datetime.timedelta(hours=job_params["adopt_window_hours"])
+        job = jobs.find_existing(backup, None, "RDS", planned["request"]["Metadata"], since, self.exists)[0]
+        if job is None:
+            return None
+        point = point_by_arn(self.client_for, self.params["backup_vault_name"], job["RecoveryPointArn"])
+        earlier = earlier_point(state, self.params, point, decided["window"])
+        if earlier is None:
+            return None
+        decided.update(earlier, adopted=True)
+        state["recovery_point"] = point
+        self.result.update(recovery_point=point, method=decided["method"], reason=decided["reason"], data_time=decided["data_time"],
+                           restored_from=decided["restored_from"])
+        return jobs.plan(backup, dict(job_params, recovery_point_arn=point["recovery_point_arn"]), self.region, self.role_of, self.exists)
 
     # --- wait and finish
     def wait(self, check):

@@ -207,3 +207,110 @@ def test_an_instance_that_will_never_be_available_fails_at_once():
     run = run_with(FakeRds(["creating", "incompatible-restore"]), Clock())
     with pytest.raises(workflow.WorkflowError, match="app-db-restore is incompatible-restore and will not become available"):
         run.finish(state(), {"method": "native", "restored_from": "pitr:app-db@t", "adopted": False})
+
+
+# A re-run after a timeout, asking again for the newest data: the newest has moved on (a later latest restorable time,
+# a newer recovery point), and the target is this source's restore of what was newest when the first run started it.
+SOURCE_ARN = "arn:aws:rds:us-east-1:123456789012:db:app-db"
+OLDER = {"recovery_point_arn": "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-0", "resource_arn": SOURCE_ARN,
+         "creation_date": "2026-11-23T05:00:00.125+00:00", "status": "COMPLETED"}
+
+
+def mine(restored_from, source="app-db"):
+    tags = {workflow.RESTORED_FROM: restored_from}
+    if source:
+        tags[workflow.SOURCE_TAG] = source
+    return {"db_instance_identifier": "app-db-restore", "tags": tags}
+
+
+def test_a_rerun_asking_for_the_newest_adopts_its_native_restore_of_what_was_newest_then():
+    earlier = mine("pitr:app-db@2026-11-24T11:40:00Z")
+    decided = workflow.decide(state(target=earlier), params(method="native"), now=NOW)
+    assert (decided["method"], decided["data_time"], decided["adopted"]) == ("native", "2026-11-24T11:40:00Z", True)
+    assert decided["restored_from"] == "pitr:app-db@2026-11-24T11:40:00Z"
+    assert "no rds_restore_target_time: app-db-restore is this restore to what was newest" in decided["reason"]
+    assert workflow.decide(state(target=earlier), params(), now=NOW)["data_time"] == "2026-11-24T11:40:00Z"  # auto too
+    # A time asked for, another source's restore, an untagged source, or a backup asked for: refused as before.
+    for target, over in ((earlier, dict(method="native", target_time="2026-11-24T11:50:00Z")), (earlier, dict(method="backup")),
+                         (mine("pitr:other-db@2026-11-24T11:40:00Z", source="other-db"), dict(method="native")),
+                         (mine("pitr:app-db@2026-11-24T11:40:00Z", source=None), dict(method="native"))):
+        with pytest.raises(workflow.WorkflowError, match="already exists and was not restored from"):
+            workflow.decide(state(target=target), params(**over), now=NOW)
+
+
+def test_a_rerun_asking_for_the_newest_adopts_its_restore_of_an_older_point_of_this_source():
+    earlier = mine(OLDER["recovery_point_arn"])
+    source = dict(SOURCE, db_instance_arn=SOURCE_ARN)
+    decided = workflow.decide(state(source=source, target=earlier, tagged_point=OLDER), params(), now=NOW)
+    assert (decided["method"], decided["data_time"], decided["adopted"]) == ("backup", "2026-11-23T05:00:00.125000Z", True)
+    assert decided["restored_from"] == OLDER["recovery_point_arn"]
+    # The tagged point of another database, or none read (gone): refused.
+    other = dict(OLDER, resource_arn="arn:aws:rds:us-east-1:123456789012:db:other-db")
+    for tagged in (other, {}):
+        with pytest.raises(workflow.WorkflowError, match="already exists and was not restored from"):
+            workflow.decide(state(source=source, target=earlier, tagged_point=tagged), params(), now=NOW)
+    # Read only when it can matter: no target time, and a tag that is not the point found.
+    reads = []
+
+    class Backup:
+        def describe_recovery_point(self, **request):
+            reads.append(request["RecoveryPointArn"])
+            return {"RecoveryPointArn": OLDER["recovery_point_arn"], "ResourceArn": SOURCE_ARN, "ResponseMetadata": {}}
+
+    found = workflow.tagged_point(lambda service: Backup(), state(target=earlier), params())
+    assert found["resource_arn"] == SOURCE_ARN and reads == [OLDER["recovery_point_arn"]]
+    assert workflow.tagged_point(lambda service: Backup(), state(target=earlier), params(target_time="2026-11-24T04:00:00Z")) == {}
+    assert workflow.tagged_point(lambda service: Backup(), state(target=mine(POINT["recovery_point_arn"])), params()) == {}
+    assert reads == [OLDER["recovery_point_arn"]]
+
+
+class FakeBackup:
+    """The AWS Backup calls of a restore's plan: two points of app-db (POINT the newest), and an earlier run's RUNNING
+    job of OLDER into app-db-restore."""
+
+    JOB = {"RestoreJobId": "job-earlier", "RecoveryPointArn": OLDER["recovery_point_arn"], "Status": "RUNNING",
+           "CreationDate": datetime.datetime(2026, 11, 24, 11, 0, tzinfo=UTC), "ResourceType": "RDS"}
+
+    def describe_recovery_point(self, **request):
+        arn = request["RecoveryPointArn"]
+        created = OLDER["creation_date"] if arn == OLDER["recovery_point_arn"] else POINT["creation_date"]
+        return {"RecoveryPointArn": arn, "ResourceArn": SOURCE_ARN, "ResourceType": "RDS", "Status": "COMPLETED", "CreationDate": created}
+
+    def get_recovery_point_restore_metadata(self, **request):
+        return {"RestoreMetadata": {"DBInstanceIdentifier": "app-db", "Engine": "mysql"}}
+
+    def get_paginator(self, method):
+        assert method == "list_restore_jobs"
+        job = self.JOB
+
+        class Pages:
+            def paginate(self, **request):
+                return self
+
+            def build_full_result(self):
+                return {"RestoreJobs": [job]}
+
+        return Pages()
+
+    def get_restore_job_metadata(self, **request):
+        return {"Metadata": {"DBInstanceIdentifier": "app-db-restore"}}
+
+
+def test_a_rerun_asking_for_the_newest_adopts_the_running_job_of_an_older_point_into_the_untagged_target():
+    rds = FakeRds(["creating"])
+    clients = {"backup": FakeBackup(), "rds": rds}
+    run = workflow.Run(lambda service: clients[service], params(), "us-east-1", lambda: "", lambda arn: True, clock=Clock())
+    untagged = {"db_instance_identifier": "app-db-restore", "tags": {}}
+    the_state = state(source=dict(SOURCE, db_instance_arn=SOURCE_ARN), target=untagged)
+    decided = workflow.decide(the_state, params(), now=NOW)
+    assert decided["restored_from"] == POINT["recovery_point_arn"] and decided["adopted"] is False
+    run.start(the_state, decided)
+    assert run.result["restore_job"]["restore_job_id"] == "job-earlier"
+    assert (decided["restored_from"], decided["data_time"], decided["adopted"]) == (OLDER["recovery_point_arn"], "2026-11-23T05:00:00.125000Z", True)
+    assert the_state["recovery_point"]["recovery_point_arn"] == OLDER["recovery_point_arn"]
+    assert run.result["changed"] is False and run.result["data_time"] == "2026-11-23T05:00:00.125000Z"
+    # With a time asked for, the same untagged target is someone else's: refused.
+    timed = workflow.Run(lambda service: clients[service], params(target_time="2026-11-24T06:00:00Z"), "us-east-1", lambda: "",
+                         lambda arn: True, clock=Clock())
+    with pytest.raises(workflow.WorkflowError, match="already exists and was not restored from"):
+        timed.start(state(source=dict(SOURCE, db_instance_arn=SOURCE_ARN), target=untagged), decided=dict(decided, adopted=False, earlier=False))
