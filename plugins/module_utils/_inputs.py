@@ -399,9 +399,10 @@ def ec2_id(value, option, prefix):
     return value
 
 
-def matching(value, option, pattern, reason):
-    """VALUE, a text PATTERN matches as it is (no blanks trimmed); else an InputError naming OPTION, VALUE and REASON."""
-    text(value, option, strip=False)
+def matching(value, option, pattern, reason, max_length=None):
+    """VALUE, a text (of at most MAX_LENGTH characters) PATTERN matches as it is (no blanks trimmed); else an InputError
+    naming OPTION, VALUE and REASON."""
+    text(value, option, max_length=max_length, strip=False)
     if not pattern.match(value):
         fail(option, value, reason)
     return value

@@ -26,6 +26,7 @@ import re
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import name_part
 
 PREFIX = "backup_health_"
@@ -387,10 +388,9 @@ def vault_findings(vault, key, config):
     """The vault exists and, when the policy says so, is encrypted with a customer-managed KMS key."""
     name = config["backup_vault_name"]
     if vault is None:
-        # AWS answers DescribeBackupVault for a missing vault as for a caller without the permission (AccessDeniedException).
-        return [finding("vault_missing", name, "backup vault %s" % name, "no such vault in this region, or not allowed to describe it",
-                        "apply the platform Terraform that creates the vault, or set backup_health_backup_vault_name; if"
-                        " `aws backup list-backup-vaults` lists it, grant backup:DescribeBackupVault")]
+        detail, fix = advice.vault_not_found_or_denied(name, "backup:DescribeBackupVault", option="backup_health_backup_vault_name")
+        return [finding("vault_missing", name, "backup vault %s" % name, detail,
+                        "apply the platform Terraform that creates the vault, or set backup_health_backup_vault_name; " + fix)]
     if not config["policy"]["vault_customer_managed_key"] or (key is not None and key.get("key_manager") == "CUSTOMER"):
         return []
     if key is not None:

@@ -23,6 +23,8 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
+
 ASSUMED_ROLE = re.compile(r"^arn:(?P<partition>aws[a-z-]*):sts::(?P<account>\d{12}):assumed-role/(?P<name>[^/]+)/.+$")
 # A Condition on iam:PassRole normally names the service the role is passed to; the simulator needs that context.
 PASS_ROLE_CONTEXT = [{"ContextKeyName": "iam:PassedToService", "ContextKeyValues": ["backup.amazonaws.com"], "ContextKeyType": "string"}]
@@ -138,10 +140,8 @@ def check_vault(backup, name, runbook_name=None):
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         code = _error_code(e)
         if code in ("AccessDeniedException", "ResourceNotFoundException"):
-            # AWS answers a vault that does not exist as it answers a caller without backup:DescribeBackupVault.
-            return {}, result(check, False, "vault %s not found, or not allowed (AWS answers both with %s)" % (name, code),
-                              "check the vault name and the region: `aws backup list-backup-vaults` lists the vaults there; if it lists"
-                              " this one, grant backup:DescribeBackupVault" + ("; the runbook names the vault %s" % runbook_name if runbook_name else ""))
+            detail, fix = advice.vault_not_found_or_denied(name, "backup:DescribeBackupVault", code=code)
+            return {}, result(check, False, detail, fix + ("; the runbook names the vault %s" % runbook_name if runbook_name else ""))
         return {}, result(check, False, "vault %s not found: %s" % (name, _message(e)),
                           "check the vault name and the region" + ("; the runbook names the vault %s" % runbook_name if runbook_name else ""))
     return vault, result(check, True, "found %s" % vault["BackupVaultArn"])

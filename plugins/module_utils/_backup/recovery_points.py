@@ -25,6 +25,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 # The AWS Backup resource types this selection understands, with the ARN service of each.
@@ -250,21 +251,14 @@ def _paginate_recovery_points(client, **request):
     return paginator.paginate(**request).build_full_result()
 
 
-def vault_not_found_or_denied(vault, action):
-    """What a missing vault reads as: AWS answers AccessDeniedException both for a vault that does not exist and for a
-    caller without the permission, so the message says both and how to tell them apart."""
-    return (f"Backup vault {vault!r} not found, or not allowed (backup_vault_name={vault!r}): AWS answers both the same way. "
-            f"If `aws backup list-backup-vaults` in this account and region does not list it, the name or the region is wrong; "
-            f"if it does, the caller lacks {action} on it")
-
-
 def list_recovery_points(client, query):
     """Every recovery point the server-side filters return, all pages, retried on throttling."""
     vault = query["vault"]
     try:
         return _paginate_recovery_points(client, **query["request"]).get("RecoveryPoints", [])
     except is_boto3_error_code(["AccessDeniedException", "ResourceNotFoundException"]) as e:
-        raise RecoveryPointError(message=vault_not_found_or_denied(vault, "backup:ListRecoveryPointsByBackupVault"), exception=e) from e
+        raise RecoveryPointError(message="%s. Fix: %s" % advice.vault_not_found_or_denied(vault, "backup:ListRecoveryPointsByBackupVault"),
+                                 exception=e) from e
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
         raise RecoveryPointError(message=f"Failed to list recovery points of backup vault {vault!r}", exception=e) from e
 

@@ -175,10 +175,7 @@ def secret_id(value, option, region=None):
         if not parsed["region"] or not v.ACCOUNT_ID.match(parsed["account_id"] or "") or not SECRET_NAME.match(parsed["resource_id"]):
             v.fail(option, value, "not a Secrets Manager secret ARN (%s)" % shape)
         return value
-    v.text(value, option, strip=False)
-    if not SECRET_NAME.match(value):
-        v.fail(option, value, "not a Secrets Manager secret name or ARN (1 to 512 ASCII letters, digits and /_+=.@-)")
-    return value
+    return v.matching(value, option, SECRET_NAME, "not a Secrets Manager secret name or ARN (1 to 512 ASCII letters, digits and /_+=.@-)")
 
 
 def flag(value):

@@ -52,10 +52,8 @@ def _boolean(value, option):
 
 def _host(value, option):
     """A database host: a DNS name or an IP address (no scheme, no path, no blanks)."""
-    v.text(value, option, max_length=255, strip=False)
-    if not HOST.match(value):
-        v.fail(option, value, "not a host name or IP address (letters, digits, '.', '-', '_' and ':' only; no scheme, path or blanks)")
-    return value
+    return v.matching(value, option, HOST, "not a host name or IP address (letters, digits, '.', '-', '_' and ':' only; no scheme, path or blanks)",
+                      max_length=255)
 
 
 def _port(value, option):

@@ -299,9 +299,11 @@ def test_missing_vault_is_a_finding():
     gathered["key"] = {"skipped": True}
     result = evaluate(gathered)
     assert only(result) == {"kind": "vault_missing", "subject": VAULT, "expected": "backup vault %s" % VAULT,
-                            "actual": "no such vault in this region, or not allowed to describe it",
+                            "actual": "backup vault %s not found, or not allowed (backup_health_backup_vault_name=%s): AWS answers"
+                                      " both with AccessDeniedException" % (VAULT, VAULT),
                             "fix": "apply the platform Terraform that creates the vault, or set backup_health_backup_vault_name; if"
-                                   " `aws backup list-backup-vaults` lists it, grant backup:DescribeBackupVault"}
+                                   " `aws backup list-backup-vaults` in this account and region does not list %s, the name or the"
+                                   " region is wrong; if it does, grant backup:DescribeBackupVault on it" % VAULT}
     assert result["verdicts"][-1]["verdict"] == "fail"
 
 

@@ -28,7 +28,8 @@ def test_a_missing_vault_is_not_found_or_not_allowed(backup, code):
         vault, check = preflight.check_vault(RetryingBotoClientWrapper(backup, jittered_backoff()), "shop-prod-vault",
                                              runbook_name="shop-prod-backup-vault")
     assert vault == {}
-    assert check["ok"] is False and check["detail"] == "vault shop-prod-vault not found, or not allowed (AWS answers both with %s)" % code
+    assert check["ok"] is False
+    assert check["detail"] == "backup vault shop-prod-vault not found, or not allowed (backup_vault_name=shop-prod-vault): AWS answers both with " + code
     assert "aws backup list-backup-vaults" in check["fix"] and "backup:DescribeBackupVault" in check["fix"]
     assert "the runbook names the vault shop-prod-backup-vault" in check["fix"]
 

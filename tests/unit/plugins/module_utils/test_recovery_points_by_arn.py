@@ -121,5 +121,5 @@ def test_a_vault_aws_answers_access_denied_for_reads_as_not_found_or_not_allowed
     with stubber, pytest.raises(rp.RecoveryPointError) as raised:
         rp.list_recovery_points(client, {"vault": "shop-prod-vault", "request": {"BackupVaultName": "shop-prod-vault"}})
     message = raised.value.message
-    assert message.startswith("Backup vault 'shop-prod-vault' not found, or not allowed (backup_vault_name='shop-prod-vault')")
+    assert message.startswith("backup vault shop-prod-vault not found, or not allowed (backup_vault_name=shop-prod-vault)")
     assert "aws backup list-backup-vaults" in message and "backup:ListRecoveryPointsByBackupVault" in message
