@@ -112,8 +112,11 @@ def test_faithful_restore_passes_through_the_role_with_a_secret_and_no_password_
                  "validate_mysql_recovery_point_time": faithful["point_time"].isoformat(),
                  "validate_mysql_max_staleness_minutes": STALENESS,
                  "validate_mysql_smoke_queries": [{"name": "three plans", "sql": "SELECT COUNT(*) FROM plans", "expect": 3}]}
+    emulator.control("counters", method="DELETE")
     rc, output, saved = role_play(emulator, tmp_path, role_vars, verbosity=4)
     assert rc == 0, output[-6000:]
+    # The secret is read once: the source, with no secret or password of its own, logs in with the same password.
+    assert emulator.control("counters")["requests"]["secretsmanager"] == {"GetSecretValue": 1}
     for form in encodings(DB_PASSWORD):
         assert form not in output, "the password appears in the -vvvv output as %r" % form
     assert saved["passed"] is True
