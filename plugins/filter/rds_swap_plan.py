@@ -34,7 +34,8 @@ options:
     description: With C(refusal), production's identifier.
     type: str
   names_info:
-    description: With C(refusal), the M(amazon.aws.rds_instance_info) loop over the names the swap will use.
+    description: With C(refusal), the M(amazon.aws.rds_instance_info) result of one read of the names the swap will use
+      (O(amazon.aws.rds_instance_info#module:filters) C(db-instance-id)); each instance it found is a name taken.
     type: dict
   groups_info:
     description: With C(refusal), the M(amazon.aws.autoscaling_group_info) loop over the writer groups.

@@ -16,7 +16,8 @@ description:
     as a check of the restore report); O(name), O(phase), O(result), O(details) or O(outcome), O(target).
   - C(writer_sizes) - each writer group's name and sizes, as read before the writers stop (the input - the
     M(amazon.aws.autoscaling_group_info) loop's result).
-  - C(exists) - which instances exist now (the input - the M(amazon.aws.rds_instance_info) loop's result).
+  - C(exists) - which of O(identifiers) exist now (the input - the M(amazon.aws.rds_instance_info) result of one read of
+    them, O(amazon.aws.rds_instance_info#module:filters) C(db-instance-id); a failed read finds none).
   - C(names_back), C(endpoint_back), C(restored_instance), C(writers_back), C(production_check) - a rollback step's
     C(result) and C(details) for the report, from the registered results of its tasks.
   - C(failed) - whether any rollback step failed (the input - C(rds_swap_steps)).
@@ -104,7 +105,9 @@ options:
 EXAMPLES = r"""
 # roles/rds_swap/vars/main.yml: values read from what the role's tasks registered.
 rds_swap_writer_sizes: "{{ rds_swap_asg_info | restorekit.aws.rds_swap_steps('writer_sizes') }}"
-rds_swap_rb_exists: "{{ rds_swap_rollback_info | restorekit.aws.rds_swap_steps('exists') }}"
+rds_swap_rb_exists: >-
+  {{ rds_swap_rollback_info | restorekit.aws.rds_swap_steps('exists', identifiers=[rds_swap_production_identifier,
+                                                                                 rds_swap_old_identifier, rds_swap_restore_identifier]) }}
 """
 
 RETURN = r"""

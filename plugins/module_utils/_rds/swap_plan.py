@@ -49,7 +49,8 @@ def refusal(production_info, production="", names_info=None, groups_info=None):
         reasons.append("production %s was not found" % production)
     elif instances[0].get("db_instance_status") != "available":
         reasons.append("production %s is %s, not available" % (production, instances[0].get("db_instance_status")))
-    taken = [result.get("item") for result in (names_info or {}).get("results") or [] if result.get("instances")]
+    # One rds_instance_info read of the names (filters db-instance-id): what it found is taken.
+    taken = sorted(instance.get("db_instance_identifier") for instance in (names_info or {}).get("instances") or [])
     if taken:
         reasons.append("these DB identifiers already exist: %s" % ", ".join(taken))
     missing = [result.get("item") for result in (groups_info or {}).get("results") or [] if not result.get("results")]

@@ -33,9 +33,11 @@ def writer_sizes(info):
             for result in (info or {}).get("results") or [] for group in (result.get("results") or [])[:1]]
 
 
-def exists(info):
-    """{identifier: whether it exists}, from the rds_instance_info loop over the identifiers."""
-    return {result.get("item"): bool(result.get("instances")) for result in (info or {}).get("results") or []}
+def exists(info, identifiers=()):
+    """{identifier: whether it exists} for each of IDENTIFIERS, from one rds_instance_info read of them (filters
+    db-instance-id); a read that failed finds none."""
+    found = {instance.get("db_instance_identifier") for instance in (info or {}).get("instances") or []}
+    return {identifier: identifier in found for identifier in identifiers}
 
 
 def names_back(found, restore_away=None, production_back=None, old_identifier="", restore_identifier=""):

@@ -24,9 +24,9 @@ def test_every_name_of_a_run_shares_one_stamp_and_two_responders_get_different_i
 
 
 def test_the_swap_refuses_naming_every_reason():
-    assert sp.refusal({"instances": [{"db_instance_status": "available"}]}, "db", {"results": [{"item": "n", "instances": []}]},
+    assert sp.refusal({"instances": [{"db_instance_status": "available"}]}, "db", {"instances": []},
                       {"results": [{"item": "app", "results": [{}]}]}) == ""
-    said = sp.refusal({"instances": [{"db_instance_status": "modifying"}]}, "db", {"results": [{"item": "db-swap-1", "instances": [{}]}]},
+    said = sp.refusal({"instances": [{"db_instance_status": "modifying"}]}, "db", {"instances": [{"db_instance_identifier": "db-swap-1"}]},
                       {"results": [{"item": "gone-asg", "results": []}]})
     assert said == ("Refusing the in-place swap, nothing was changed: production db is modifying, not available; "
                     "these DB identifiers already exist: db-swap-1; rds_swap_writer_asgs names groups that do not exist: gone-asg")

@@ -24,8 +24,9 @@ def test_a_step_goes_into_the_steps_and_the_report_s_checks():
 
 
 def test_the_rollback_renames_back_only_what_was_moved():
-    found = ss.exists({"results": [{"item": "db", "instances": [{}]}, {"item": "db-old", "instances": []}, {"item": "db-restore"}]})
+    found = ss.exists({"instances": [{"db_instance_identifier": "db"}]}, ["db", "db-old", "db-restore"])
     assert found == {"db": True, "db-old": False, "db-restore": False}
+    assert ss.exists({"failed": True, "msg": "Throttling"}, ["db", "db-old"]) == {"db": False, "db-old": False}
     assert ss.names_back(found, SKIPPED, SKIPPED, "db-old", "db-restore") == {
         "result": "not needed", "details": {"restore_renamed_to": "", "production_renamed_back_from": "", "error": ""}}
     moved = dict(found, **{"db-old": True})
