@@ -29,8 +29,9 @@ description:
     moves on between runs (a later latest restorable time, a newer recovery point completed meanwhile), so an existing
     target tagged C(restorekit:source) with this source and restored to what was newest then (C(pitr:<source>@<time>)
     for O(method=auto) or C(native); an older recovery point of this source for C(auto) or C(backup)), or the untagged
-    target of a restore job of an older point of this source still running, is adopted with that earlier decision,
-    and RV(reason) says so. To restore the newer data, choose another O(target_db_instance_identifier).
+    target of a restore job of an older point of this source still running, made within the last 72 hours, is
+    adopted with that earlier decision, and RV(reason) says so; an older one is refused as any other target. To
+    restore the newer data, choose another O(target_db_instance_identifier).
   - B(What a restore does not carry.) The parameter group (O(db_parameter_group_name), else the source's), the backup
     retention, deletion protection and public accessibility are applied with ModifyDBInstance once the instance is
     available, and the tags added; only what differs is changed.

@@ -31,6 +31,9 @@ from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore
 UTC = datetime.timezone.utc
 RESTORED_FROM = "restorekit:restored-from"
 SOURCE_TAG = "restorekit:source"
+# How long after an earlier run a restore it started is still carried on (a restore job is adopted as long): an older
+# instance under the target's name is a restore of another day, not an interrupted one.
+ADOPT_WINDOW_HOURS = 72
 # What a re-run carries over from the run that decided (see ``resume``).
 RESUME_KEYS = ("method", "reason", "data_time", "restored_from", "window", "adopted", "recovery_point_arn")
 
@@ -123,13 +126,18 @@ def tagged_point(client_for, state, params):
         return {}
 
 
-def earlier_newest(state, params, tag, window):
+def earlier_newest(state, params, tag, window, now=None):
     """An earlier run's decision, adopted when this run asks for the newest data and the existing target is this
-    source's restore (its restorekit:source tag) to what was newest then: a native restore to the latest restorable
-    time of that moment, or an older recovery point of this source (STATE's tagged_point). A re-run after a timeout
-    carries on with its own restore instead of refusing it. None when the tags say something else."""
+    source's restore (its restorekit:source tag) to what was newest then, made within ADOPT_WINDOW_HOURS: a native
+    restore to the latest restorable time of that moment, or an older recovery point of this source (STATE's
+    tagged_point). A re-run after a timeout carries on with its own restore instead of refusing it. None when the tags
+    say something else, or the instance is older (a restore of another day is refused, as any other target)."""
     source = params["source_db_instance_identifier"]
     if not asks_for_the_newest(params) or not tag or (state["target"].get("tags") or {}).get(SOURCE_TAG) != source:
+        return None
+    created = state["target"].get("instance_create_time")
+    now = rc.parse_time(now, "now") if now is not None else datetime.datetime.now(UTC)
+    if created and rc.parse_time(created, "target.instance_create_time") < now - datetime.timedelta(hours=ADOPT_WINDOW_HOURS):
         return None
     target = params["target_db_instance_identifier"]
     since = "no rds_restore_target_time: %s is this restore to what was newest when an earlier run started it" % target
@@ -182,7 +190,7 @@ def decide(state, params, now=None):
     existing = state["target"]
     tag = (existing.get("tags") or {}).get(RESTORED_FROM) if existing else None
     if existing and tag != decided["restored_from"] and not (decided["method"] == "backup" and tag is None):
-        earlier = earlier_newest(state, params, tag, decided["window"])
+        earlier = earlier_newest(state, params, tag, decided["window"], now)
         if earlier is None:
             raise WorkflowError(not_this_restore(target_identifier, decided["restored_from"], tag), dict(choice=decided))
         decided = earlier
@@ -386,7 +394,8 @@ class Run:
         job_params = dict(recovery_point_arn=state["recovery_point"]["recovery_point_arn"], backup_vault_name=params["backup_vault_name"],
                           project_name=params["project_name"], environment=params["environment"], resource_type="RDS",
                           metadata=backup_metadata(params, state), target_name=params["target_db_instance_identifier"],
-                          allow_source_target=False, iam_role_arn=params["iam_role_arn"], copy_source_tags=False, adopt_window_hours=72)
+                          allow_source_target=False, iam_role_arn=params["iam_role_arn"], copy_source_tags=False,
+                          adopt_window_hours=ADOPT_WINDOW_HOURS)
         try:
             planned = jobs.plan(backup, job_params, self.region, self.role_of, self.exists)
             if planned["existing"] is None and state["target"] and not decided["adopted"] and asks_for_the_newest(params):

@@ -230,6 +230,11 @@ def test_a_rerun_asking_for_the_newest_adopts_its_native_restore_of_what_was_new
     assert decided["restored_from"] == "pitr:app-db@2026-11-24T11:40:00Z"
     assert "no rds_restore_target_time: app-db-restore is this restore to what was newest" in decided["reason"]
     assert workflow.decide(state(target=earlier), params(), now=NOW)["data_time"] == "2026-11-24T11:40:00Z"  # auto too
+    # Made within the adopt window (72 h) it is carried on; a restore of another day under that name is refused.
+    recent = dict(earlier, instance_create_time="2026-11-21T12:30:00+00:00")
+    assert workflow.decide(state(target=recent), params(method="native"), now=NOW)["adopted"] is True
+    with pytest.raises(workflow.WorkflowError, match="already exists and was not restored from"):
+        workflow.decide(state(target=dict(earlier, instance_create_time="2026-11-21T11:30:00+00:00")), params(method="native"), now=NOW)
     # A time asked for, another source's restore, an untagged source, or a backup asked for: refused as before.
     for target, over in ((earlier, dict(method="native", target_time="2026-11-24T11:50:00Z")), (earlier, dict(method="backup")),
                          (mine("pitr:other-db@2026-11-24T11:40:00Z", source="other-db"), dict(method="native")),
