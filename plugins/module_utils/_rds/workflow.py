@@ -153,7 +153,7 @@ def earlier_newest(state, params, tag, window, now=None):
 def earlier_point(state, params, point, window):
     """The decision to carry on an earlier run's restore of POINT, an older recovery point of this source (None when
     the method asked for excludes it or POINT is another resource's)."""
-    if params["method"] not in ("auto", "backup") or not is_point_of(point, state):
+    if params["method"] not in ("auto", "backup") or not is_point_of(point, state, params["source_db_instance_identifier"]):
         return None
     when = rc.iso(rc.parse_time(point.get("creation_date"), "recovery_point.creation_date"))
     since = ("no rds_restore_target_time: %s is this restore to what was newest when an earlier run started it"
@@ -162,10 +162,13 @@ def earlier_point(state, params, point, window):
                 reason="the AWS Backup recovery point of %s, %s (%s)" % (when, point["recovery_point_arn"], since))
 
 
-def is_point_of(point, state):
-    """Whether POINT is a backup of the source (its ARN, when the source or its retained backups say it)."""
+def is_point_of(point, state, source_identifier):
+    """Whether POINT is a backup of the source: its ARN, when the source or its retained backups say it, else an
+    instance of the source's identifier."""
     source_arn = state["source"].get("db_instance_arn") or state["retained_automated_backup"].get("db_instance_arn")
-    return not source_arn or point.get("resource_arn") == source_arn
+    if source_arn:
+        return point.get("resource_arn") == source_arn
+    return (point.get("resource_arn") or "").rsplit(":", 1)[-1] == source_identifier
 
 
 def decide(state, params, now=None):
@@ -339,10 +342,11 @@ class Run:
         if params.get("resume"):
             state["recovery_point"] = resumed_point(self.client_for, params)
         state["tagged_point"] = tagged_point(self.client_for, state, params)
+        # Before the decision: a refused run still reports what it read.
+        self.result.update(source=state["source"], recovery_point=state["recovery_point"])
         decided = decide(state, params, now)
         if decided.get("earlier") and decided["method"] == "backup":
-            state["recovery_point"] = state["tagged_point"]
-        self.result.update(source=state["source"], recovery_point=state["recovery_point"])
+            state["recovery_point"] = self.result["recovery_point"] = state["tagged_point"]
         self.result.update(method=decided["method"], reason=decided["reason"], data_time=decided["data_time"],
                            restored_from=decided["restored_from"], window=decided["window"], adopted=decided["adopted"],
                            credentials=credentials(state))

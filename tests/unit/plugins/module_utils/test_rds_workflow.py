@@ -319,3 +319,12 @@ def test_a_rerun_asking_for_the_newest_adopts_the_running_job_of_an_older_point_
                          lambda arn: True, clock=Clock())
     with pytest.raises(workflow.WorkflowError, match="already exists and was not restored from"):
         timed.start(state(source=dict(SOURCE, db_instance_arn=SOURCE_ARN), target=untagged), decided=dict(decided, adopted=False, earlier=False))
+
+
+def test_a_point_is_the_sources_by_its_arn_or_when_the_source_is_gone_by_its_identifier():
+    live = state(source=dict(SOURCE, db_instance_arn=SOURCE_ARN))
+    assert workflow.is_point_of(OLDER, live, "app-db")
+    assert not workflow.is_point_of(dict(OLDER, resource_arn=SOURCE_ARN + "-2"), live, "app-db")
+    gone = state(source={}, retained_automated_backup={})
+    assert workflow.is_point_of(OLDER, gone, "app-db")
+    assert not workflow.is_point_of(dict(OLDER, resource_arn="arn:aws:rds:us-east-1:123456789012:db:other-db"), gone, "app-db")
