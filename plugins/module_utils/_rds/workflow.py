@@ -139,13 +139,11 @@ def earlier_newest(state, params, tag, window, now=None):
     now = rc.parse_time(now, "now") if now is not None else datetime.datetime.now(UTC)
     if created and rc.parse_time(created, "target.instance_create_time") < now - datetime.timedelta(hours=ADOPT_WINDOW_HOURS):
         return None
-    target = params["target_db_instance_identifier"]
-    since = "no rds_restore_target_time: %s is this restore to what was newest when an earlier run started it" % target
     prefix = "pitr:%s@" % source
     if tag.startswith(prefix) and params["method"] in ("auto", "native"):
         when = tag[len(prefix):]
         return dict(method="native", data_time=when, restored_from=tag, window=window, error="", earlier=True,
-                    reason="native point-in-time restore of %s to %s (%s)" % (source, when, since))
+                    reason="native point-in-time restore of %s to %s (%s)" % (source, when, carried_on(params)))
     point = state.get("tagged_point") or {}
     return earlier_point(state, params, point, window) if point.get("recovery_point_arn") == tag else None
 
@@ -156,10 +154,14 @@ def earlier_point(state, params, point, window):
     if params["method"] not in ("auto", "backup") or not is_point_of(point, state, params["source_db_instance_identifier"]):
         return None
     when = rc.iso(rc.parse_time(point.get("creation_date"), "recovery_point.creation_date"))
-    since = ("no rds_restore_target_time: %s is this restore to what was newest when an earlier run started it"
-             % params["target_db_instance_identifier"])
     return dict(method="backup", data_time=when, restored_from=point["recovery_point_arn"], window=window, error="", earlier=True,
-                reason="the AWS Backup recovery point of %s, %s (%s)" % (when, point["recovery_point_arn"], since))
+                reason="the AWS Backup recovery point of %s, %s (%s)" % (when, point["recovery_point_arn"], carried_on(params)))
+
+
+def carried_on(params):
+    """Why an earlier run's decision is carried on, as the reason says it."""
+    return ("no rds_restore_target_time: %s is this restore to what was newest when an earlier run started it"
+            % params["target_db_instance_identifier"])
 
 
 def is_point_of(point, state, source_identifier):
@@ -347,9 +349,8 @@ class Run:
         decided = decide(state, params, now)
         if decided.get("earlier") and decided["method"] == "backup":
             state["recovery_point"] = self.result["recovery_point"] = state["tagged_point"]
-        self.result.update(method=decided["method"], reason=decided["reason"], data_time=decided["data_time"],
-                           restored_from=decided["restored_from"], window=decided["window"], adopted=decided["adopted"],
-                           credentials=credentials(state))
+        self.record(decided)
+        self.result["credentials"] = credentials(state)
         if decided["method"] == "native" and params.get("metadata"):
             self.result.setdefault("warnings", []).append("metadata is AWS Backup restore metadata; this native restore did not use it")
         instance = self.start(state, decided)
@@ -368,6 +369,10 @@ class Run:
             self.result.update(pending=True, stage="started")
         self.result["progress"] = self.progress
         return self.described(instance, decided)
+
+    def record(self, decided):
+        """The decision in the result: the method, why, the data time, the adoption tag, the window, adopted or not."""
+        self.result.update({key: decided[key] for key in ("method", "reason", "data_time", "restored_from", "window", "adopted")})
 
     def described(self, instance, decided):
         """The result, with the instance as it was left, its endpoint and the report's notes."""
@@ -440,9 +445,8 @@ class Run:
         if earlier is None:
             return None
         decided.update(earlier, adopted=True)
-        state["recovery_point"] = point
-        self.result.update(recovery_point=point, method=decided["method"], reason=decided["reason"], data_time=decided["data_time"],
-                           restored_from=decided["restored_from"])
+        state["recovery_point"] = self.result["recovery_point"] = point
+        self.record(decided)
         return jobs.plan(backup, dict(job_params, recovery_point_arn=point["recovery_point_arn"]), self.region, self.role_of, self.exists)
 
     # --- wait and finish
