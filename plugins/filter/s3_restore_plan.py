@@ -15,7 +15,11 @@ description:
   - C(staging_pairs) - the production/staging pairs of M(restorekit.aws.s3_staging_bucket); with O(tag=true), the tags
     that mark each staging bucket as this restore's.
   - C(requests) - the C(restores) of M(restorekit.aws.restore_job) - each tenant's recovery point (from O(points)), its
-    staging bucket and the restore metadata (encryption, C(ItemsToRestore) as C(s3://<bucket>/<key>), C(NewBucket)).
+    staging bucket and the restore metadata (encryption, C(ItemsToRestore) as C(s3://<bucket>/<key>), C(NewBucket)); more
+    O(items) than one job takes (5) make one job per group of 5 into the staging bucket (C(NewBucket=false)).
+    O(first_only) gives each tenant's first job only.
+  - C(prepare) - the staging pairs, tagged, of the tenants whose restore writes into the bucket as it is, for
+    M(restorekit.aws.s3_staging_bucket) with O(restorekit.aws.s3_staging_bucket#module:prepare=true).
   - C(decide) - each tenant with its recovery point and its staging bucket's standing - new, this restore's own
     (tagged C(restorekit:staging-for)), an earlier run's to adopt (O(probes)), or someone else's.
   - C(foreign), C(missing_production), C(warnings) - the staging buckets to refuse, the production buckets that do not
@@ -35,7 +39,7 @@ options:
     elements: dict
     required: true
   step:
-    choices: [staging_pairs, requests, decide, foreign, missing_production, warnings, copies, plan_lines, result, report]
+    choices: [staging_pairs, requests, decide, prepare, foreign, missing_production, warnings, copies, plan_lines, result, report]
   tag:
     description: With C(staging_pairs), add the tags that mark each staging bucket as this restore's.
     type: bool
@@ -56,9 +60,13 @@ options:
     description: This run's id.
     type: str
   items:
-    description: Keys or prefixes to restore (C(ItemsToRestore)); empty restores whole buckets.
+    description: Keys or prefixes to restore (C(ItemsToRestore)), for C(requests) and C(decide); empty restores whole buckets.
     type: list
     elements: str
+  first_only:
+    description: With C(requests), each tenant's first restore only.
+    type: bool
+    default: false
   encryption_type:
     description: The restore's C(EncryptionType).
     type: str
@@ -112,6 +120,7 @@ STEPS = {
     "staging_pairs": tenant_restore.staging_pairs,
     "requests": tenant_restore.requests,
     "decide": tenant_restore.decide,
+    "prepare": tenant_restore.prepare,
     "foreign": tenant_restore.foreign,
     "missing_production": tenant_restore.missing_production,
     "warnings": tenant_restore.warnings,

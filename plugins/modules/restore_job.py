@@ -384,7 +384,7 @@ def check_options(params, region=None):
         entries = [(params, "")]
     if params["iam_role_arn"] is not None and not entries:
         inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn")
-    targets = {}
+    targets = []
     for entry, where in entries:
         arn = entry["recovery_point_arn"]
         declared = rm.resource_type_from_arn(arn) or params["resource_type"]
@@ -401,13 +401,17 @@ def check_options(params, region=None):
             rm.check_values(declared, entry["metadata"], point_region or region, where + "metadata")
         named = target_of(entry)
         if named is not None:
-            key = (declared or "?", named[1].lower())
-            if key in targets:
-                inputs.fail(where + named[0], named[1], "the same target as %s: two restores into one %s"
-                            % (targets[key], "bucket" if declared == "S3" else "target"))
-            targets[key] = where.rstrip(".") or "recovery_point_arn"
+            ours = dict(entry["metadata"] or {}, **{rm.TARGET_KEYS.get(declared) or "target": named[1]})
+            for other_where, other_type, theirs in targets:
+                if other_type == (declared or "?") and (rm.clashes(declared, ours, theirs) if declared in rm.RESOURCE_TYPES
+                                                        else ours["target"].lower() == theirs["target"].lower()):
+                    inputs.fail(where + named[0], named[1], "the same target as %s: two restores into one %s%s"
+                                % (other_where, "bucket" if declared == "S3" else "target",
+                                   " with items in common" if declared == "S3" and rm.items_of(ours) and rm.items_of(theirs) else ""))
+            targets.append((where.rstrip(".") or "recovery_point_arn", declared or "?", ours))
     if params["restores"] is not None:
-        inputs.unique([(entry["recovery_point_arn"], entry["target_name"]) for entry in params["restores"]], "restores")
+        inputs.unique([(entry["recovery_point_arn"], entry["target_name"], rm.items_of(entry["metadata"])) for entry in params["restores"]],
+                      "restores")
 
 
 def check_target_name(target, option, resource_type):
@@ -517,15 +521,14 @@ def restore_many(module, client):
         plans.append(prepare(module, client, entry_params))
         entries.append(entry_params)
     # Targets as the final metadata names them (the recovery point's own metadata may name one too): one restore each.
-    seen = {}
     for index, plan in enumerate(plans):
         if plan["target"] is None:
             continue
-        key = (plan["request"]["ResourceType"], plan["target"].lower())
-        if key in seen:
-            module.fail_json(msg="Bad option restores[%d].target_name=%r: the same target as restores[%d]: two restores into one %s"
-                             % (index, plan["target"], seen[key], "bucket" if key[0] == "S3" else "DB instance"))
-        seen[key] = index
+        kind = plan["request"]["ResourceType"]
+        for other in range(index):
+            if plans[other]["request"]["ResourceType"] == kind and rm.clashes(kind, plan["request"]["Metadata"], plans[other]["request"]["Metadata"]):
+                module.fail_json(msg="Bad option restores[%d].target_name=%r: the same target as restores[%d]: two restores into one %s"
+                                 % (index, plan["target"], other, "bucket" if kind == "S3" else "DB instance"))
     results = [begin(module, client, plan, entry_params, False) for plan, entry_params in zip(plans, entries)]
     out = dict(changed=any(result["changed"] for result in results), restore_jobs=results)
     if module.check_mode:

@@ -17,8 +17,13 @@ description:
     staging bucket exists, and its tags (a staging bucket tagged C(restorekit:staging-for=<production bucket>) is a
     restore's own).
   - O(secure=true) makes each staging bucket private (all four public access blocks on) and adds the pair's
-    O(buckets[].tags), keeping every other tag. It never creates or deletes a bucket and never touches the production
-    bucket; a staging bucket that does not exist fails the task.
+    O(buckets[].tags), keeping every other tag. It never deletes a bucket and never touches the production bucket;
+    without O(prepare), a staging bucket that does not exist fails the task.
+  - O(prepare=true) (with O(secure=true)) readies staging buckets that an AWS Backup restore writes into as they are
+    (C(NewBucket=false)) - made before a restore of more items than one job takes, or left by an earlier run. A
+    missing one is created in the module's region with ACLs enabled (object ownership C(BucketOwnerPreferred)); an
+    existing one whose ownership disables ACLs (C(BucketOwnerEnforced), the default for buckets made since April 2023)
+    gets C(BucketOwnerPreferred), since an S3 restore into a bucket without ACLs fails. Public access stays blocked.
 author:
   - restorekit contributors (@restorekit)
 options:
@@ -48,6 +53,12 @@ options:
       - V(false) reads only. V(true) blocks public access on each staging bucket and sets its tags.
     type: bool
     default: false
+  prepare:
+    description:
+      - With O(secure=true), create a missing staging bucket and enable ACLs on one that disables them, before an AWS
+        Backup restore writes into it. Ignored without O(secure=true).
+    type: bool
+    default: false
   concurrency:
     description: Pairs handled at the same time (1 to 64).
     type: int
@@ -60,9 +71,10 @@ notes:
   - Required permissions. O(secure=false) - s3:ListBucket (HeadBucket), s3:GetBucketNotification,
     s3:GetReplicationConfiguration on production buckets; s3:ListBucket, s3:GetBucketTagging on staging buckets.
     O(secure=true) - also s3:GetBucketPublicAccessBlock, s3:PutBucketPublicAccessBlock, s3:PutBucketTagging on
-    staging buckets.
-  - Undo. Public access blocks and tags are bucket settings; remove them with M(amazon.aws.s3_bucket). Nothing else is
-    changed.
+    staging buckets. O(prepare=true) - also s3:CreateBucket, s3:GetBucketOwnershipControls, s3:PutBucketOwnershipControls.
+  - Undo. Public access blocks, tags and object ownership are bucket settings; change them with M(amazon.aws.s3_bucket).
+    A bucket O(prepare=true) created is a staging bucket, tagged as the restore's when O(buckets[].tags) says so; remove
+    it as any staging bucket. Nothing else is changed.
 attributes:
   check_mode:
     description: With O(secure=true), reports what it would change and changes nothing.
@@ -131,6 +143,12 @@ buckets:
     public_access_blocked:
       description: Whether public access had to be blocked (O(secure=true)).
       type: bool
+    created:
+      description: Whether the staging bucket was (or in check mode would be) created (O(prepare=true)).
+      type: bool
+    acls_enabled:
+      description: Whether ACLs had to be enabled (object ownership C(BucketOwnerPreferred)) (O(prepare=true)).
+      type: bool
     tags_set:
       description: The tag keys that were added or changed (O(secure=true)).
       type: list
@@ -186,6 +204,7 @@ def main():
             tags=dict(type="dict", default={}),
         )),
         secure=dict(type="bool", default=False),
+        prepare=dict(type="bool", default=False),
         concurrency=dict(type="int", default=8),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -203,7 +222,7 @@ def main():
         results = staging.for_each(lambda pair: staging.read_pair(client, pair), params["buckets"], params["concurrency"])
         changed = False
     else:
-        results = staging.for_each(lambda pair: staging.harden(client, pair, module.check_mode), params["buckets"], params["concurrency"])
+        results = staging.for_each(lambda pair: staging.harden(client, pair, module.check_mode, params["prepare"]), params["buckets"], params["concurrency"])
         changed = any(result.get("changed") for result in results)
     failed = [result for result in results if result.get("error")]
     if failed:

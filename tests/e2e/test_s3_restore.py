@@ -38,13 +38,13 @@ def bucket(tenant):
     return "%s-%s-tenant-%s" % (PROJECT, ENVIRONMENT, tenant)
 
 
-def make_tenant(emulator, world, tenant):
-    """A tenant bucket with tagged, described objects, backed up now; returns the backup job."""
+def make_tenant(emulator, world, tenant, objects=None):
+    """A tenant bucket with tagged, described objects (OBJECTS unless given), backed up now; returns the backup job."""
     s3, backup = emulator.client("s3"), emulator.client("backup")
     name = bucket(tenant)
     s3.create_bucket(Bucket=name)
     s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "Backup", "Value": "true"}, {"Key": "Tenant", "Value": tenant}]})
-    for key, body in OBJECTS.items():
+    for key, body in (objects or OBJECTS).items():
         s3.put_object(Bucket=name, Key=key, Body=body, ContentType="text/plain", CacheControl="max-age=60",
                       Metadata={"owner": "tenant-%s" % tenant}, Tagging="tenant=%s&class=doc" % tenant)
     job = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn="arn:aws:s3:::%s" % name,
@@ -196,6 +196,39 @@ def test_two_tenants_restore_in_parallel(emulator, world, tmp_path, clean_faults
     for tenant in ("52", "53"):
         assert keys(emulator, bucket(tenant)) == sorted(OBJECTS)
         assert checks(report, "restored objects match staging", bucket(tenant))[0]["result"] == "pass"
+
+
+def test_more_items_than_one_job_takes_are_restored_by_several_jobs_and_adopted_together_on_a_rerun(emulator, world, tmp_path):
+    """AWS Backup takes at most 5 items per S3 restore job: 7 items are 2 jobs into one staging bucket the role makes first
+    (ACLs enabled, as a restore into an existing bucket needs, and public access blocked); a re-run starts nothing."""
+    tenant = "55"
+    objects = dict(("items/%d.txt" % n, b"item %d" % n) for n in range(7))
+    objects["other/left-out.txt"] = b"not asked for"
+    make_tenant(emulator, world, tenant, objects)
+    s3, backup = emulator.client("s3"), emulator.client("backup")
+    for key in objects:
+        s3.delete_object(Bucket=bucket(tenant), Key=key)
+    items = sorted(key for key in objects if key.startswith("items/"))
+    emulator.control("jobs/duration", {"restore": 2})
+    before = restore_job_count(backup)
+    variables = {"s3_restore_tenant_ids": [tenant], "s3_restore_items": items, "s3_restore_run_id": "items-55"}
+    _proc, report = run_s3_restore(emulator, tmp_path, variables)
+    staging = bucket(tenant) + "-restore"
+    assert restore_job_count(backup) == before + 2
+    jobs = [backup.describe_restore_job(RestoreJobId=j["restore_job_id"]) for j in report["restore_jobs"]]
+    assert [j["Status"] for j in jobs] == ["COMPLETED", "COMPLETED"]
+    # The two jobs ran side by side.
+    first, second = sorted(jobs, key=lambda j: j["CreationDate"])
+    assert second["CreationDate"] < first["CompletionDate"]
+    assert keys(emulator, staging) == items and keys(emulator, bucket(tenant)) == items
+    assert s3.get_bucket_ownership_controls(Bucket=staging)["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerPreferred"}]
+    assert all(s3.get_public_access_block(Bucket=staging)["PublicAccessBlockConfiguration"].values())
+    assert bucket_tags(emulator, staging)["restorekit:staging-for"] == bucket(tenant)
+    assert staging in report["resources"]["created"]
+    # The re-run adopts both jobs and starts none.
+    _proc, again = run_s3_restore(emulator, tmp_path, variables)
+    assert restore_job_count(backup) == before + 2
+    assert sorted(j["restore_job_id"] for j in again["restore_jobs"]) == sorted(j["restore_job_id"] for j in report["restore_jobs"])
 
 
 def test_refuses_a_staging_bucket_it_did_not_create(emulator, world, tmp_path):

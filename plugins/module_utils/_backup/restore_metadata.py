@@ -48,6 +48,9 @@ BOOLEAN_KEYS = {
 }
 # The key that names what a restore creates, per type. EC2 restores always launch a new instance.
 TARGET_KEYS = {"RDS": "DBInstanceIdentifier", "S3": "DestinationBucketName", "EC2": None}
+# AWS Backup's item-level S3 restore takes at most 5 items (keys or prefixes) per restore job ("Restoring S3 data",
+# AWS Backup developer guide); more items are restored by several jobs.
+ITEMS_PER_JOB = 5
 DB_IDENTIFIER = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$")
 BUCKET_NAME = re.compile(r"^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 RECOVERY_POINT_ARN = re.compile(
@@ -219,6 +222,11 @@ def check_values(resource_type, overrides, region=None, option="metadata"):
                 rules[key](value, "%s.%s" % (option, key))
             except inputs.InputError as e:
                 raise MetadataError(e.message) from None
+    items = items_of(normalised)
+    if len(items) > ITEMS_PER_JOB:
+        raise MetadataError("Bad option %s.ItemsToRestore=%s: %d items; AWS Backup restores at most %d per job: give each group of %d as a "
+                            "restore of its own into the same bucket" % (option, normalised["ItemsToRestore"], len(items), ITEMS_PER_JOB,
+                                                                         ITEMS_PER_JOB))
     return normalised
 
 
@@ -263,16 +271,70 @@ def idempotency_token(recovery_point_arn, resource_type, merged, superseded=()):
     """
     target_key = TARGET_KEYS[resource_type]
     identity = merged.get(target_key) if target_key else json.dumps(merged, sort_keys=True)
+    items = items_of(merged)
+    if items:  # item-level restores of one point into one bucket are as many restores as their item sets
+        identity = "%s|%s" % (identity, json.dumps(items))
     seed = "%s|%s|%s|%s" % (recovery_point_arn, resource_type, identity, ",".join(sorted(superseded)))
     digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()
     return "restorekit-%s" % digest[:40]
 
 
-def same_target(resource_type, ours, theirs):
-    """Whether a job's metadata (from GetRestoreJobMetadata) restores to the same target as ours (keys case-insensitive)."""
-    theirs_norm = {str(k).lower(): v for k, v in (theirs or {}).items()}
+def items_of(metadata):
+    """The items of an item-level S3 restore (``ItemsToRestore``: a JSON list, as AWS takes it, or a list), sorted; ()
+    for a restore of the whole bucket (or another type)."""
+    for key, value in (metadata or {}).items():
+        if str(key).lower() != "itemstorestore" or value in (None, "", []):
+            continue
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = [value]
+        return tuple(sorted(str(item) for item in (value if isinstance(value, list) else [value])))
+    return ()
+
+
+def _target(resource_type, metadata):
     target_key = TARGET_KEYS[resource_type]
-    if target_key:
-        return str(theirs_norm.get(target_key.lower(), "")).lower() == str(ours.get(target_key, "")).lower()
+    for key, value in (metadata or {}).items():
+        if str(key).lower() == target_key.lower():
+            return str(value).lower()
+    return ""
+
+
+def same_target(resource_type, ours, theirs):
+    """Whether a job's metadata (from GetRestoreJobMetadata) restores to the same target as ours (keys case-insensitive).
+    An item-level S3 restore is the same restore only with the same items: one point's items may be restored into one
+    bucket by several jobs (AWS Backup takes at most ITEMS_PER_JOB items per job)."""
+    theirs_norm = {str(k).lower(): v for k, v in (theirs or {}).items()}
+    if TARGET_KEYS[resource_type]:
+        return _target(resource_type, ours) == _target(resource_type, theirs) and items_of(ours) == items_of(theirs)
     ours_norm = {k.lower(): v for k, v in ours.items()}
     return theirs_norm == ours_norm
+
+
+def _overlap(first, second):
+    """Whether two item lists (keys or prefixes) name an object in common: an empty list is the whole bucket."""
+    if not first or not second:
+        return True
+    return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
+
+
+def clashes(resource_type, first, second):
+    """Whether two restores (their metadata, of one type) would write the same thing: one DB instance, or one bucket
+    with items in common (a whole-bucket restore has every item). Item-level restores of disjoint items into one bucket
+    do not clash: that is how more items than one job takes are restored."""
+    if not TARGET_KEYS.get(resource_type):
+        return False
+    target = _target(resource_type, first)
+    if not target or target != _target(resource_type, second):
+        return False
+    return resource_type != "S3" or _overlap(items_of(first), items_of(second))
+
+
+def item_groups(items, size=None):
+    """ITEMS in the groups of at most SIZE (ITEMS_PER_JOB) one restore job takes, in their order; [[]] for none
+    (one restore of the whole bucket)."""
+    size = size or ITEMS_PER_JOB
+    items = list(items or [])
+    return [items[start:start + size] for start in range(0, len(items), size)] or [[]]

@@ -27,8 +27,8 @@ def s3_restore(i):
     role_arn_or_empty(i, "s3_restore_iam_role_arn")
     past_time(i, "s3_restore_target_time")
     kms_when(i, "s3_restore_kms_key_arn", i.get("s3_restore_encryption_type") == "SSE-KMS", "s3_restore_encryption_type=SSE-KMS")
-    # AWS Backup's ItemsToRestore takes at most 5 items per restore job.
-    i.check("s3_restore_items", unique_texts, max_items=5)
+    # AWS Backup's ItemsToRestore takes at most 5 items per restore job: more are restored by several jobs per tenant.
+    i.check("s3_restore_items", unique_texts)
     i.check("s3_restore_prefixes", unique_texts)
     i.check("s3_restore_include_globs", v.globs)
     i.check("s3_restore_exclude_globs", v.globs)

@@ -7,7 +7,9 @@
 - ``read_pair``: what a restore must know before it starts: does the production bucket exist, which event
   notifications and replication rules fire on every object copied into it, does the staging bucket exist and what
   are its tags (is it this restore's own?).
-- ``harden``: a staging bucket made private (all four public access blocks) and tagged, other tags kept.
+- ``harden``: a staging bucket made private (all four public access blocks) and tagged, other tags kept; with
+  ``prepare``, first made when missing and given ACLs (object ownership ``BucketOwnerPreferred``), as an AWS Backup
+  restore into an existing bucket needs (one that disables ACLs, ``BucketOwnerEnforced``, fails the restore).
 - ``for_each``: either over many pairs on a bounded thread pool, results in input order.
 """
 
@@ -25,6 +27,10 @@ except ImportError:
 PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 NOTIFICATION_KINDS = ("TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations", "EventBridgeConfiguration")
 MISSING_BUCKET = ("404", "NoSuchBucket", "NotFound")
+# ACLs enabled, the bucket owner owning every object written with bucket-owner-full-control: what an AWS Backup restore
+# into an existing bucket needs (S3 user guide, "Controlling ownership of objects and disabling ACLs").
+ACLS_ENABLED = "BucketOwnerPreferred"
+ACLS_DISABLED = "BucketOwnerEnforced"
 
 
 def bucket_exists(client, bucket):
@@ -78,18 +84,46 @@ def public_access_block(client, bucket):
         return {}
 
 
-def harden(client, pair, check_mode=False):
-    """Block all public access on the staging bucket and merge PAIR's ``tags`` into its tags (others kept).
+def object_ownership(client, bucket):
+    """BUCKET's object ownership; a bucket without the setting has ACLs enabled (``ObjectWriter``)."""
+    try:
+        rules = client.get_bucket_ownership_controls(Bucket=bucket).get("OwnershipControls", {}).get("Rules") or []
+    except is_boto3_error_code("OwnershipControlsNotFoundError"):
+        return "ObjectWriter"
+    return rules[0].get("ObjectOwnership", "ObjectWriter") if rules else "ObjectWriter"
 
-    Returns the pair's facts with ``changed`` and what changed (``public_access_blocked``, ``tags_set``).
-    A staging bucket that does not exist raises ``StagingBucketError``.
+
+def _make(client, bucket, check_mode):
+    """Create BUCKET in the client's region with ACLs enabled; True (in check mode: would be)."""
+    if not check_mode:
+        request = {"Bucket": bucket, "ObjectOwnership": ACLS_ENABLED}
+        region = client.meta.region_name
+        if region and region != "us-east-1":
+            request["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        client.create_bucket(**request)
+    return True
+
+
+def harden(client, pair, check_mode=False, prepare=False):
+    """Block all public access on the staging bucket and merge PAIR's ``tags`` into its tags (others kept). PREPARE: first
+    create a missing staging bucket (ACLs enabled), and enable ACLs on one that disables them.
+
+    Returns the pair's facts with ``changed`` and what changed (``created``, ``acls_enabled``, ``public_access_blocked``,
+    ``tags_set``). A staging bucket that does not exist, without PREPARE, raises ``StagingBucketError``.
     """
     staging = pair["staging_bucket"]
+    created = acls_enabled = False
     if not bucket_exists(client, staging):
-        raise StagingBucketError("staging bucket {0} does not exist (the restore job did not create it)".format(staging))
-    current_block = public_access_block(client, staging)
+        if not prepare:
+            raise StagingBucketError("staging bucket {0} does not exist (the restore job did not create it)".format(staging))
+        created = _make(client, staging, check_mode)
+    elif prepare and object_ownership(client, staging) == ACLS_DISABLED:
+        acls_enabled = True
+        if not check_mode:
+            client.put_bucket_ownership_controls(Bucket=staging, OwnershipControls={"Rules": [{"ObjectOwnership": ACLS_ENABLED}]})
+    current_block = {} if created else public_access_block(client, staging)
     block_needed = any(current_block.get(name) is not True for name in PUBLIC_ACCESS_BLOCK)
-    tags = bucket_tags(client, staging)
+    tags = {} if created else bucket_tags(client, staging)
     wanted = dict(tags)
     wanted.update((str(key), str(value)) for key, value in (pair.get("tags") or {}).items())
     tags_needed = wanted != tags
@@ -98,7 +132,8 @@ def harden(client, pair, check_mode=False):
             client.put_public_access_block(Bucket=staging, PublicAccessBlockConfiguration=dict(PUBLIC_ACCESS_BLOCK))
         if tags_needed:
             client.put_bucket_tagging(Bucket=staging, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(wanted.items())]})
-    return {"production_bucket": pair["production_bucket"], "staging_bucket": staging, "changed": block_needed or tags_needed,
+    return {"production_bucket": pair["production_bucket"], "staging_bucket": staging,
+            "changed": created or acls_enabled or block_needed or tags_needed, "created": created, "acls_enabled": acls_enabled,
             "public_access_blocked": block_needed, "tags_set": sorted(k for k in wanted if tags.get(k) != wanted[k]),
             "staging_tags": wanted}
 

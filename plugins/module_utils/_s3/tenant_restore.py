@@ -18,6 +18,8 @@ module takes, one entry per tenant in the order of ``tenants``:
 
 from __future__ import annotations
 
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+
 STAGING_FOR = "restorekit:staging-for"
 RUN_TAG = "restorekit:run"
 
@@ -41,29 +43,36 @@ def staging_pairs(tenants, tag=False):
     return pairs
 
 
-def requests(tenants, points, items=(), encryption_type="ORIGINAL", kms_key_arn=""):
-    """restore_job's ``restores``: each tenant's point, staging bucket and metadata. ItemsToRestore are written as AWS
-    Backup takes them (``s3://<production bucket>/<key or prefix>``)."""
+def requests(tenants, points, items=(), encryption_type="ORIGINAL", kms_key_arn="", first_only=False):
+    """restore_job's ``restores``: each tenant's point, staging bucket and metadata, tenant by tenant. ItemsToRestore are
+    written as AWS Backup takes them (``s3://<production bucket>/<key or prefix>``), at most ITEMS_PER_JOB to a job: more
+    items make several jobs into the one staging bucket, which then exists before they start (``NewBucket`` false).
+    FIRST_ONLY: each tenant's first job only (the question whether an earlier run started this restore)."""
     out = []
+    groups = rm.item_groups(items)
     for index, tenant in enumerate(tenants):
         point = (_nth(points, index, {}) or {}).get("recovery_point") or {}
         if not point.get("recovery_point_arn"):
             raise PlanError("tenant %s: no recovery point to restore" % tenant.get("id"))
-        metadata = {"EncryptionType": encryption_type}
-        if encryption_type == "SSE-KMS":
-            metadata["KMSKey"] = kms_key_arn
-        if items:
-            metadata["ItemsToRestore"] = [item if item.startswith("s3://") else "s3://%s/%s" % (tenant["production_bucket"], item) for item in items]
-        metadata["NewBucket"] = tenant.get("new_bucket", True)
-        out.append({"recovery_point_arn": point["recovery_point_arn"], "target_name": tenant["staging_bucket"], "metadata": metadata})
+        for group in groups[:1] if first_only else groups:
+            metadata = {"EncryptionType": encryption_type}
+            if encryption_type == "SSE-KMS":
+                metadata["KMSKey"] = kms_key_arn
+            if group:
+                metadata["ItemsToRestore"] = [item if item.startswith("s3://") else "s3://%s/%s" % (tenant["production_bucket"], item)
+                                              for item in group]
+            metadata["NewBucket"] = bool(tenant.get("new_bucket", True)) and len(groups) == 1
+            out.append({"recovery_point_arn": point["recovery_point_arn"], "target_name": tenant["staging_bucket"], "metadata": metadata})
     return out
 
 
-def decide(tenants, points, buckets, probes, run):
+def decide(tenants, points, buckets, probes, run, items=()):
     """Each tenant with its recovery point, what its production bucket fires on every PUT, and its staging bucket's
     standing: ``staging_ours`` (tagged for this production bucket), ``adopt`` (an earlier run's job of the same point
     and target made it), ``new_bucket`` (the restore creates it), ``staging_created`` (this restore made it) and
-    ``staging_run`` (the run that made it)."""
+    ``staging_run`` (the run that made it). With more ITEMS than one job takes, the staging bucket is made before the
+    jobs start (``new_bucket`` false, ``prepare``)."""
+    several = len(rm.item_groups(items)) > 1
     out = []
     for index, tenant in enumerate(tenants):
         bucket = _nth(buckets, index, {}) or {}
@@ -75,10 +84,17 @@ def decide(tenants, points, buckets, probes, run):
                         production_notifications=bucket.get("production_notifications") or [],
                         production_replication_rules=bucket.get("production_replication_rules") or 0,
                         staging_exists=bool(bucket.get("staging_exists")), staging_ours=ours, adopt=adopt,
-                        new_bucket=(not bucket.get("staging_exists")) or adopt,
+                        new_bucket=((not bucket.get("staging_exists")) or adopt) and not several,
                         staging_created=(not bucket.get("staging_exists")) or not ours,
                         staging_run=tags.get(RUN_TAG, run) if ours else run))
     return out
+
+
+def prepare(tenants):
+    """The staging pairs (tagged as this restore's) that a restore writes into as they are (``NewBucket`` false): made
+    before the jobs start when missing, with ACLs enabled and public access blocked, as an S3 restore into an existing
+    bucket needs (s3_staging_bucket ``prepare``)."""
+    return staging_pairs([t for t in tenants if not t["new_bucket"]], tag=True)
 
 
 def foreign(tenants):
@@ -130,6 +146,13 @@ def plan_lines(tenants, plans, conflict_policy, plan_only=False):
     return lines
 
 
+def tenant_jobs(tenant, started):
+    """The restore jobs (restore_job's ``restore_jobs``) that restored into TENANT's staging bucket: one, or one per group
+    of items."""
+    return [job for job in (started or {}).get("restore_jobs") or []
+            if (job.get("metadata") or {}).get("DestinationBucketName") == tenant["staging_bucket"]]
+
+
 def _checks(tenant, plan, copy, conflict_policy):
     checks = []
     if tenant.get("production_notifications") or tenant.get("production_replication_rules"):
@@ -154,14 +177,15 @@ def result(tenants, started=None, plans=None, copied=None, conflict_policy="skip
     results of restore_job and of s3_selective_copy's plan and copy (each may be missing: check mode, plan only)."""
     out = []
     for index, tenant in enumerate(tenants):
-        job = _nth((started or {}).get("restore_jobs"), index, {}) or {}
+        jobs = tenant_jobs(tenant, started)
+        job = jobs[0] if jobs else {}
         plan = _nth((plans or {}).get("copies"), index, {}) or {}
         copy = _nth((copied or {}).get("copies"), index, {}) or {}
         copied_summary = copy.get("copied") or {"count": 0, "bytes": 0}
         out.append({"tenant_id": tenant["id"], "production_bucket": tenant["production_bucket"], "staging_bucket": tenant["staging_bucket"],
                     "staging_created": tenant["staging_created"], "staging_run": tenant["staging_run"],
                     "recovery_point": tenant["recovery_point"], "restore_job_id": job.get("restore_job_id"),
-                    "restore_job_adopted": bool(job.get("adopted")),
+                    "restore_job_ids": [j.get("restore_job_id") for j in jobs], "restore_job_adopted": bool(jobs) and all(j.get("adopted") for j in jobs),
                     "plan": {"selected": plan.get("selected"), "actions": plan.get("actions") or {}},
                     "copy": {"done": "actions" in copy, "actions": copy.get("actions") or {}, "copied": copied_summary,
                              "errors": copy.get("errors") or []},

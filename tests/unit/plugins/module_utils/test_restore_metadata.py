@@ -132,6 +132,28 @@ def test_idempotency_token_is_stable_per_point_and_target():
     assert not rm.same_target("S3", {"DestinationBucketName": "x"}, {"DestinationBucketName": "y"})
 
 
+def test_item_level_restores_of_disjoint_items_into_one_bucket_are_restores_of_their_own():
+    """AWS Backup takes at most 5 items per S3 restore job: more items are several jobs into one bucket, each adopted (and
+    its idempotency token made) by its own items, and only restores with items in common clash."""
+    s3_arn = "arn:aws:backup:us-east-1:123456789012:recovery-point:P12"
+    first = {"DestinationBucketName": "stage", "ItemsToRestore": '["s3://prod/a/", "s3://prod/b.pdf"]'}
+    second = {"DestinationBucketName": "stage", "ItemsToRestore": ["s3://prod/c/"]}
+    assert rm.items_of(first) == ("s3://prod/a/", "s3://prod/b.pdf") and rm.items_of({"DestinationBucketName": "stage"}) == ()
+    assert rm.same_target("S3", first, {"destinationbucketname": "STAGE", "itemstorestore": '["s3://prod/b.pdf", "s3://prod/a/"]'})
+    assert not rm.same_target("S3", first, second) and not rm.same_target("S3", first, {"DestinationBucketName": "stage"})
+    assert rm.idempotency_token(s3_arn, "S3", first) != rm.idempotency_token(s3_arn, "S3", second)
+    assert rm.idempotency_token(s3_arn, "S3", {"DestinationBucketName": "stage"}) == \
+        rm.idempotency_token(s3_arn, "S3", {"DestinationBucketName": "stage", "ItemsToRestore": ""})
+    assert not rm.clashes("S3", first, second)
+    assert rm.clashes("S3", first, {"DestinationBucketName": "stage", "ItemsToRestore": ["s3://prod/a/x.txt"]})  # inside prefix a/
+    assert rm.clashes("S3", first, {"DestinationBucketName": "stage"})  # a whole-bucket restore has every item
+    assert not rm.clashes("S3", first, {"DestinationBucketName": "other"})
+    assert rm.clashes("RDS", {"DBInstanceIdentifier": "a"}, {"dbinstanceidentifier": "A"}) and not rm.clashes("EC2", {}, {})
+    assert rm.item_groups(["1", "2", "3", "4", "5", "6", "7"]) == [["1", "2", "3", "4", "5"], ["6", "7"]] and rm.item_groups([]) == [[]]
+    with pytest.raises(rm.MetadataError, match=r"Bad option restores\[1\]\.metadata\.ItemsToRestore=.*6 items; AWS Backup restores at most 5"):
+        rm.check_values("S3", {"ItemsToRestore": ["s3://prod/%d" % n for n in range(6)]}, "us-east-1", "restores[1].metadata")
+
+
 class FakeBackup:
     """describe_restore_job answering from a script of states."""
 

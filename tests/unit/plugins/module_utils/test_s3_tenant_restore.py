@@ -64,7 +64,9 @@ def test_copies_and_results_give_validation_and_the_report_what_happened_per_ten
                          "recovery_point_time": POINT["creation_date"], "manifest_path": "/var/manifests/run-1-tenant-12-plan.jsonl"}
     with pytest.raises(tr.PlanError):
         tr.copies(tenants, "/m", "run-1", "apply")
-    started = {"restore_jobs": [{"restore_job_id": "J12", "restore_job": {"status": "COMPLETED"}, "adopted": True}, {"restore_job_id": "J7"}]}
+    started = {"restore_jobs": [{"restore_job_id": "J12", "restore_job": {"status": "COMPLETED"}, "adopted": True,
+                                 "metadata": {"DestinationBucketName": "app-prod-tenant-12-restore"}},
+                                {"restore_job_id": "J7", "metadata": {"DestinationBucketName": "app-prod-tenant-7-restore"}}]}
     plans = {"copies": [{"selected": 3, "actions": {"copy": {"count": 2}, "skip_newer": {"count": 1, "first_keys": ["a"]}},
                          "manifest_path": "/m/p12"}, {"selected": 0, "actions": {}, "manifest_path": "/m/p7"}]}
     copied = {"copies": [{"selected": 3, "actions": {"copy": {"count": 2}, "skip_newer": {"count": 1, "first_keys": ["a"]}},
@@ -88,3 +90,37 @@ def test_copies_and_results_give_validation_and_the_report_what_happened_per_ten
     lines = tr.plan_lines(tenants, plans, "skip_newer", plan_only=True)
     assert lines[0].startswith("tenant 12: app-prod-tenant-12-restore -> app-prod-tenant-12: 3 object(s) selected")
     assert lines[-1] == "plan only: nothing will be copied (s3_restore_plan_only)"
+
+
+ITEMS = ["a/", "b/", "c.pdf", "d/", "e/", "f/", "g.txt"]
+
+
+def test_more_items_than_one_job_takes_are_restored_by_several_jobs_into_a_staging_bucket_made_beforehand():
+    tenants = tr.decide(TENANTS, POINTS, [{"production_exists": True, "staging_exists": False}] * 2, [], "run-1", items=ITEMS)
+    assert [t["new_bucket"] for t in tenants] == [False, False] and all(t["staging_created"] for t in tenants)
+    assert tr.prepare(tenants) == tr.staging_pairs(tenants, tag=True)
+    restores = tr.requests(tenants, POINTS, items=ITEMS)
+    assert [(r["target_name"], len(r["metadata"]["ItemsToRestore"]), r["metadata"]["NewBucket"]) for r in restores] == [
+        ("app-prod-tenant-12-restore", 5, False), ("app-prod-tenant-12-restore", 2, False),
+        ("app-prod-tenant-7-restore", 5, False), ("app-prod-tenant-7-restore", 2, False)]
+    assert restores[1]["metadata"]["ItemsToRestore"] == ["s3://app-prod-tenant-12/f/", "s3://app-prod-tenant-12/g.txt"]
+    # The question whether an earlier run started the restore is asked once per tenant.
+    assert [r["target_name"] for r in tr.requests(tenants, POINTS, items=ITEMS, first_only=True)] == [t["staging_bucket"] for t in TENANTS]
+    # Five items or fewer: one job per tenant, and the restore makes the bucket as before.
+    few = tr.decide(TENANTS, POINTS, [{"production_exists": True, "staging_exists": False}] * 2, [], "run-1", items=ITEMS[:5])
+    assert [t["new_bucket"] for t in few] == [True, True] and tr.prepare(few) == []
+    assert [r["metadata"]["NewBucket"] for r in tr.requests(few, POINTS, items=ITEMS[:5])] == [True, True]
+
+
+def test_a_tenant_restored_by_several_jobs_records_them_all_and_is_adopted_only_when_every_job_was():
+    tenants = tr.decide(TENANTS, POINTS, [{"production_exists": True, "staging_exists": False}] * 2, [], "run-1", items=ITEMS)
+
+    def job(job_id, bucket, adopted):
+        return {"restore_job_id": job_id, "adopted": adopted, "restore_job": {"status": "COMPLETED"}, "metadata": {"DestinationBucketName": bucket}}
+
+    started = {"restore_jobs": [job("J12a", "app-prod-tenant-12-restore", True), job("J12b", "app-prod-tenant-12-restore", True),
+                                job("J7a", "app-prod-tenant-7-restore", True), job("J7b", "app-prod-tenant-7-restore", False)]}
+    records = tr.result(tenants, started)
+    assert [(r["restore_job_id"], r["restore_job_ids"], r["restore_job_adopted"]) for r in records] == [
+        ("J12a", ["J12a", "J12b"], True), ("J7a", ["J7a", "J7b"], False)]
+    assert [j["restore_job_id"] for j in tr.report(records, started)["restore_jobs"]] == ["J12a", "J12b", "J7a", "J7b"]
