@@ -101,7 +101,7 @@ class BackupMoreMixin:
         return [(now - DAY * (7 if period == "SEVEN_DAYS" else 14), now)]
 
     @staticmethod
-    def _job_dimensions(kind, job):
+    def _job_dimensions(job):
         state = job.state
         category = "SUCCESS" if state == "COMPLETED" and not job.message else None
         return {"State": state, "ResourceType": job.fields.get("ResourceType"), "MessageCategory": category}
@@ -119,7 +119,7 @@ class BackupMoreMixin:
             for job in jobs:
                 if not start <= job.created < end:
                     continue
-                key = self._summary_key(self._job_dimensions(kind, job), params, dimensions)
+                key = self._summary_key(self._job_dimensions(job), params, dimensions)
                 if key is not None:
                     counts[(start, end) + key] = counts.get((start, end) + key, 0) + 1
         items = [self._summary(region, key, count, dimensions) for key, count in counts.items()]
@@ -331,4 +331,3 @@ class BackupMoreMixin:
         point = self.point(region, params["BackupVaultName"], params["RecoveryPointArn"])
         # No point the emulator makes (RDS, S3, EC2) is a child of a composite recovery point.
         raise _invalid_request("Recovery point %s is not a child (nested) recovery point of a parent recovery point" % point.arn)
-
