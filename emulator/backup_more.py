@@ -8,6 +8,7 @@ Each behaviour, its source (AWS's page or users' reports) and its test are in do
 import datetime
 import json
 import re
+import types
 import uuid
 
 from moto.backup.models import backup_backends
@@ -318,7 +319,16 @@ class BackupMoreMixin:
         job.on_complete = None
         job.state = "ABORTED"
         job.completed = self.clock.now()
+        self._release_capture(region, job)
         return {}
+
+    def _release_capture(self, region, job):
+        """Release what an aborted job had captured (an AMI, the objects' copy): no recovery point holds it."""
+        if not job.outcome or not job.outcome[0]:
+            return
+        captured = job.outcome[1]
+        held = types.SimpleNamespace(arn=captured["arn"], region=region, payload=captured["payload"])
+        self.drivers[job.fields["ResourceType"]].delete_recovery_point(held)
 
     # ------------------------------------------------------------------ recovery point disassociation
     def disassociate_recovery_point(self, region, params):

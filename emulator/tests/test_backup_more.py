@@ -311,14 +311,22 @@ def test_stop_backup_job_aborts_a_running_job_only(emulator, world, clean_faults
                                       IamRoleArn=world["backup_role_arn"])
     rds_job = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=rds_point["ResourceArn"],
                                       IamRoleArn=world["backup_role_arn"])
+    ec2_point = newest(points_of(backup, world["vault"], ByResourceType="EC2"))
+    ec2_job = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=ec2_point["ResourceArn"],
+                                      IamRoleArn=world["backup_role_arn"])
     assert error_of(backup.stop_backup_job, BackupJobId=rds_job["BackupJobId"])[:2] == ("InvalidRequestException", 400)
     backup.stop_backup_job(BackupJobId=started["BackupJobId"])
+    backup.stop_backup_job(BackupJobId=ec2_job["BackupJobId"])
+    image_id = ec2_job["RecoveryPointArn"].rsplit("/", 1)[1]
+    assert emulator.client("ec2").describe_images(Filters=[{"Name": "image-id", "Values": [image_id]}])["Images"] == [], \
+        "the aborted job's AMI is released"
     emulator.control("jobs/duration", {"backup": 0, "running": True})
     emulator.wait_for_jobs()
     job = backup.describe_backup_job(BackupJobId=started["BackupJobId"])
     assert job["State"] == "ABORTED" and "CompletionDate" in job
     assert started["RecoveryPointArn"] not in {p["RecoveryPointArn"] for p in points_of(backup, world["vault"])}
     assert backup.describe_backup_job(BackupJobId=rds_job["BackupJobId"])["State"] == "COMPLETED"
+    assert backup.describe_backup_job(BackupJobId=ec2_job["BackupJobId"])["State"] == "ABORTED"
     assert error_of(backup.stop_backup_job, BackupJobId=started["BackupJobId"])[:2] == ("InvalidRequestException", 400)
     assert error_of(backup.stop_backup_job, BackupJobId=str(uuid.uuid4()).upper())[:2] == ("ResourceNotFoundException", 400)
 
