@@ -20,6 +20,7 @@ import uuid
 
 from moto.backup.models import backup_backends
 
+from .backup_more import BackupMoreMixin
 from .protocol import ApiError
 
 ACCOUNT_ID = "123456789012"
@@ -185,7 +186,7 @@ class Job:
         threading.Thread(target=target, name="job-%s" % self.id, daemon=True).start()
 
 
-class BackupWorld:
+class BackupWorld(BackupMoreMixin):
     """Everything AWS Backup knows in one emulator process, across regions."""
 
     def __init__(self, drivers, account_id=ACCOUNT_ID):
@@ -788,6 +789,7 @@ class BackupWorld:
         plan = self._plan(region, params["BackupPlanId"])
         if plan.deletion_date is not None:
             raise not_found("Backup plan", params["BackupPlanId"])
+        self.keep_plan_version(region, plan)
         document = params["BackupPlan"]
         for rule in document["Rules"]:
             for key, value in RULE_DEFAULTS.items():
@@ -796,6 +798,7 @@ class BackupWorld:
         plan.backup_plan = document
         plan.advanced_backup_settings = document.get("AdvancedBackupSettings") or []
         plan.version_id = new_version_id()
+        self.keep_plan_version(region, plan)
         return {"BackupPlanId": plan.backup_plan_id, "BackupPlanArn": plan.backup_plan_arn,
                 "CreationDate": datetime.datetime.fromtimestamp(plan.creation_date, tz=UTC), "VersionId": plan.version_id,
                 "AdvancedBackupSettings": document.get("AdvancedBackupSettings")}
@@ -1069,4 +1072,22 @@ OPERATIONS = {
     "UpdateRestoreTestingSelection": "update_restore_testing_selection",
     "DescribeRegionSettings": "describe_region_settings",
     "UpdateRegionSettings": "update_region_settings",
+    "ListBackupJobSummaries": "list_backup_job_summaries",
+    "ListCopyJobSummaries": "list_copy_job_summaries",
+    "ListRestoreJobSummaries": "list_restore_job_summaries",
+    "GetRestoreTestingInferredMetadata": "get_restore_testing_inferred_metadata",
+    "GetSupportedResourceTypes": "get_supported_resource_types",
+    "DescribeGlobalSettings": "describe_global_settings",
+    "UpdateGlobalSettings": "update_global_settings",
+    "GetBackupVaultAccessPolicy": "get_backup_vault_access_policy",
+    "PutBackupVaultAccessPolicy": "put_backup_vault_access_policy",
+    "DeleteBackupVaultAccessPolicy": "delete_backup_vault_access_policy",
+    "GetBackupVaultNotifications": "get_backup_vault_notifications",
+    "PutBackupVaultNotifications": "put_backup_vault_notifications",
+    "DeleteBackupVaultNotifications": "delete_backup_vault_notifications",
+    "ListProtectedResourcesByBackupVault": "list_protected_resources_by_backup_vault",
+    "ListBackupPlanVersions": "list_backup_plan_versions",
+    "StopBackupJob": "stop_backup_job",
+    "DisassociateRecoveryPoint": "disassociate_recovery_point",
+    "DisassociateRecoveryPointFromParent": "disassociate_recovery_point_from_parent",
 }

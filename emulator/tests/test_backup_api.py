@@ -128,6 +128,38 @@ def test_every_operation_answers_in_botocore_shape(emulator, world):
     emulator.wait_for_jobs()
     backup.delete_recovery_point(BackupVaultName=vault, RecoveryPointArn=scratch["RecoveryPointArn"])
 
+    # emulator/backup_more.py (emulator/tests/test_backup_more.py tests their behaviours and errors)
+    for period in ("ONE_DAY", "FOURTEEN_DAYS"):
+        backup.list_backup_job_summaries(AggregationPeriod=period)
+        backup.list_copy_job_summaries(AggregationPeriod=period)
+        backup.list_restore_job_summaries(AggregationPeriod=period)
+    backup.get_restore_testing_inferred_metadata(BackupVaultName=vault, RecoveryPointArn=rds_point["RecoveryPointArn"])
+    backup.get_supported_resource_types()
+    organizations = emulator.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    backup.update_global_settings(GlobalSettings={"isCrossAccountBackupEnabled": "false"})
+    backup.describe_global_settings()
+    organizations.delete_organization()
+    backup.put_backup_vault_access_policy(BackupVaultName=vault, Policy=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    backup.get_backup_vault_access_policy(BackupVaultName=vault)
+    backup.delete_backup_vault_access_policy(BackupVaultName=vault)
+    backup.put_backup_vault_notifications(BackupVaultName=vault, SNSTopicArn="arn:aws:sns:us-east-1:123456789012:shape-check",
+                                          BackupVaultEvents=["BACKUP_JOB_COMPLETED"])
+    backup.get_backup_vault_notifications(BackupVaultName=vault)
+    backup.delete_backup_vault_notifications(BackupVaultName=vault)
+    backup.list_protected_resources_by_backup_vault(BackupVaultName=vault)
+    backup.list_backup_plan_versions(BackupPlanId=plan)
+    emulator.control("jobs/duration", {"backup": 30})
+    stopped = backup.start_backup_job(BackupVaultName=vault, ResourceArn=s3_point["ResourceArn"], IamRoleArn=role)
+    backup.stop_backup_job(BackupJobId=stopped["BackupJobId"])
+    emulator.control("jobs/duration", {"backup": 0})
+    for call in (backup.disassociate_recovery_point, backup.disassociate_recovery_point_from_parent):
+        with pytest.raises(backup.exceptions.InvalidRequestException):
+            call(BackupVaultName=vault, RecoveryPointArn=rds_point["RecoveryPointArn"])
+    # No point here is continuous or a child point, so both are always refused: the refusal is their answer (no body).
+    wire.bodies.append(("DisassociateRecoveryPoint", {}))
+    wire.bodies.append(("DisassociateRecoveryPointFromParent", {}))
+
     assert wire.problems() == [] and dr_wire.problems() == []
     assert emulator.control("shape-errors")["errors"] == []
     exercised = wire.operations() | dr_wire.operations()
