@@ -2,7 +2,8 @@
 
 moto 5.2.5 keeps part of it: PutObject answers ``If-None-Match: *`` on an existing key and ``If-Match`` with 412 or
 404, CompleteMultipartUpload answers ``If-None-Match: *`` with 412; CopyObject ignores both destination headers and
-every copy-source condition but ``x-amz-copy-source-if-none-match``; CompleteMultipartUpload ignores ``If-Match``; a
+every copy-source condition but ``x-amz-copy-source-if-none-match``; UploadPartCopy ignores every copy-source
+condition; CompleteMultipartUpload ignores ``If-Match``; a
 value S3 does not accept (``If-None-Match: <etag>``) is ignored and the object overwritten; and a check in moto is not
 atomic with its write, so two concurrent conditional writes can both succeed. This module answers all of it before
 the request reaches moto, under one lock that every S3 object write and delete also takes:
@@ -12,7 +13,8 @@ the request reaches moto, under one lock that every S3 object write and delete a
   was in progress (for a multipart upload: since ``CreateMultipartUpload``).
 - ``If-Match: <etag>``: 404 ``NoSuchKey`` when there is no current object (or a delete marker is current); 412 when
   its ETag differs (quotes ignored); 409 when another write of the key succeeded while this one was in progress.
-- CopyObject's ``x-amz-copy-source-if-*`` headers are checked against the source, before the destination's.
+- The ``x-amz-copy-source-if-*`` headers of CopyObject and UploadPartCopy are checked against the source (moto checks
+  only CopyObject's ``-if-none-match``), before the destination's conditions.
 - ``If-None-Match`` with another value than ``*``, ``If-Match: *``, or both headers: 501 ``NotImplemented``.
 
 "In progress" is counted on one sequence: every object write and delete of a key (through the API or the emulator's
@@ -37,6 +39,7 @@ from moto.s3.exceptions import MissingBucket
 from moto.s3.models import S3Backend, s3_backends
 
 WRITES = ("PutObject", "CopyObject", "CompleteMultipartUpload")
+CHECKED = WRITES + ("UploadPartCopy",)  # a part copy has the copy-source conditions only
 CONDITION_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_X_AMZ_COPY_SOURCE_IF_MATCH",
                      "HTTP_X_AMZ_COPY_SOURCE_IF_NONE_MATCH", "HTTP_X_AMZ_COPY_SOURCE_IF_MODIFIED_SINCE",
                      "HTTP_X_AMZ_COPY_SOURCE_IF_UNMODIFIED_SINCE")
@@ -190,7 +193,7 @@ class ConditionalWrites:
 
     def arrive(self, operation, bucket, key, query):
         """A Ticket for an object write that has just arrived (None for any other request)."""
-        if operation not in WRITES or not bucket or not key:
+        if operation not in CHECKED or not bucket or not key:
             return None
         ticket = Ticket(operation, bucket, key, LOG.now(), upload_id=(query.get("uploadId") or [None])[0])
         with self.tickets_lock:
@@ -224,10 +227,12 @@ class ConditionalWrites:
 
     def check(self, ticket, headers):
         """Raise the Refusal S3 answers TICKET's request with, if any."""
+        if ticket.operation == "UploadPartCopy":
+            self.check_copy_source(headers)
+            return
         validate_headers(headers)
-        backend = self.backend()
         try:
-            backend.get_bucket(ticket.bucket)
+            self.backend().get_bucket(ticket.bucket)
         except MissingBucket:
             return  # moto answers NoSuchBucket
         start = ticket.start

@@ -172,6 +172,18 @@ def test_copy_source_conditions_are_the_source_s_and_come_before_the_destination
     s3.copy_object(**copy, CopySourceIfModifiedSince=modified + datetime.timedelta(days=1))
 
 
+def test_upload_part_copy_checks_the_copy_source_conditions(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="src", Body=PART)["ETag"]
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="copy")["UploadId"]
+    part = dict(Bucket=bucket, Key="copy", UploadId=upload_id, PartNumber=1, CopySource={"Bucket": bucket, "Key": "src"})
+    s3.put_object(Bucket=bucket, Key="src", Body=b"changed since it was listed")
+    status, error = refused(s3.upload_part_copy, **part, CopySourceIfMatch=etag)  # the source changed mid-copy
+    assert (status, error["Code"], error.get("Condition")) == (412, "PreconditionFailed", "x-amz-copy-source-If-Match")
+    status, error = refused(s3.upload_part_copy, **part, CopySourceIfNoneMatch=s3.head_object(Bucket=bucket, Key="src")["ETag"])
+    assert (status, error["Code"], error.get("Condition")) == (412, "PreconditionFailed", "x-amz-copy-source-If-None-Match")
+    assert s3.upload_part_copy(**part, CopySourceIfNoneMatch=etag)["CopyPartResult"]["ETag"]
+
+
 # ------------------------------------------------------------------------------------------- CompleteMultipartUpload
 def test_complete_multipart_upload_if_none_match_and_a_delete_during_the_upload(s3, bucket):
     s3.put_object(Bucket=bucket, Key="big", Body=b"there")
