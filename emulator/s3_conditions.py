@@ -248,6 +248,8 @@ class ConditionalWrites:
     def check_destination(self, bucket, key, headers, start):
         """If-None-Match / If-Match against KEY's current version, and the writes and deletes since START."""
         if_none_match, if_match = headers.get("if-none-match"), headers.get("if-match")
+        if if_none_match is None and if_match is None:
+            return
         current = self.backend().get_object(bucket, key)  # None when missing, or when a delete marker is current
         if if_none_match is not None:
             if current is not None:

@@ -100,6 +100,11 @@ def test_if_none_match_refuses_an_existing_key_with_412_and_keeps_the_first_obje
     status, error = refused(s3.put_object, Bucket=bucket, Key="once", Body=b"second", IfNoneMatch="*")
     assert (status, error["Code"], error.get("Condition")) == (412, "PreconditionFailed", "If-None-Match")
     assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"first"
+    awkward = "dir/a b+c%20d é?.txt"  # the key the condition reads is the key moto writes
+    s3.put_object(Bucket=bucket, Key=awkward, Body=b"first", IfNoneMatch="*")
+    status, error = refused(s3.put_object, Bucket=bucket, Key=awkward, Body=b"second", IfNoneMatch="*")
+    assert (status, error["Code"]) == (412, "PreconditionFailed")
+    assert s3.get_object(Bucket=bucket, Key=awkward)["Body"].read() == b"first"
 
 
 def test_a_conditional_header_value_s3_does_not_accept_is_501_not_an_unconditional_write(s3, bucket):
@@ -170,6 +175,17 @@ def test_copy_source_conditions_are_the_source_s_and_come_before_the_destination
     # A matching If-Match wins over a failing If-Unmodified-Since; a future If-Modified-Since is ignored.
     s3.copy_object(**copy, CopySourceIfMatch=etag, CopySourceIfUnmodifiedSince=modified - datetime.timedelta(days=1))
     s3.copy_object(**copy, CopySourceIfModifiedSince=modified + datetime.timedelta(days=1))
+
+
+def test_copy_source_conditions_read_the_version_the_copy_source_names(s3, versioned):
+    key = "dir/a b+c é.txt"
+    first = s3.put_object(Bucket=versioned, Key=key, Body=b"v1")
+    current = s3.put_object(Bucket=versioned, Key=key, Body=b"v2")["ETag"]
+    source = {"Bucket": versioned, "Key": key, "VersionId": first["VersionId"]}
+    status, error = refused(s3.copy_object, Bucket=versioned, Key="copy", CopySource=source, CopySourceIfMatch=current)
+    assert (status, error.get("Condition")) == (412, "x-amz-copy-source-If-Match")
+    s3.copy_object(Bucket=versioned, Key="copy", CopySource=source, CopySourceIfMatch=first["ETag"])
+    assert s3.get_object(Bucket=versioned, Key="copy")["Body"].read() == b"v1"
 
 
 def test_upload_part_copy_checks_the_copy_source_conditions(s3, bucket):
