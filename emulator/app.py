@@ -22,6 +22,7 @@ from . import backup as backup_module
 from . import iam_sim
 from . import oneclock
 from . import query as query_protocol
+from . import s3_conditions
 from . import s3_rules
 from . import shapes
 from .backup import BackupWorld, RecoveryPoint
@@ -200,6 +201,16 @@ def s3_operation(method, path, query, headers, host):
     return "%sObject" % method.title()
 
 
+def s3_bucket_key(path, host):
+    """(bucket, key) of an S3 request, path-style or virtual-hosted (as s3_operation reads it), the key decoded."""
+    hostname = host.split(":")[0]
+    virtual = hostname not in ("localhost", "127.0.0.1") and not hostname[:1].isdigit() and hostname.count(".") >= 1
+    if virtual:
+        return hostname.split(".", 1)[0], urllib.parse.unquote(path.lstrip("/"))
+    parts = path.lstrip("/").split("/", 1)
+    return urllib.parse.unquote(parts[0]), urllib.parse.unquote(parts[1]) if len(parts) > 1 else ""
+
+
 class EmulatorApp:
     """The WSGI application behind `emulator/serve`."""
 
@@ -210,6 +221,8 @@ class EmulatorApp:
         self.world = BackupWorld(self.drivers)
         oneclock.install(self.world.clock)  # moto dates S3 objects, EC2 instances and activities on the world's clock
         s3_rules.install()  # S3's default CRC64NVME checksum for an object uploaded without one
+        s3_conditions.install()  # every S3 object write and delete on one sequence, for conditional writes
+        self.s3_writes = s3_conditions.ConditionalWrites(backup_module.ACCOUNT_ID)
         for kind in self.world.durations:
             self.world.durations[kind] = job_seconds
         self.backup_api = RestJsonService("backup", list(backup_module.OPERATIONS))
@@ -223,23 +236,52 @@ class EmulatorApp:
 
     # ------------------------------------------------------------------ WSGI entry
     def __call__(self, environ, start_response):
-        body = self._read_body(environ)
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
+        ticket = self._s3_write_ticket(environ)  # before the body is read: an upload is in progress from its first byte
+        try:
+            return self._serve(environ, start_response, ticket)
+        finally:
+            self.s3_writes.leave(ticket)
+
+    @staticmethod
+    def _raw_path(environ):
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or urllib.parse.quote(environ.get("PATH_INFO", ""))
         raw_path = raw.split("?", 1)[0]
         if raw_path.startswith("http://") or raw_path.startswith("https://"):
             raw_path = "/" + raw_path.split("/", 3)[3] if raw_path.count("/") >= 3 else "/"
+        return raw_path
+
+    @staticmethod
+    def _headers(environ):
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        return headers
+
+    def _s3_write_ticket(self, environ):
+        """The conditional-write ticket of an S3 object write (s3_conditions.py), None for any other request."""
+        service, _region = self._scope(environ)
+        raw_path = self._raw_path(environ)
+        if service not in (None, "s3") or (service is None and raw_path.startswith(CONTROL_PREFIX)):
+            return None
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        host = environ.get("HTTP_HOST", "")
+        operation = s3_operation(environ["REQUEST_METHOD"], raw_path, query, self._headers(environ), host)
+        bucket, key = s3_bucket_key(raw_path, host)
+        return self.s3_writes.arrive(operation, bucket, key, query)
+
+    def _serve(self, environ, start_response, ticket):
+        body = self._read_body(environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        raw_path = self._raw_path(environ)
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         service, region = self._scope(environ)
         if service is None and raw_path.startswith(CONTROL_PREFIX):
             return self._control(environ, start_response, raw_path[len(CONTROL_PREFIX):], body)
         service = service or "s3"
-        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
-        if environ.get("CONTENT_TYPE"):
-            headers["content-type"] = environ["CONTENT_TYPE"]
+        headers = self._headers(environ)
         operation = self._operation_name(service, environ, raw_path, query, headers, body)
-        delay = self.faults.latency.get(service)
+        delay = self.faults.latency.get("%s:%s" % (service, operation), self.faults.latency.get(service))
         if delay:
             time.sleep(delay)
         fault = self.faults.decide(service, operation)
@@ -259,6 +301,9 @@ class EmulatorApp:
             op_model, labels = self.backup_api.route(environ["REQUEST_METHOD"], raw_path, query)
             if op_model is not None:
                 return self._backup(start_response, op_model, labels, query, headers, body, region)
+        if ticket is not None:  # S3 conditional writes: answered, and written, atomically (s3_conditions.py)
+            outcome = self.s3_writes.commit(ticket, environ, headers, lambda: self.moto(environ, start_response))
+            return self._respond(start_response, *outcome.response()) if isinstance(outcome, s3_conditions.Refusal) else outcome
         result = self.moto(environ, start_response)
         if service == "rds" and operation in ("CreateDBInstance", "DeleteDBInstance", "ModifyDBInstance",
                                               "RestoreDBInstanceFromDBSnapshot", "RestoreDBInstanceToPointInTime"):
@@ -319,8 +364,8 @@ class EmulatorApp:
 
     @staticmethod
     def _respond(start_response, status, headers, body):
-        reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
-                  500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Error")
+        reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed", 429: "Too Many Requests",
+                  500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}.get(status, "Error")
         headers = dict(headers)
         headers["Content-Length"] = str(len(body))
         start_response("%d %s" % (status, reason), list(headers.items()))
@@ -448,6 +493,8 @@ class EmulatorApp:
             if method == "DELETE":
                 self.lambda_invocations = []
             return {"invocations": self.lambda_invocations}
+        if path == "s3/writes-in-flight":
+            return {"writes": self.s3_writes.in_flight()}
         if path == "shape-errors":
             return {"errors": self.shape_errors}
         if path == "recovery-points/status":
