@@ -14,7 +14,7 @@ import threading
 import uuid
 
 from moto.ec2.models import ec2_backends
-from moto.ec2.utils import filter_iam_instance_profiles
+from moto.ec2.utils import filter_iam_instance_profiles, parse_user_data
 from moto.rds.models import DBInstance, rds_backends
 from moto.s3.models import s3_backends
 
@@ -616,10 +616,9 @@ class Ec2Driver(Driver):
         kwargs["metadata_options"] = {"HttpTokens": "required" if require else "optional", "HttpEndpoint": "enabled"}
         if metadata.get("KeyName"):
             kwargs["key_name"] = metadata["KeyName"]
-        user_data = None
-        if metadata.get("UserData"):
-            user_data = base64.b64decode(metadata["UserData"])
         try:
+            # The metadata's UserData is base64, as RunInstances takes it; moto keeps it encoded, as DescribeInstanceAttribute gives it.
+            user_data = parse_user_data(metadata["UserData"]) if metadata.get("UserData") else None
             profile = kwargs.pop("iam_instance_profile_name", None)
             if profile:
                 # moto's RunInstances handler checks and associates the profile, its backend does not: do it here.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs
 from ansible_collections.restorekit.aws.plugins.plugin_utils.progress import ProgressAction, display
 
 MODULE = "restorekit.aws.restore_job"
@@ -28,8 +29,6 @@ FINAL = ("COMPLETED", "FAILED", "ABORTED")
 START_SLICE_SECONDS = 2.0
 
 
-def progress_line(job, waited):
-    return "restore job %s: %s %s (waited %ds)" % (job.get("restore_job_id"), job.get("status"), job.get("percent_done", ""), int(waited))
 
 
 def summary_line(jobs, waited):
@@ -65,7 +64,7 @@ class ActionModule(ProgressAction):
         job = first.get("restore_job") or {}
         poll_args = {k: v for k, v in args.items() if k not in RESTORE_OPTIONS}
         poll_args.update(restore_job_id=first["restore_job_id"], wait=False)
-        progress = [progress_line(job, 0)]
+        progress = [restore_jobs.progress_line(job, 0)]
         display.display(progress[-1])
         seen = {"last": first}
 
@@ -73,7 +72,7 @@ class ActionModule(ProgressAction):
             last = seen["last"] = self._module(poll_args, task_vars)
             if not last.get("restore_job"):
                 raise PollFailed(last.get("msg", "polling the restore job failed"))
-            progress.append(progress_line(last["restore_job"], waited))
+            progress.append(restore_jobs.progress_line(last["restore_job"], waited))
             display.display(progress[-1])
             return last["restore_job"].get("status") in FINAL, last["restore_job"]
 

@@ -162,6 +162,9 @@ def _restore_job(item, option):
         "finished": finished,
         "duration_seconds": _seconds_between(started, finished),
         "status_message": _text_or_none(job.get("status_message")),
+        # What AWS reports of a restore testing job's validation and of the deletion of what it restored.
+        "validation_status": _text_or_none(job.get("validation_status")),
+        "deletion_status": _text_or_none(job.get("deletion_status")),
         "metadata": metadata,
     }
 

@@ -122,8 +122,17 @@ def resource_exists(clients, arn):
 
 
 def progress_line(job, elapsed):
-    """One line a responder reads while waiting: job, state, percent done, time waited."""
-    return "restore job %s: %s %s (waited %ds)" % (job.get("RestoreJobId"), job.get("Status"), job.get("PercentDone", ""), int(elapsed))
+    """One line a responder reads while waiting: job, state, percent done, the validation and deletion status AWS reports
+    for a restore testing job (``ValidationStatus``, ``DeletionStatus``), time waited. JOB as DescribeRestoreJob answers
+    it, or snake_cased as the modules return it."""
+    def get(camel, snake):
+        return job.get(camel, job.get(snake)) or ""
+
+    line = "restore job %s: %s %s" % (get("RestoreJobId", "restore_job_id"), get("Status", "status"), get("PercentDone", "percent_done"))
+    for label, camel, snake in (("validation", "ValidationStatus", "validation_status"), ("deletion", "DeletionStatus", "deletion_status")):
+        if get(camel, snake):
+            line = "%s; %s %s" % (line.rstrip(), label, get(camel, snake))
+    return "%s (waited %ds)" % (line, int(elapsed))
 
 
 def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):

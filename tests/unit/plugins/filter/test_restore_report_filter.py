@@ -200,6 +200,15 @@ def test_without_phases_the_restore_phase_comes_from_the_jobs():
     assert restore_report(inputs(restore_jobs=[]))["phases"] == []
 
 
+def test_a_restore_testing_jobs_validation_and_deletion_status_are_kept_as_aws_reports_them():
+    data = inputs()
+    data["restore_jobs"][0]["restore_job"] = dict(data["restore_jobs"][0], validation_status="SUCCESSFUL", deletion_status="DELETING")
+    report = restore_report(data)
+    validate(report)
+    assert (report["restore_jobs"][0]["validation_status"], report["restore_jobs"][0]["deletion_status"]) == ("SUCCESSFUL", "DELETING")
+    assert (restore_report(inputs())["restore_jobs"][0]["validation_status"], restore_report(inputs())["restore_jobs"][0]["deletion_status"]) == (None, None)
+
+
 def test_phase_marks_become_phases_each_ending_where_the_next_begins():
     marks = [{"name": "preflight", "start": "2026-11-24T06:10:00Z"}, {"name": "restore", "start": "2026-11-24T06:11:00Z"},
              {"name": "validate", "start": "2026-11-24T06:40:00Z"}]

@@ -191,6 +191,15 @@ def test_wait_follows_the_collections_cadence_and_reports_each_poll():
     assert len(lines) == 10 and "RUNNING 50.00%" in lines[1]
 
 
+def test_a_progress_line_shows_the_validation_and_deletion_status_aws_reports_as_the_api_or_a_module_returns_it():
+    assert jobs.progress_line({"RestoreJobId": "J1", "Status": "RUNNING", "PercentDone": "45.00%"}, 60.4) == \
+        "restore job J1: RUNNING 45.00% (waited 60s)"
+    assert jobs.progress_line({"RestoreJobId": "J1", "Status": "COMPLETED", "PercentDone": "100.00%", "ValidationStatus": "VALIDATING"}, 9) == \
+        "restore job J1: COMPLETED 100.00%; validation VALIDATING (waited 9s)"
+    assert jobs.progress_line({"restore_job_id": "J2", "status": "COMPLETED", "validation_status": "SUCCESSFUL",
+                               "deletion_status": "DELETING"}, 3) == "restore job J2: COMPLETED; validation SUCCESSFUL; deletion DELETING (waited 3s)"
+
+
 def test_wait_fails_with_the_status_message_and_job_id():
     with pytest.raises(jobs.RestoreJobError) as err:
         jobs.wait(FakeBackup(["RUNNING", "FAILED"]), "J2", timeout=600, poll_interval=1, sleep=FakeClock().sleep, clock=FakeClock())
