@@ -30,8 +30,9 @@ COLD_STORAGE_SUPPORT = {
     "Aurora": False,
     "EBS": True,
     "EFS": True,
-    # The row "DynamoDB with AWS Backup advanced features" (on by default in accounts created since November 2021, as
-    # DescribeRegionSettings' ResourceTypeManagementPreference answers here); plain DynamoDB backups have no cold tier.
+    # The row "DynamoDB with AWS Backup advanced features": on by default for customers who started using AWS Backup
+    # after November 2021 (developer guide, "Advanced DynamoDB backup"), as DescribeRegionSettings answers here;
+    # plain DynamoDB backups have no cold tier.
     "DynamoDB": True,
 }
 # DeleteAfterDays "must be at least 90 days after the number of days specified in MoveToColdStorageAfterDays"
@@ -43,7 +44,7 @@ COLD_TOO_SHORT = "Invalid lifecycle. DeleteAfterDays cannot be less than 90 days
 # are not held. A hold is CREATING, then ACTIVE; CANCELING, then CANCELED: the ticker moves it after HOLD_SECONDS.
 LEGAL_HOLD_LIMIT = 50
 RETAIN_RECORD_DAYS = 180
-HOLD_SECONDS = 1.0
+HOLD_SECONDS = 2.0
 HOLD_PROTECTS = ("ACTIVE", "CANCELING")
 HOLD_COUNTS = ("CREATING", "ACTIVE", "CANCELING")
 NOT_HELD = ("EXPIRED", "DELETING")
@@ -166,7 +167,7 @@ class HoldsMixin:
             chosen.append(point.arn)
         return chosen
 
-    def _check_selection(self, region, selection):
+    def _check_selection(self, selection):
         dates = selection.get("DateRange")
         if dates is None:
             return
@@ -178,8 +179,6 @@ class HoldsMixin:
             raise ApiError("InvalidParameterValueException", "Future DateTime values are not permitted in DateRange")
         if dates["FromDate"] > dates["ToDate"]:
             raise ApiError("InvalidParameterValueException", "DateRange FromDate must not be after ToDate")
-        for name in selection.get("VaultNames") or []:
-            self.vault(region, name)
 
     def create_legal_hold(self, region, params):
         """CreateLegalHold: the points the selection names now are held once the hold is ACTIVE."""
@@ -188,7 +187,7 @@ class HoldsMixin:
         if existing and existing in self.legal_holds:
             return self._created_view(self.legal_holds[existing])
         selection = params.get("RecoveryPointSelection") or {}
-        self._check_selection(region, selection)
+        self._check_selection(selection)
         if sum(1 for h in self.legal_holds.values() if h.status in HOLD_COUNTS) >= LEGAL_HOLD_LIMIT:
             raise ApiError("LimitExceededException", "An account can have at most %d active legal holds" % LEGAL_HOLD_LIMIT)
         hold = LegalHold(region, self.account_id, params, self.clock.now(), self._selected_points(region, selection))
