@@ -144,17 +144,17 @@ class HoldsMixin:
         for hold in list(self.legal_holds.values()):
             if hold.status in ("CREATING", "CANCELING") and time.monotonic() - hold.since >= HOLD_SECONDS:
                 hold.status = "ACTIVE" if hold.status == "CREATING" else "CANCELED"
-                hold.points = [arn for arn in hold.points if arn in self.recovery_points]
+                hold.points = {arn for arn in hold.points if arn in self.recovery_points}
             if hold.status == "CANCELED" and hold.retain_until is not None and now >= hold.retain_until:
                 del self.legal_holds[hold.id]
 
     # ------------------------------------------------------------------ legal holds
     def _selected_points(self, region, selection):
-        """The ARNs of the region's points a RecoveryPointSelection selects (all of them when it names nothing)."""
+        """The set of ARNs of the region's points a RecoveryPointSelection selects (all of them when it names nothing)."""
         vaults = selection.get("VaultNames") or []
         resources = selection.get("ResourceIdentifiers") or []
         dates = selection.get("DateRange")
-        chosen = []
+        chosen = set()
         for point in self.recovery_points.values():
             if point.region != region or point.status in NOT_HELD:
                 continue
@@ -164,7 +164,7 @@ class HoldsMixin:
                 continue
             if dates and not _ms(dates["FromDate"]) <= _ms(point.created) <= _ms(dates["ToDate"]):
                 continue
-            chosen.append(point.arn)
+            chosen.add(point.arn)
         return chosen
 
     def _check_selection(self, selection):

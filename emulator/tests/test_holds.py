@@ -14,7 +14,7 @@ import pytest
 
 from emulator.backup_holds import COLD_STORAGE_SUPPORT, HELD_MESSAGE, LEGAL_HOLD_LIMIT, supports_cold_storage
 from emulator.client import REGION
-from emulator.testing import points_of
+from emulator.testing import own_emulator, points_of
 
 UTC = datetime.timezone.utc
 ROLE = "arn:aws:iam::123456789012:role/holds-test-role"
@@ -145,6 +145,24 @@ def test_a_hold_selects_by_vault_resource_and_inclusive_date_range_and_skips_exp
         backup.delete_recovery_point(BackupVaultName=vault, RecoveryPointArn=target[0]["RecoveryPointArn"])
     finally:
         release(backup, hold["LegalHoldId"])
+
+
+def test_a_hold_that_names_nothing_holds_every_point_of_its_region(tmp_path_factory):
+    """No VaultNames, ResourceIdentifiers or DateRange: "All resources types or all backup vaults within your account"
+    (of the hold's region). In an emulator of its own, as such a hold would hold the shared world's points."""
+    with own_emulator(tmp_path_factory, "holds-everything") as emu:
+        backup = emu.client("backup")
+        first, second = make_vault(backup), make_vault(backup)
+        points = bulk_points(emu, backup, first) + bulk_points(emu, backup, second, resource_type="RDS")
+        dr = emu.client("backup", region="us-west-2")
+        dr_vault = make_vault(dr)
+        emu.control("recovery-points/bulk", {"region": "us-west-2", "vault": dr_vault, "resource_type": "S3"})
+        hold = backup.create_legal_hold(Title="everything", Description="all of the region")
+        assert "RecoveryPointSelection" not in hold
+        wait_hold(backup, hold["LegalHoldId"], "ACTIVE")
+        assert held_arns(backup, hold["LegalHoldId"]) == {p["RecoveryPointArn"] for p in points}
+        dr_point = points_of(dr, dr_vault)[0]["RecoveryPointArn"]
+        dr.delete_recovery_point(BackupVaultName=dr_vault, RecoveryPointArn=dr_point)
 
 
 def test_legal_hold_errors_as_aws_answers_them(emulator, backup):
