@@ -364,8 +364,8 @@ class EmulatorApp:
 
     @staticmethod
     def _respond(start_response, status, headers, body):
-        reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed", 429: "Too Many Requests",
-                  500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}.get(status, "Error")
+        reason = {200: "OK", 201: "Created", 400: "Bad Request", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
+                  429: "Too Many Requests", 500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}.get(status, "Error")
         headers = dict(headers)
         headers["Content-Length"] = str(len(body))
         start_response("%d %s" % (status, reason), list(headers.items()))
@@ -396,7 +396,7 @@ class EmulatorApp:
                 self.shape_errors.append({"operation": op_model.name, "problems": problems})
                 return self._respond(start_response, 500, {"Content-Type": "application/json", "x-amzn-ErrorType": "EmulatorShapeError"},
                                      error_body("EmulatorShapeError", "; ".join(problems)))
-        return self._respond(start_response, 200, out_headers, out_body)
+        return self._respond(start_response, op_model.http.get("responseCode", 200), out_headers, out_body)
 
     # ------------------------------------------------------------------ RDS: a real MariaDB behind each MySQL instance
     def _rds_hook(self, result, region, action, body, query):

@@ -21,6 +21,7 @@ import uuid
 from moto.backup.models import backup_backends
 
 from .backup_more import BackupMoreMixin
+from .backup_holds import HoldsMixin, check_lifecycle, lifecycle_days, supports_cold_storage
 from .protocol import ApiError
 
 ACCOUNT_ID = "123456789012"
@@ -111,11 +112,14 @@ class RecoveryPoint:
         self.tags = kw.get("tags") or {}
 
     def calculated_lifecycle(self):
+        """DeleteAt, and MoveToColdStorageAt where the resource type has cold storage (AWS ignores it elsewhere)."""
         out = {}
-        if self.lifecycle.get("MoveToColdStorageAfterDays"):
-            out["MoveToColdStorageAt"] = self.created + datetime.timedelta(days=self.lifecycle["MoveToColdStorageAfterDays"])
-        if self.lifecycle.get("DeleteAfterDays"):
-            out["DeleteAt"] = self.created + datetime.timedelta(days=self.lifecycle["DeleteAfterDays"])
+        cold = lifecycle_days(self.lifecycle, "MoveToColdStorageAfterDays")
+        if cold and supports_cold_storage(self.resource_type):
+            out["MoveToColdStorageAt"] = self.created + datetime.timedelta(days=cold)
+        delete = lifecycle_days(self.lifecycle, "DeleteAfterDays")
+        if delete:
+            out["DeleteAt"] = self.created + datetime.timedelta(days=delete)
         return out or None
 
     def storage_class(self, now):
@@ -186,7 +190,7 @@ class Job:
         threading.Thread(target=target, name="job-%s" % self.id, daemon=True).start()
 
 
-class BackupWorld(BackupMoreMixin):
+class BackupWorld(BackupMoreMixin, HoldsMixin):
     """Everything AWS Backup knows in one emulator process, across regions."""
 
     def __init__(self, drivers, account_id=ACCOUNT_ID):
@@ -229,9 +233,10 @@ class BackupWorld(BackupMoreMixin):
                     if not job.final:
                         self._advance(job)
             now = self.clock.now()
+            self.tick_holds(now)
             for point in self.recovery_points.values():
                 delete_at = (point.calculated_lifecycle() or {}).get("DeleteAt")
-                if delete_at and now >= delete_at and point.status in RP_ACTIVE:
+                if delete_at and now >= delete_at and point.status in RP_ACTIVE and not self.point_held(point.arn):
                     point.status = "EXPIRED"
                     point.status_message = "The recovery point passed its retention period"
 
@@ -423,6 +428,7 @@ class BackupWorld(BackupMoreMixin):
         point = self.point(region, params["BackupVaultName"], params["RecoveryPointArn"])
         if point.status == "DELETING":
             raise ApiError("InvalidRequestException", "The recovery point is already being deleted")
+        self.refuse_protected_delete(region, point)
         del self.recovery_points[point.arn]
         # A copy shares its source's data (dump, objects): release it only when no point holds it any more.
         shared = any(other.payload == point.payload for other in self.recovery_points.values())
@@ -482,6 +488,7 @@ class BackupWorld(BackupMoreMixin):
         resource = driver.describe_resource(resource_arn)
         created = self.clock.now()
         lifecycle = params.get("Lifecycle") or {}
+        check_lifecycle(lifecycle)
         job = Job("backup", region, created, self.durations["backup"],
                   BackupVaultName=vault.backup_vault_name, BackupVaultArn=vault.backup_vault_arn,
                   ResourceArn=resource_arn, ResourceType=driver.resource_type, ResourceName=resource.get("name"),
@@ -490,7 +497,7 @@ class BackupWorld(BackupMoreMixin):
         # The snapshot is taken now, at the job's creation time, so the point holds the data of that moment.
         captured_now = driver.capture(region, resource_arn, job.id)
         job.fields["RecoveryPointArn"] = captured_now["arn"]
-        job.fail_with = self._consume_failure("backup", driver.resource_type)
+        job.fail_with = self._consume_failure("backup", driver.resource_type) or self.vault_lock_failure(vault, lifecycle)
         self.jobs["backup"][job.id] = job
         self._remember_token("StartBackupJob", params.get("IdempotencyToken"), request, job.id)
 
@@ -572,6 +579,7 @@ class BackupWorld(BackupMoreMixin):
             return {"CopyJobId": job.id, "CreationDate": job.created, "IsParent": False}
         if point.status not in RP_ACTIVE:
             raise ApiError("InvalidRequestException", "Recovery point %s is %s and cannot be copied" % (point.arn, point.status))
+        check_lifecycle(params.get("Lifecycle"))
         job = self._start_copy(region, point, params["DestinationBackupVaultArn"], params["IamRoleArn"],
                                params.get("Lifecycle") or {}, None, None)
         self._remember_token("StartCopyJob", params.get("IdempotencyToken"), request, job.id)
@@ -587,7 +595,7 @@ class BackupWorld(BackupMoreMixin):
                   ResourceType=point.resource_type, ResourceName=point.resource_name, IamRoleArn=role_arn,
                   BackupSizeInBytes=point.size, CreatedBy=created_by, CreatedByBackupJobId=backup_job_id,
                   DestinationRecoveryPointLifecycle=lifecycle or None, DestinationEncryptionKeyArn=dest_vault.encryption_key_arn)
-        job.fail_with = self._consume_failure("copy", point.resource_type)
+        job.fail_with = self._consume_failure("copy", point.resource_type) or self.vault_lock_failure(dest_vault, lifecycle)
         self.jobs["copy"][job.id] = job
 
         def complete(job, copied):
@@ -1090,4 +1098,12 @@ OPERATIONS = {
     "StopBackupJob": "stop_backup_job",
     "DisassociateRecoveryPoint": "disassociate_recovery_point",
     "DisassociateRecoveryPointFromParent": "disassociate_recovery_point_from_parent",
+    # emulator/backup_holds.py: legal holds, Vault Lock enforcement, recovery point lifecycles
+    "CreateLegalHold": "create_legal_hold",
+    "GetLegalHold": "get_legal_hold",
+    "ListLegalHolds": "list_legal_holds",
+    "CancelLegalHold": "cancel_legal_hold",
+    "ListRecoveryPointsByLegalHold": "list_recovery_points_by_legal_hold",
+    "UpdateRecoveryPointLifecycle": "update_recovery_point_lifecycle",
+    "DeleteBackupVault": "delete_backup_vault",
 }

@@ -159,6 +159,26 @@ def test_every_operation_answers_in_botocore_shape(emulator, world):
     # No point here is continuous or a child point, so both are always refused: the refusal is their answer (no body).
     wire.bodies.append(("DisassociateRecoveryPoint", {}))
     wire.bodies.append(("DisassociateRecoveryPointFromParent", {}))
+    # Legal holds, lifecycles and DeleteBackupVault (emulator/backup_holds.py), on a vault of their own.
+    holds_vault = "shape-check-holds-vault"
+    backup.create_backup_vault(BackupVaultName=holds_vault)
+    emulator.control("recovery-points/bulk", {"region": world["region"], "vault": holds_vault, "resource_type": "S3",
+                                              "name_prefix": "shape-check-held"})
+    held = points_of(backup, holds_vault)[0]["RecoveryPointArn"]
+    backup.update_recovery_point_lifecycle(BackupVaultName=holds_vault, RecoveryPointArn=held, Lifecycle={"DeleteAfterDays": 30})
+    hold = backup.create_legal_hold(Title="shape check", Description="shape check",
+                                    RecoveryPointSelection={"VaultNames": [holds_vault]})["LegalHoldId"]
+    for status in ("ACTIVE", "CANCELED"):
+        if status == "CANCELED":
+            backup.cancel_legal_hold(LegalHoldId=hold, CancelDescription="shape check done")
+        for _attempt in range(600):
+            if backup.get_legal_hold(LegalHoldId=hold)["Status"] == status:
+                break
+            time.sleep(0.05)
+        backup.list_legal_holds()
+        backup.list_recovery_points_by_legal_hold(LegalHoldId=hold)
+    backup.delete_recovery_point(BackupVaultName=holds_vault, RecoveryPointArn=held)
+    backup.delete_backup_vault(BackupVaultName=holds_vault)
 
     assert wire.problems() == [] and dr_wire.problems() == []
     assert emulator.control("shape-errors")["errors"] == []
