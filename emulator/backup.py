@@ -20,6 +20,7 @@ import uuid
 
 from moto.backup.models import backup_backends
 
+from .backup_airgap import AirGapMixin
 from .protocol import ApiError
 
 ACCOUNT_ID = "123456789012"
@@ -185,7 +186,7 @@ class Job:
         threading.Thread(target=target, name="job-%s" % self.id, daemon=True).start()
 
 
-class BackupWorld:
+class BackupWorld(AirGapMixin):
     """Everything AWS Backup knows in one emulator process, across regions."""
 
     def __init__(self, drivers, account_id=ACCOUNT_ID):
@@ -358,18 +359,21 @@ class BackupWorld:
             "Locked": bool(vault.locked), "MinRetentionDays": vault.min_retention_days, "MaxRetentionDays": vault.max_retention_days,
             "LockDate": datetime.datetime.fromtimestamp(vault.lock_date, tz=UTC) if vault.lock_date else None,
             "EncryptionKeyType": "CUSTOMER_MANAGED_KMS_KEY" if vault.encryption_key_arn else "AWS_OWNED_KMS_KEY",
-        }
+        } | self.airgap_vault_fields(vault)
 
     # ------------------------------------------------------------------ recovery points
     def point(self, region, vault_name, arn):
         self.vault(region, vault_name)
         point = self.recovery_points.get(arn)
         if point is None or point.region != region or point.vault_name != vault_name:
+            point = next((p for p in self.exposed_points(region, vault_name) if p.arn == arn), None)  # restore access vaults
+        if point is None:
             raise not_found("Recovery point", arn)
         return point
 
     def _vault_points(self, region, vault_name):
-        return [p for p in self.recovery_points.values() if p.region == region and p.vault_name == vault_name]
+        own = [p for p in self.recovery_points.values() if p.region == region and p.vault_name == vault_name]
+        return own + self.exposed_points(region, vault_name)
 
     def add_point(self, point):
         self.recovery_points[point.arn] = point
@@ -422,6 +426,8 @@ class BackupWorld:
         point = self.point(region, params["BackupVaultName"], params["RecoveryPointArn"])
         if point.status == "DELETING":
             raise ApiError("InvalidRequestException", "The recovery point is already being deleted")
+        if getattr(point, "exposed", False):
+            raise ApiError("InvalidRequestException", "A restore access backup vault only restores its recovery points")
         del self.recovery_points[point.arn]
         # A copy shares its source's data (dump, objects): release it only when no point holds it any more.
         shared = any(other.payload == point.payload for other in self.recovery_points.values())
@@ -587,6 +593,7 @@ class BackupWorld:
                   BackupSizeInBytes=point.size, CreatedBy=created_by, CreatedByBackupJobId=backup_job_id,
                   DestinationRecoveryPointLifecycle=lifecycle or None, DestinationEncryptionKeyArn=dest_vault.encryption_key_arn)
         job.fail_with = self._consume_failure("copy", point.resource_type)
+        self.airgap_copy_job(job, dest_vault, lifecycle)
         self.jobs["copy"][job.id] = job
 
         def complete(job, copied):
@@ -597,6 +604,7 @@ class BackupWorld:
                 iam_role_arn=role_arn, created_by=point.created_by, lifecycle=lifecycle,
                 encryption_key_arn=dest_vault.encryption_key_arn, source_vault_arn=point.vault_arn,
                 restore_metadata=copied["restore_metadata"], payload=copied["payload"])
+            self.airgap_point(new_point, dest_vault)
             job.fields["DestinationRecoveryPointArn"] = new_point.arn
             self.add_point(new_point)
 
@@ -1069,4 +1077,12 @@ OPERATIONS = {
     "UpdateRestoreTestingSelection": "update_restore_testing_selection",
     "DescribeRegionSettings": "describe_region_settings",
     "UpdateRegionSettings": "update_region_settings",
+    # logically air-gapped and restore access vaults (backup_airgap.py)
+    "CreateLogicallyAirGappedBackupVault": "create_logically_air_gapped_backup_vault",
+    "ListBackupVaults": "list_backup_vaults",
+    "CreateRestoreAccessBackupVault": "create_restore_access_backup_vault",
+    "ListRestoreAccessBackupVaults": "list_restore_access_backup_vaults",
+    "RevokeRestoreAccessBackupVault": "revoke_restore_access_backup_vault",
+    "AssociateBackupVaultMpaApprovalTeam": "associate_backup_vault_mpa_approval_team",
+    "DisassociateBackupVaultMpaApprovalTeam": "disassociate_backup_vault_mpa_approval_team",
 }

@@ -133,3 +133,29 @@ def run_aws_playbook(emulator, tmp_path, tasks, registered):
                           capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 0, "ansible-playbook failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout, proc.stderr)
     return json.loads(results.read_text(encoding="utf-8"))
+
+
+def wait_vault_available(backup_client, vault_name, interval=0.1):
+    """Poll DescribeBackupVault until the vault's VaultState is AVAILABLE (a new air-gapped vault is CREATING first)."""
+    for _attempt in range(MAX_POLLS):
+        state = backup_client.describe_backup_vault(BackupVaultName=vault_name)["VaultState"]
+        if state == "AVAILABLE":
+            return
+        assert state == "CREATING", "vault %s is %s" % (vault_name, state)
+        time.sleep(interval)
+    raise AssertionError("vault %s stayed CREATING" % vault_name)
+
+
+def air_gapped_copy(emulator, source_vault, point_arn, role_arn, name, days=14, min_days=7, max_days=35):  # pylint: disable=redefined-outer-name
+    """Make the logically air-gapped vault NAME (retention MIN_DAYS..MAX_DAYS), copy POINT_ARN of SOURCE_VAULT into it to be
+    kept DAYS days, and return (vault ARN, the copy's recovery point ARN). The copy job must complete."""
+    backup_client = emulator.client("backup")
+    vault = backup_client.create_logically_air_gapped_backup_vault(BackupVaultName=name, MinRetentionDays=min_days,
+                                                                    MaxRetentionDays=max_days)
+    wait_vault_available(backup_client, name)
+    job = backup_client.start_copy_job(RecoveryPointArn=point_arn, SourceBackupVaultName=source_vault, IamRoleArn=role_arn,
+                                       DestinationBackupVaultArn=vault["BackupVaultArn"], Lifecycle={"DeleteAfterDays": days})
+    emulator.wait_for_jobs()
+    copied = backup_client.describe_copy_job(CopyJobId=job["CopyJobId"])["CopyJob"]
+    assert copied["State"] == "COMPLETED", copied.get("StatusMessage")
+    return vault["BackupVaultArn"], copied["DestinationRecoveryPointArn"]
