@@ -150,8 +150,8 @@ def air_gapped_copy(emulator, source_vault, point_arn, role_arn, name, days=14, 
     """Make the logically air-gapped vault NAME (retention MIN_DAYS..MAX_DAYS), copy POINT_ARN of SOURCE_VAULT into it to be
     kept DAYS days, and return (vault ARN, the copy's recovery point ARN). The copy job must complete."""
     backup_client = emulator.client("backup")
-    vault = backup_client.create_logically_air_gapped_backup_vault(BackupVaultName=name, MinRetentionDays=min_days,
-                                                                    MaxRetentionDays=max_days)
+    vault = backup_client.create_logically_air_gapped_backup_vault(
+        BackupVaultName=name, MinRetentionDays=min_days, MaxRetentionDays=max_days)
     wait_vault_available(backup_client, name)
     job = backup_client.start_copy_job(RecoveryPointArn=point_arn, SourceBackupVaultName=source_vault, IamRoleArn=role_arn,
                                        DestinationBackupVaultArn=vault["BackupVaultArn"], Lifecycle={"DeleteAfterDays": days})
