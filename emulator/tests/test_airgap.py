@@ -1,9 +1,13 @@
 """Logically air-gapped vaults and restore access backup vaults (emulator/backup_airgap.py) answer as AWS Backup does,
 and a restore from them really restores: the objects and the instance come back."""
 
+import datetime
+
+import pymysql
 import pytest
 
-from emulator.testing import air_gapped_copy, newest, points_of, wait_restore, wait_vault_available
+from emulator.seed import DB_PASSWORD
+from emulator.testing import air_gapped_copy, newest, newest_scheduled, points_of, wait_restore, wait_vault_available
 
 LAG = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
 RESTORE_ACCESS = "RESTORE_ACCESS_BACKUP_VAULT"
@@ -226,3 +230,24 @@ def test_replacing_or_removing_the_approval_team_waits_for_the_current_teams_app
     assert pending["Status"] == "PENDING"
     emulator.control("airgap/mpa-sessions", {"arn": pending["MpaSessionArn"], "decision": "APPROVED"})
     assert "MpaApprovalTeamArn" not in backup.describe_backup_vault(BackupVaultName="lag-team")
+
+
+def test_an_rds_restore_from_an_air_gapped_copy_is_a_real_database_with_the_points_rows(
+        emulator, world, backup, fast_vaults):  # pylint: disable=unused-argument
+    rds = emulator.client("rds")
+    point = newest_scheduled(points_of(backup, world["vault"], ByResourceArn=world["db"]["arn"]))
+    _vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], point["RecoveryPointArn"], world["backup_role_arn"], "lag-rds")
+    assert backup.describe_recovery_point(BackupVaultName="lag-rds", RecoveryPointArn=copy_arn)["ResourceType"] == "RDS"
+    wanted = dict(backup.get_recovery_point_restore_metadata(BackupVaultName="lag-rds", RecoveryPointArn=copy_arn)["RestoreMetadata"],
+                  DBInstanceIdentifier="lag-db-restore")
+    job = wait_restore(backup, backup.start_restore_job(RecoveryPointArn=copy_arn, IamRoleArn=world["backup_role_arn"],
+                                                        Metadata=wanted)["RestoreJobId"])
+    assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+    assert job["CreatedResourceArn"] == "arn:aws:rds:us-east-1:123456789012:db:lag-db-restore"
+    endpoint = rds.describe_db_instances(DBInstanceIdentifier="lag-db-restore")["DBInstances"][0]["Endpoint"]
+    with pymysql.connect(host=endpoint["Address"], port=endpoint["Port"], user=world["db"]["user"], password=DB_PASSWORD,
+                         database="app", connect_timeout=10) as conn, conn.cursor() as cur:
+        cur.execute("SELECT COUNT(*), MAX(created_at) FROM orders")
+        count, newest_row = cur.fetchone()
+    assert count > 0
+    assert newest_row <= point["CreationDate"].astimezone(datetime.timezone.utc).replace(tzinfo=None)
