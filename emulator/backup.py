@@ -477,6 +477,7 @@ class BackupWorld(AirGapMixin):
         vault = self.vault(region, params["BackupVaultName"])
         resource_arn = params["ResourceArn"]
         driver = self.driver_for_arn(resource_arn)
+        vault, air_gapped_copy = self.airgap_backup_vaults(region, vault, params, driver.resource_type)
         if not re.match(r"^arn:aws:iam::\d{12}:role/.+", params.get("IamRoleArn", "")):
             raise invalid("Invalid IamRoleArn: %s" % params.get("IamRoleArn"))
         request = json.dumps({k: v for k, v in params.items() if k != "IdempotencyToken"}, sort_keys=True, default=str)
@@ -496,6 +497,7 @@ class BackupWorld(AirGapMixin):
         captured_now = driver.capture(region, resource_arn, job.id)
         job.fields["RecoveryPointArn"] = captured_now["arn"]
         job.fail_with = self._consume_failure("backup", driver.resource_type)
+        self.airgap_backup_job(job, vault, lifecycle, air_gapped_copy)
         self.jobs["backup"][job.id] = job
         self._remember_token("StartBackupJob", params.get("IdempotencyToken"), request, job.id)
 
@@ -508,10 +510,11 @@ class BackupWorld(AirGapMixin):
                 encryption_key_arn=vault.encryption_key_arn, restore_metadata=captured["restore_metadata"],
                 payload=captured["payload"], tags=params.get("RecoveryPointTags"))
             job.fields["BackupSizeInBytes"] = captured["size"]
-            self.add_point(point)
+            self.add_point(self.airgap_point(point, vault))
             for action in job.fields.get("copy_actions") or []:
                 self._start_copy(region, point, action["DestinationBackupVaultArn"], params["IamRoleArn"],
                                  action.get("Lifecycle") or {}, created_by, job.id)
+            self.airgap_after_backup(region, point, job, params["IamRoleArn"], lifecycle, created_by)
 
         job.on_complete = complete
         job.run(lambda: captured_now)
@@ -837,7 +840,8 @@ class BackupWorld(AirGapMixin):
         for arn in self.selected_resources(region, plan_id):
             started = self.start_backup_job(region, {
                 "BackupVaultName": rule["TargetBackupVaultName"], "ResourceArn": arn, "IamRoleArn": role,
-                "Lifecycle": rule.get("Lifecycle")}, created_by=created_by)
+                "Lifecycle": rule.get("Lifecycle"), "LogicallyAirGappedBackupVaultArn": rule.get("TargetLogicallyAirGappedBackupVaultArn")},
+                created_by=created_by)
             job = self.jobs["backup"][started["BackupJobId"]]
             job.fields["copy_actions"] = rule.get("CopyActions") or []
             job_ids.append(job.id)

@@ -35,6 +35,9 @@ LIST_VAULT_MEMBERS = ("BackupVaultName", "BackupVaultArn", "VaultType", "VaultSt
                       "CreatorRequestId", "NumberOfRecoveryPoints", "Locked", "MinRetentionDays", "MaxRetentionDays",
                       "LockDate", "EncryptionKeyType")
 UTC = datetime.timezone.utc
+# The resource types (of those the emulator backs up) with full AWS Backup management: their backups are AWS Backup's own,
+# encrypted independently (developer guide, "Encryption for backups in AWS Backup"); RDS and EC2 are their services' snapshots.
+FULLY_MANAGED = ("S3",)
 
 
 def _invalid(message):
@@ -165,23 +168,66 @@ class AirGapMixin:
             members.append({k: described.get(k) for k in LIST_VAULT_MEMBERS})
         return {"BackupVaultList": members, "NextToken": token}
 
-    # ------------------------------------------------------------------ what copies into an air-gapped vault get
+    # ------------------------------------------------------------------ what copies and backups into an air-gapped vault get
+    @staticmethod
+    def airgap_retention_failure(vault, lifecycle):
+        """Why an air-gapped vault fails a job whose retention is outside its bounds (indefinite included), else None."""
+        days = (lifecycle or {}).get("DeleteAfterDays")
+        low, high = vault.min_retention_days, vault.max_retention_days
+        if days is None or days < 0:
+            return "An indefinite retention is outside the retention range of vault %s (%d to %d days)" % (
+                vault.backup_vault_name, low, high)
+        if not low <= days <= high:
+            return "Retention of %d days is outside the retention range of vault %s (%d to %d days)" % (
+                days, vault.backup_vault_name, low, high)
+        return None
+
     def airgap_copy_job(self, job, dest_vault, lifecycle):
         """Mark a copy job into an air-gapped vault; the vault fails it when its retention is outside the vault's bounds."""
-        if vault_type(dest_vault) != LAG:
+        if vault_type(dest_vault) == LAG:
+            job.fields["DestinationVaultType"] = LAG
+            job.fail_with = job.fail_with or self.airgap_retention_failure(dest_vault, lifecycle)
+
+    def airgap_backup_vaults(self, region, vault, params, resource_type):
+        """(the vault a backup is written to, the air-gapped vault its temporary backup is then copied into, or None).
+
+        BackupVaultName names a backup vault; an air-gapped vault is the target of LogicallyAirGappedBackupVaultArn
+        (same account and Region): a fully managed type (S3 here) is backed up into it directly, the others (RDS, EC2)
+        into the backup vault, copied, and the temporary backup removed."""
+        if vault_type(vault) != STANDARD:
+            raise _invalid("Backup vault %s is a %s: back up to a backup vault, with LogicallyAirGappedBackupVaultArn for an "
+                           "air-gapped one" % (vault.backup_vault_name, vault_type(vault)))
+        arn = params.get("LogicallyAirGappedBackupVaultArn")
+        if not arn:
+            return vault, None
+        lag_region, lag = self.vault_by_arn(arn)
+        if lag_region != region or arn.split(":")[4] != self.account_id or vault_type(lag) != LAG:
+            raise _invalid("LogicallyAirGappedBackupVaultArn must be a logically air-gapped vault of this account and Region: %s" % arn)
+        if self.vault_state(lag) != "AVAILABLE":
+            raise _bad_request("Backup vault %s is %s" % (lag.backup_vault_name, self.vault_state(lag)))
+        return (lag, None) if resource_type in FULLY_MANAGED else (vault, lag)
+
+    def airgap_backup_job(self, job, vault, lifecycle, copy_to):
+        """A backup written straight into an air-gapped vault is failed by it outside its retention bounds."""
+        job.fields["air_gapped_copy_to"] = copy_to
+        if vault_type(vault) == LAG:
+            job.fields["VaultType"] = LAG
+            job.fail_with = job.fail_with or self.airgap_retention_failure(vault, lifecycle)
+
+    def airgap_after_backup(self, region, point, job, role, lifecycle, created_by):
+        """The temporary backup of a type AWS Backup does not fully manage is copied into the air-gapped vault, then removed."""
+        target = job.fields.get("air_gapped_copy_to")
+        if target is None:
             return
-        job.fields["DestinationVaultType"] = LAG
-        days = (lifecycle or {}).get("DeleteAfterDays")
-        low, high = dest_vault.min_retention_days, dest_vault.max_retention_days
-        if days is None or days < 0:
-            message = "An indefinite retention is outside the retention range of vault %s (%d to %d days)" % (
-                dest_vault.backup_vault_name, low, high)
-        elif not low <= days <= high:
-            message = "Retention of %d days is outside the retention range of vault %s (%d to %d days)" % (
-                days, dest_vault.backup_vault_name, low, high)
-        else:
-            return
-        job.fail_with = job.fail_with or message
+        copy_job = self._start_copy(region, point, target.backup_vault_arn, role, lifecycle, created_by, job.id)
+        copied = copy_job.on_complete
+
+        def then_remove_the_temporary_backup(done, value):
+            copied(done, value)
+            if point.arn in self.recovery_points:
+                self.delete_recovery_point(region, {"BackupVaultName": point.vault_name, "RecoveryPointArn": point.arn})
+
+        copy_job.on_complete = then_remove_the_temporary_backup
 
     @staticmethod
     def airgap_point(point, dest_vault):

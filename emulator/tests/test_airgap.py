@@ -54,7 +54,7 @@ def fixture_fast_vaults(emulator):
 
 
 def test_an_air_gapped_vault_is_creating_then_available_and_always_locked(emulator, world, backup):
-    emulator.control("airgap/vault-seconds", {"seconds": 1.0})
+    emulator.control("airgap/vault-seconds", {"seconds": 3.0})
     made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-states", MinRetentionDays=7,
                                                            MaxRetentionDays=60, BackupVaultTags={"k": "v"})
     assert made["VaultState"] == "CREATING"
@@ -190,7 +190,9 @@ def test_a_restore_access_vault_waits_for_approval_restores_and_is_revoked_with_
 
 
 def test_a_rejected_restore_access_request_fails_and_mistakes_are_refused(emulator, world, backup, fast_vaults):  # pylint: disable=unused-argument
+    emulator.control("airgap/vault-seconds", {"seconds": 3.0})  # long enough to be seen CREATING
     made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-reject", MinRetentionDays=7, MaxRetentionDays=35)
+    emulator.control("airgap/vault-seconds", {"seconds": 0.3})
     assert code_of(backup.create_restore_access_backup_vault, SourceBackupVaultArn=made["BackupVaultArn"]) == "InvalidRequestException"
     wait_vault_available(backup, "lag-reject")
     backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-reject", MpaApprovalTeamArn=TEAM)
@@ -251,3 +253,55 @@ def test_an_rds_restore_from_an_air_gapped_copy_is_a_real_database_with_the_poin
         count, newest_row = cur.fetchone()
     assert count > 0
     assert newest_row <= point["CreationDate"].astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def test_a_backup_with_an_air_gapped_target_lands_there_directly_or_through_a_temporary_copy(
+        emulator, world, backup, bucket_point, fast_vaults):  # pylint: disable=unused-argument
+    emulator.control("airgap/vault-seconds", {"seconds": 3.0})  # long enough to be seen CREATING
+    made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-primary", MinRetentionDays=7, MaxRetentionDays=35)
+    emulator.control("airgap/vault-seconds", {"seconds": 0.3})
+    assert code_of(backup.start_backup_job, BackupVaultName="lag-primary", ResourceArn="arn:aws:s3:::airgap-source",
+                   IamRoleArn=world["backup_role_arn"]) == "InvalidParameterValueException"
+    assert code_of(backup.start_backup_job, BackupVaultName=world["vault"], ResourceArn="arn:aws:s3:::airgap-source",
+                   IamRoleArn=world["backup_role_arn"], LogicallyAirGappedBackupVaultArn=made["BackupVaultArn"]) == "InvalidRequestException"
+    wait_vault_available(backup, "lag-primary")
+    standard_arn = backup.describe_backup_vault(BackupVaultName=world["vault"])["BackupVaultArn"]
+    assert code_of(backup.start_backup_job, BackupVaultName=world["vault"], ResourceArn="arn:aws:s3:::airgap-source",
+                   IamRoleArn=world["backup_role_arn"], LogicallyAirGappedBackupVaultArn=standard_arn) == "InvalidParameterValueException"
+
+    # S3 is fully managed by AWS Backup: the backup is written into the air-gapped vault itself.
+    objects = s3_snapshot(emulator.client("s3"), "airgap-source")
+    s3_job = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn="arn:aws:s3:::airgap-source",
+                                     IamRoleArn=world["backup_role_arn"], Lifecycle={"DeleteAfterDays": 10},
+                                     LogicallyAirGappedBackupVaultArn=made["BackupVaultArn"])
+    emulator.wait_for_jobs()
+    described = backup.describe_backup_job(BackupJobId=s3_job["BackupJobId"])
+    assert described["State"] == "COMPLETED" and described["BackupVaultName"] == "lag-primary" and described["VaultType"] == LAG
+    point = backup.describe_recovery_point(BackupVaultName="lag-primary", RecoveryPointArn=s3_job["RecoveryPointArn"])
+    assert point["VaultType"] == LAG and point["EncryptionKeyType"] == "AWS_OWNED_KMS_KEY"
+    assert s3_job["RecoveryPointArn"] not in [p["RecoveryPointArn"] for p in points_of(backup, world["vault"])]
+    restore = backup.start_restore_job(RecoveryPointArn=s3_job["RecoveryPointArn"], IamRoleArn=world["backup_role_arn"],
+                                       Metadata={"DestinationBucketName": "airgap-primary-restored", "NewBucket": "true"})
+    assert wait_restore(backup, restore["RestoreJobId"])["Status"] == "COMPLETED"
+    assert s3_snapshot(emulator.client("s3"), "airgap-primary-restored") == objects
+
+    # ... and out of the vault's retention bounds, the vault fails it.
+    failing = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn="arn:aws:s3:::airgap-source",
+                                      IamRoleArn=world["backup_role_arn"], Lifecycle={"DeleteAfterDays": 1},
+                                      LogicallyAirGappedBackupVaultArn=made["BackupVaultArn"])
+    emulator.wait_for_jobs()
+    assert backup.describe_backup_job(BackupJobId=failing["BackupJobId"])["State"] == "FAILED"
+
+    # EC2 is not: a temporary backup in the backup vault is copied into the air-gapped vault, then removed.
+    instance_arn = "arn:aws:ec2:us-east-1:123456789012:instance/%s" % world["app"]["instance_id"]
+    ec2_job = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=instance_arn, IamRoleArn=world["backup_role_arn"],
+                                      Lifecycle={"DeleteAfterDays": 10}, LogicallyAirGappedBackupVaultArn=made["BackupVaultArn"])
+    emulator.wait_for_jobs()
+    assert backup.describe_backup_job(BackupJobId=ec2_job["BackupJobId"])["BackupVaultName"] == world["vault"]
+    copies = [j for j in backup.list_copy_jobs(ByDestinationVaultArn=made["BackupVaultArn"])["CopyJobs"]
+              if j.get("CreatedByBackupJobId") == ec2_job["BackupJobId"]]
+    assert len(copies) == 1 and copies[0]["State"] == "COMPLETED" and copies[0]["SourceRecoveryPointArn"] == ec2_job["RecoveryPointArn"]
+    assert ec2_job["RecoveryPointArn"] not in [p["RecoveryPointArn"] for p in points_of(backup, world["vault"])]
+    in_vault = {p["RecoveryPointArn"]: p for p in points_of(backup, "lag-primary")}
+    assert in_vault[copies[0]["DestinationRecoveryPointArn"]]["ResourceType"] == "EC2"
+    assert in_vault[copies[0]["DestinationRecoveryPointArn"]]["VaultType"] == LAG
