@@ -305,3 +305,20 @@ def test_a_backup_with_an_air_gapped_target_lands_there_directly_or_through_a_te
     in_vault = {p["RecoveryPointArn"]: p for p in points_of(backup, "lag-primary")}
     assert in_vault[copies[0]["DestinationRecoveryPointArn"]]["ResourceType"] == "EC2"
     assert in_vault[copies[0]["DestinationRecoveryPointArn"]]["VaultType"] == LAG
+
+
+def test_a_plan_rule_with_an_air_gapped_target_backs_up_into_it(emulator, world, backup, bucket_point, fast_vaults):  # pylint: disable=unused-argument
+    made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-plan", MinRetentionDays=7, MaxRetentionDays=35)
+    wait_vault_available(backup, "lag-plan")
+    plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "airgap-plan", "Rules": [{
+        "RuleName": "to-lag", "TargetBackupVaultName": world["vault"], "Lifecycle": {"DeleteAfterDays": 10},
+        "TargetLogicallyAirGappedBackupVaultArn": made["BackupVaultArn"]}]})["BackupPlanId"]
+    backup.create_backup_selection(BackupPlanId=plan, BackupSelection={
+        "SelectionName": "airgap-source", "IamRoleArn": world["backup_role_arn"], "Resources": ["arn:aws:s3:::airgap-source"]})
+    jobs = emulator.control("backup-plans/run", {"region": world["region"], "backup_plan_id": plan, "rule_name": "to-lag"})["backup_job_ids"]
+    emulator.wait_for_jobs()
+    assert len(jobs) == 1
+    job = backup.describe_backup_job(BackupJobId=jobs[0])
+    assert job["State"] == "COMPLETED" and job["BackupVaultArn"] == made["BackupVaultArn"]
+    assert [p["RecoveryPointArn"] for p in points_of(backup, "lag-plan")] == [job["RecoveryPointArn"]]
+    backup.delete_backup_plan(BackupPlanId=plan)
