@@ -114,6 +114,16 @@ class AirGapMixin:
             raise _bad_request("Backup vault %s is a %s, not a logically air-gapped backup vault" % (name, vault_type(vault)))
         return vault
 
+    def _retried(self, region, kind, request_id, **same):
+        """The vault an earlier call with this CreatorRequestId made (an idempotency token: boto3 fills one in)."""
+        if not request_id:
+            return None
+        for vault in backup_backends[self.account_id][region].vaults.values():
+            if vault_type(vault) == kind and vault.creator_request_id == request_id and all(
+                    getattr(vault, key, None) == value for key, value in same.items()):
+                return vault
+        return None
+
     def _moto_vault(self, region, name, tags, key_arn, request_id):
         backend = backup_backends[self.account_id][region]
         if name in backend.vaults:
@@ -128,6 +138,11 @@ class AirGapMixin:
             raise _invalid("MinRetentionDays must be at least %d days" % LAG_MIN_RETENTION_FLOOR)
         if high < low:
             raise _invalid("MaxRetentionDays must be greater than or equal to MinRetentionDays")
+        vault = self._retried(region, LAG, params.get("CreatorRequestId"), backup_vault_name=params["BackupVaultName"],
+                              min_retention_days=low, max_retention_days=high)
+        if vault is not None:
+            return {"BackupVaultName": vault.backup_vault_name, "BackupVaultArn": vault.backup_vault_arn,
+                    "CreationDate": datetime.datetime.fromtimestamp(vault.creation_date, tz=UTC), "VaultState": self.vault_state(vault)}
         vault = self._moto_vault(region, params["BackupVaultName"], params.get("BackupVaultTags"),
                                  params.get("EncryptionKeyArn"), params.get("CreatorRequestId"))
         vault.vault_type, vault.vault_state = LAG, "CREATING"
@@ -258,14 +273,20 @@ class AirGapMixin:
             raise _bad_request("Backup vault %s is %s" % (source.backup_vault_name, self.vault_state(source)))
         if not source.mpa_team_arn:
             raise _bad_request("Backup vault %s has no MPA approval team to approve restore access" % source.backup_vault_name)
+        vault = self._retried(region, RESTORE_ACCESS, params.get("CreatorRequestId"), source_vault_arn=source.backup_vault_arn)
+        if vault is not None:
+            return self._access_vault_created(vault)
         name = params.get("BackupVaultName") or "restore-access-%s" % uuid.uuid4().hex[:12]
         vault = self._moto_vault(region, name, params.get("BackupVaultTags"), None, params.get("CreatorRequestId"))
         vault.vault_type, vault.vault_state, vault.source_vault_arn = RESTORE_ACCESS, "CREATING", source.backup_vault_arn
         vault.approval_date, vault.revoke = None, None
         vault.mpa_session_arn = self._new_session(region, "restore-access", source, access_vault=name,
                                                   comment=params.get("RequesterComment"))
-        return {"RestoreAccessBackupVaultArn": vault.backup_vault_arn, "RestoreAccessBackupVaultName": name,
-                "VaultState": "CREATING", "CreationDate": datetime.datetime.fromtimestamp(vault.creation_date, tz=UTC)}
+        return self._access_vault_created(vault)
+
+    def _access_vault_created(self, vault):
+        return {"RestoreAccessBackupVaultArn": vault.backup_vault_arn, "RestoreAccessBackupVaultName": vault.backup_vault_name,
+                "VaultState": self.vault_state(vault), "CreationDate": datetime.datetime.fromtimestamp(vault.creation_date, tz=UTC)}
 
     def list_restore_access_backup_vaults(self, region, params):
         source = self._air_gapped(region, params["BackupVaultName"])

@@ -84,8 +84,13 @@ def test_an_air_gapped_vault_refuses_what_aws_refuses(backup, world):
     assert code_of(backup.create_logically_air_gapped_backup_vault, BackupVaultName=world["vault"], MinRetentionDays=7,
                    MaxRetentionDays=30) == "AlreadyExistsException"
     key = world["kms_key_arn"]
-    backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-cmk", MinRetentionDays=7, MaxRetentionDays=30,
-                                                    EncryptionKeyArn=key)
+    first = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-cmk", MinRetentionDays=7, MaxRetentionDays=30,
+                                                            EncryptionKeyArn=key, CreatorRequestId="lag-cmk-1")
+    again = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-cmk", MinRetentionDays=7, MaxRetentionDays=30,
+                                                            EncryptionKeyArn=key, CreatorRequestId="lag-cmk-1")
+    assert again["BackupVaultArn"] == first["BackupVaultArn"] and again["CreationDate"] == first["CreationDate"]
+    assert code_of(backup.create_logically_air_gapped_backup_vault, BackupVaultName="lag-cmk", MinRetentionDays=7,
+                   MaxRetentionDays=30, EncryptionKeyArn=key) == "AlreadyExistsException"
     described = backup.describe_backup_vault(BackupVaultName="lag-cmk")
     assert described["EncryptionKeyType"] == "CUSTOMER_MANAGED_KMS_KEY" and described["EncryptionKeyArn"] == key
 
@@ -196,7 +201,10 @@ def test_a_rejected_restore_access_request_fails_and_mistakes_are_refused(emulat
     assert code_of(backup.create_restore_access_backup_vault, SourceBackupVaultArn=made["BackupVaultArn"]) == "InvalidRequestException"
     wait_vault_available(backup, "lag-reject")
     backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-reject", MpaApprovalTeamArn=TEAM)
-    request = backup.create_restore_access_backup_vault(SourceBackupVaultArn=made["BackupVaultArn"])
+    request = backup.create_restore_access_backup_vault(SourceBackupVaultArn=made["BackupVaultArn"], CreatorRequestId="access-1")
+    retried = backup.create_restore_access_backup_vault(SourceBackupVaultArn=made["BackupVaultArn"], CreatorRequestId="access-1")
+    assert retried["RestoreAccessBackupVaultArn"] == request["RestoreAccessBackupVaultArn"]
+    assert len(backup.list_restore_access_backup_vaults(BackupVaultName="lag-reject")["RestoreAccessBackupVaults"]) == 1
     session = backup.describe_backup_vault(BackupVaultName=request["RestoreAccessBackupVaultName"])["MpaSessionArn"]
     emulator.control("airgap/mpa-sessions", {"arn": session, "decision": "REJECTED"})
     assert backup.describe_backup_vault(BackupVaultName=request["RestoreAccessBackupVaultName"])["VaultState"] == "FAILED"
