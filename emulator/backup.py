@@ -426,8 +426,7 @@ class BackupWorld(AirGapMixin):
         point = self.point(region, params["BackupVaultName"], params["RecoveryPointArn"])
         if point.status == "DELETING":
             raise ApiError("InvalidRequestException", "The recovery point is already being deleted")
-        if getattr(point, "exposed", False):
-            raise ApiError("InvalidRequestException", "A restore access backup vault only restores its recovery points")
+        self.airgap_refuse_delete(point)
         del self.recovery_points[point.arn]
         # A copy shares its source's data (dump, objects): release it only when no point holds it any more.
         shared = any(other.payload == point.payload for other in self.recovery_points.values())

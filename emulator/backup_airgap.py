@@ -148,6 +148,7 @@ class AirGapMixin:
         vault.vault_type, vault.vault_state = LAG, "CREATING"
         vault.available_at = time.monotonic() + self.airgap_vault_seconds
         vault.locked, vault.min_retention_days, vault.max_retention_days = True, low, high
+        vault.lock_date = vault.creation_date  # compliance mode from the start: moto refuses to change or remove the lock
         vault.mpa_team_arn, vault.mpa_update = None, None
         return {"BackupVaultName": vault.backup_vault_name, "BackupVaultArn": vault.backup_vault_arn,
                 "CreationDate": datetime.datetime.fromtimestamp(vault.creation_date, tz=UTC), "VaultState": "CREATING"}
@@ -250,6 +251,16 @@ class AirGapMixin:
         if vault_type(dest_vault) == LAG and not isinstance(point, AirGappedPoint):
             point.__class__ = type("AirGapped" + point.__class__.__name__, (AirGappedPoint, point.__class__), {})
         return point
+
+    def airgap_refuse_delete(self, point):
+        """A point shown by a restore access vault is only restored through it; one in an air-gapped vault is under its
+        compliance-mode lock, which fails delete operations on its points (DescribeBackupVault's `Locked`)."""
+        if getattr(point, "exposed", False):
+            raise _bad_request("A restore access backup vault only restores its recovery points")
+        vault = backup_backends[self.account_id][point.region].vaults.get(point.vault_name)
+        if vault is not None and vault_type(vault) == LAG:
+            raise _bad_request("Recovery point %s is in logically air-gapped vault %s, locked in compliance mode"
+                               % (point.arn, point.vault_name))
 
     # ------------------------------------------------------------------ restore access vaults
     def _access_vaults_of(self, region, source_arn):

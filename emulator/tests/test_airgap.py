@@ -63,6 +63,7 @@ def test_an_air_gapped_vault_is_creating_then_available_and_always_locked(emulat
     assert described["VaultState"] == "CREATING" and described["VaultType"] == LAG
     assert described["Locked"] is True and (described["MinRetentionDays"], described["MaxRetentionDays"]) == (7, 60)
     assert described["EncryptionKeyType"] == "AWS_OWNED_KMS_KEY" and "EncryptionKeyArn" not in described
+    assert described["LockDate"] == described["CreationDate"]
     wait_vault_available(backup, "lag-states")
     air_gapped = backup.list_backup_vaults(ByVaultType=LAG)["BackupVaultList"]
     assert [(v["BackupVaultName"], v["VaultType"], v["VaultState"], v["Locked"]) for v in air_gapped
@@ -106,6 +107,8 @@ def test_a_copy_into_an_air_gapped_vault_reports_it_and_an_s3_restore_from_it_br
     assert copied["SourceBackupVaultArn"] == backup.describe_backup_vault(BackupVaultName=world["vault"])["BackupVaultArn"]
     assert copied["IsEncrypted"] is True and copied["EncryptionKeyType"] == "AWS_OWNED_KMS_KEY" and "EncryptionKeyArn" not in copied
     assert copied["Lifecycle"] == {"DeleteAfterDays": 14} and copied["Status"] == "COMPLETED"
+    assert code_of(backup.delete_recovery_point, BackupVaultName="lag-s3", RecoveryPointArn=copy_arn) == "InvalidRequestException"
+    assert code_of(backup.delete_backup_vault_lock_configuration, BackupVaultName="lag-s3") == "InvalidRequestException"
     listed = points_of(backup, "lag-s3")
     assert [p["RecoveryPointArn"] for p in listed] == [copy_arn] and listed[0]["VaultType"] == LAG
     assert backup.describe_backup_vault(BackupVaultName="lag-s3")["NumberOfRecoveryPoints"] == 1
