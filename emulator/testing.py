@@ -6,6 +6,9 @@ The fixtures are imported by the conftest.py of both suites, so the emulator's s
 - `emulator`: one emulator per test session (per pytest worker), and `world`, the runbook's world seeded in it;
 - `clean_faults`: faults and job durations a test sets are undone after it;
 - `backup`: a boto3 AWS Backup client of the emulator.
+
+`air_gapped_copy` makes a logically air-gapped vault holding a copy of a point (a seeded one, say) without touching the
+seeded world; `wait_vault_available` waits for a new vault as a client must.
 """
 
 import contextlib
