@@ -133,6 +133,7 @@ class AirGapMixin:
 
     # ------------------------------------------------------------------ logically air-gapped vaults
     def create_logically_air_gapped_backup_vault(self, region, params):
+        """A vault locked with its retention bounds, CREATING for `airgap_vault_seconds`, then AVAILABLE."""
         low, high = params["MinRetentionDays"], params["MaxRetentionDays"]
         if low < LAG_MIN_RETENTION_FLOOR:
             raise _invalid("MinRetentionDays must be at least %d days" % LAG_MIN_RETENTION_FLOOR)
@@ -171,6 +172,7 @@ class AirGapMixin:
         return out
 
     def list_backup_vaults(self, region, params):
+        """Every vault of the Region with its type and state, filtered by ByVaultType (ByShared: none here), in pages."""
         vaults = list(backup_backends[self.account_id][region].vaults.values())
         if params.get("ByVaultType"):
             vaults = [v for v in vaults if vault_type(v) == params["ByVaultType"]]
@@ -276,6 +278,7 @@ class AirGapMixin:
                 if p.region == region and p.vault_arn == vault.source_vault_arn]
 
     def create_restore_access_backup_vault(self, region, params):
+        """A restore access vault of an AVAILABLE air-gapped vault, CREATING until its approval team decides."""
         source_region, source = self.vault_by_arn(params["SourceBackupVaultArn"])
         if source_region != region or vault_type(source) != LAG:
             raise _invalid("Source backup vault %s is not a logically air-gapped backup vault in %s"
@@ -300,6 +303,7 @@ class AirGapMixin:
                 "VaultState": self.vault_state(vault), "CreationDate": datetime.datetime.fromtimestamp(vault.creation_date, tz=UTC)}
 
     def list_restore_access_backup_vaults(self, region, params):
+        """The restore access vaults of an air-gapped vault, with their approval and latest revoke request."""
         source = self._air_gapped(region, params["BackupVaultName"])
         vaults = self._unordered(self._access_vaults_of(region, source.backup_vault_arn), lambda v: v.backup_vault_arn)
         page, token = self._page(vaults, params, self._salt("ListRestoreAccessBackupVaults", dict(params, region=region)))
@@ -314,6 +318,7 @@ class AirGapMixin:
         return {"RestoreAccessBackupVaults": members, "NextToken": token}
 
     def revoke_restore_access_backup_vault(self, region, params):
+        """A revoke request the approval team decides on; approved, the restore access vault is deleted."""
         source = self._air_gapped(region, params["BackupVaultName"])
         found = [v for v in self._access_vaults_of(region, source.backup_vault_arn)
                  if v.backup_vault_arn == params["RestoreAccessBackupVaultArn"]]
@@ -331,6 +336,7 @@ class AirGapMixin:
 
     # ------------------------------------------------------------------ MPA approval teams
     def associate_backup_vault_mpa_approval_team(self, region, params):
+        """The first team is associated at once; another replaces it once the current team approves."""
         vault = self._air_gapped(region, params["BackupVaultName"])
         team = params["MpaApprovalTeamArn"]
         if not MPA_TEAM_ARN.match(team):
@@ -344,6 +350,7 @@ class AirGapMixin:
         return {}
 
     def disassociate_backup_vault_mpa_approval_team(self, region, params):
+        """The team is removed once it approves the request."""
         vault = self._air_gapped(region, params["BackupVaultName"])
         if not vault.mpa_team_arn:
             raise _bad_request("Backup vault %s has no MPA approval team" % vault.backup_vault_name)

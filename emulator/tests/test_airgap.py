@@ -54,6 +54,7 @@ def fixture_fast_vaults(emulator):
 
 
 def test_an_air_gapped_vault_is_creating_then_available_and_always_locked(emulator, world, backup):
+    """A new vault is CREATING, then AVAILABLE, locked with its bounds; ListBackupVaults filters by type."""
     emulator.control("airgap/vault-seconds", {"seconds": 3.0})
     made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-states", MinRetentionDays=7,
                                                            MaxRetentionDays=60, BackupVaultTags={"k": "v"})
@@ -78,6 +79,7 @@ def test_an_air_gapped_vault_is_creating_then_available_and_always_locked(emulat
 
 
 def test_an_air_gapped_vault_refuses_what_aws_refuses(backup, world):
+    """A minimum under 7 days, a maximum under the minimum and a name in use are refused; a retry is not."""
     assert code_of(backup.create_logically_air_gapped_backup_vault, BackupVaultName="lag-short", MinRetentionDays=6,
                    MaxRetentionDays=30) == "InvalidParameterValueException"
     assert code_of(backup.create_logically_air_gapped_backup_vault, BackupVaultName="lag-upside", MinRetentionDays=30,
@@ -98,6 +100,7 @@ def test_an_air_gapped_vault_refuses_what_aws_refuses(backup, world):
 
 def test_a_copy_into_an_air_gapped_vault_reports_it_and_an_s3_restore_from_it_brings_the_objects_back(
         emulator, world, backup, bucket_point, fast_vaults):  # pylint: disable=unused-argument
+    """The copy says where it is and how it is encrypted, cannot be deleted, and restores the bucket's objects."""
     bucket, objects, point_arn = bucket_point
     vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], point_arn, world["backup_role_arn"], "lag-s3", days=14)
     job = [j for j in backup.list_copy_jobs(ByDestinationVaultArn=vault_arn)["CopyJobs"]]
@@ -126,6 +129,7 @@ def test_a_copy_into_an_air_gapped_vault_reports_it_and_an_s3_restore_from_it_br
 @pytest.mark.parametrize("lifecycle", [{"DeleteAfterDays": 3}, {"DeleteAfterDays": 400}, {}],
                          ids=["shorter-than-min", "longer-than-max", "indefinite"])
 def test_the_vault_fails_a_copy_whose_retention_is_outside_its_bounds(emulator, world, backup, bucket_point, lifecycle):
+    """StartCopyJob accepts the copy; the vault fails it and keeps no point."""
     name = "lag-bounds-%d" % lifecycle.get("DeleteAfterDays", 0)
     made = backup.create_logically_air_gapped_backup_vault(BackupVaultName=name, MinRetentionDays=7, MaxRetentionDays=35)
     job = backup.start_copy_job(RecoveryPointArn=bucket_point[2], SourceBackupVaultName=world["vault"],
@@ -139,6 +143,7 @@ def test_the_vault_fails_a_copy_whose_retention_is_outside_its_bounds(emulator, 
 
 
 def test_an_ec2_restore_from_an_air_gapped_copy_launches_from_the_copied_image(emulator, world, backup, fast_vaults):  # pylint: disable=unused-argument
+    """The restored instance runs the copied image with the requested settings."""
     ec2 = emulator.client("ec2")
     point = newest(points_of(backup, world["vault"], ByResourceType="EC2"))
     _vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], point["RecoveryPointArn"], world["backup_role_arn"], "lag-ec2")
@@ -153,6 +158,7 @@ def test_an_ec2_restore_from_an_air_gapped_copy_launches_from_the_copied_image(e
 
 def test_a_restore_access_vault_waits_for_approval_restores_and_is_revoked_with_approval(
         emulator, world, backup, bucket_point, fast_vaults):  # pylint: disable=unused-argument
+    """CREATING until approved, then it shows and restores the points; an approved revoke deletes it."""
     vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], bucket_point[2], world["backup_role_arn"], "lag-access")
     assert code_of(backup.create_restore_access_backup_vault, SourceBackupVaultArn=vault_arn) == "InvalidRequestException"
     assert code_of(backup.associate_backup_vault_mpa_approval_team, BackupVaultName="lag-access",
@@ -198,6 +204,7 @@ def test_a_restore_access_vault_waits_for_approval_restores_and_is_revoked_with_
 
 
 def test_a_rejected_restore_access_request_fails_and_mistakes_are_refused(emulator, world, backup, fast_vaults):  # pylint: disable=unused-argument
+    """A rejected request leaves the vault FAILED; wrong sources and vault types are refused."""
     emulator.control("airgap/vault-seconds", {"seconds": 3.0})  # long enough to be seen CREATING
     made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-reject", MinRetentionDays=7, MaxRetentionDays=35)
     emulator.control("airgap/vault-seconds", {"seconds": 0.3})
@@ -226,6 +233,7 @@ def test_a_rejected_restore_access_request_fails_and_mistakes_are_refused(emulat
 
 
 def test_replacing_or_removing_the_approval_team_waits_for_the_current_teams_approval(emulator, backup, fast_vaults):  # pylint: disable=unused-argument
+    """A second team, or none, takes effect only once the current team approves."""
     backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-team", MinRetentionDays=7, MaxRetentionDays=35)
     assert code_of(backup.disassociate_backup_vault_mpa_approval_team, BackupVaultName="lag-team") == "InvalidRequestException"
     backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-team", MpaApprovalTeamArn=TEAM)
@@ -247,6 +255,7 @@ def test_replacing_or_removing_the_approval_team_waits_for_the_current_teams_app
 
 def test_an_rds_restore_from_an_air_gapped_copy_is_a_real_database_with_the_points_rows(
         emulator, world, backup, fast_vaults):  # pylint: disable=unused-argument
+    """The restored MariaDB instance holds the seeded orders up to the point's time."""
     rds = emulator.client("rds")
     point = newest_scheduled(points_of(backup, world["vault"], ByResourceArn=world["db"]["arn"]))
     _vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], point["RecoveryPointArn"], world["backup_role_arn"], "lag-rds")
@@ -268,6 +277,7 @@ def test_an_rds_restore_from_an_air_gapped_copy_is_a_real_database_with_the_poin
 
 def test_a_backup_with_an_air_gapped_target_lands_there_directly_or_through_a_temporary_copy(
         emulator, world, backup, bucket_point, fast_vaults):  # pylint: disable=unused-argument
+    """S3 goes straight into the vault; EC2 through a temporary backup, copied, then removed."""
     emulator.control("airgap/vault-seconds", {"seconds": 3.0})  # long enough to be seen CREATING
     made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-primary", MinRetentionDays=7, MaxRetentionDays=35)
     emulator.control("airgap/vault-seconds", {"seconds": 0.3})
@@ -319,6 +329,7 @@ def test_a_backup_with_an_air_gapped_target_lands_there_directly_or_through_a_te
 
 
 def test_a_plan_rule_with_an_air_gapped_target_backs_up_into_it(emulator, world, backup, bucket_point, fast_vaults):  # pylint: disable=unused-argument
+    """A rule's TargetLogicallyAirGappedBackupVaultArn puts the rule's S3 backup into the vault."""
     made = backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-plan", MinRetentionDays=7, MaxRetentionDays=35)
     wait_vault_available(backup, "lag-plan")
     plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "airgap-plan", "Rules": [{
