@@ -510,6 +510,8 @@ class EmulatorApp:
             return {"backup_job_ids": world.run_backup_rule(spec["region"], spec["backup_plan_id"], spec["rule_name"])}
         if path == "restore-testing/run":
             return {"restore_job_ids": world.run_restore_testing_plan(spec["region"], spec["plan_name"])}
+        if path.startswith("airgap/"):  # logically air-gapped vaults: creation time, MPA decisions (backup_airgap.py)
+            return world.airgap_control(method, path[len("airgap/"):], spec)
         if path.startswith("instance-refresh") or path == "target-health":
             return self.refreshes.control(method, path, spec)
         raise ApiError("BadControlRequest", "Unknown control call %s %s" % (method, path))

@@ -22,6 +22,7 @@ from moto.backup.models import backup_backends
 
 from .backup_more import BackupMoreMixin
 from .backup_holds import HoldsMixin, check_lifecycle, lifecycle_days, supports_cold_storage
+from .backup_airgap import AirGapMixin
 from .protocol import ApiError
 
 ACCOUNT_ID = "123456789012"
@@ -190,7 +191,7 @@ class Job:
         threading.Thread(target=target, name="job-%s" % self.id, daemon=True).start()
 
 
-class BackupWorld(BackupMoreMixin, HoldsMixin):
+class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
     """Everything AWS Backup knows in one emulator process, across regions."""
 
     def __init__(self, drivers, account_id=ACCOUNT_ID):
@@ -364,18 +365,21 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
             "Locked": bool(vault.locked), "MinRetentionDays": vault.min_retention_days, "MaxRetentionDays": vault.max_retention_days,
             "LockDate": datetime.datetime.fromtimestamp(vault.lock_date, tz=UTC) if vault.lock_date else None,
             "EncryptionKeyType": "CUSTOMER_MANAGED_KMS_KEY" if vault.encryption_key_arn else "AWS_OWNED_KMS_KEY",
-        }
+        } | self.airgap_vault_fields(vault)
 
     # ------------------------------------------------------------------ recovery points
     def point(self, region, vault_name, arn):
         self.vault(region, vault_name)
         point = self.recovery_points.get(arn)
         if point is None or point.region != region or point.vault_name != vault_name:
+            point = next((p for p in self.exposed_points(region, vault_name) if p.arn == arn), None)  # restore access vaults
+        if point is None:
             raise not_found("Recovery point", arn)
         return point
 
     def _vault_points(self, region, vault_name):
-        return [p for p in self.recovery_points.values() if p.region == region and p.vault_name == vault_name]
+        own = [p for p in self.recovery_points.values() if p.region == region and p.vault_name == vault_name]
+        return own + self.exposed_points(region, vault_name)
 
     def add_point(self, point):
         self.recovery_points[point.arn] = point
@@ -429,6 +433,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
         if point.status == "DELETING":
             raise ApiError("InvalidRequestException", "The recovery point is already being deleted")
         self.refuse_protected_delete(region, point)
+        self.airgap_refuse_delete(point)
         del self.recovery_points[point.arn]
         # A copy shares its source's data (dump, objects): release it only when no point holds it any more.
         shared = any(other.payload == point.payload for other in self.recovery_points.values())
@@ -478,6 +483,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
         vault = self.vault(region, params["BackupVaultName"])
         resource_arn = params["ResourceArn"]
         driver = self.driver_for_arn(resource_arn)
+        vault, air_gapped_copy = self.airgap_backup_vaults(region, vault, params, driver.resource_type)
         if not re.match(r"^arn:aws:iam::\d{12}:role/.+", params.get("IamRoleArn", "")):
             raise invalid("Invalid IamRoleArn: %s" % params.get("IamRoleArn"))
         request = json.dumps({k: v for k, v in params.items() if k != "IdempotencyToken"}, sort_keys=True, default=str)
@@ -498,6 +504,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
         captured_now = driver.capture(region, resource_arn, job.id)
         job.fields["RecoveryPointArn"] = captured_now["arn"]
         job.fail_with = self._consume_failure("backup", driver.resource_type) or self.vault_lock_failure(vault, lifecycle)
+        self.airgap_backup_job(job, vault, lifecycle, air_gapped_copy)
         self.jobs["backup"][job.id] = job
         self._remember_token("StartBackupJob", params.get("IdempotencyToken"), request, job.id)
 
@@ -510,10 +517,11 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
                 encryption_key_arn=vault.encryption_key_arn, restore_metadata=captured["restore_metadata"],
                 payload=captured["payload"], tags=params.get("RecoveryPointTags"))
             job.fields["BackupSizeInBytes"] = captured["size"]
-            self.add_point(point)
+            self.add_point(self.airgap_point(point, vault))
             for action in job.fields.get("copy_actions") or []:
                 self._start_copy(region, point, action["DestinationBackupVaultArn"], params["IamRoleArn"],
                                  action.get("Lifecycle") or {}, created_by, job.id)
+            self.airgap_after_backup(region, point, job, params["IamRoleArn"], lifecycle, created_by)
 
         job.on_complete = complete
         job.run(lambda: captured_now)
@@ -596,6 +604,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
                   BackupSizeInBytes=point.size, CreatedBy=created_by, CreatedByBackupJobId=backup_job_id,
                   DestinationRecoveryPointLifecycle=lifecycle or None, DestinationEncryptionKeyArn=dest_vault.encryption_key_arn)
         job.fail_with = self._consume_failure("copy", point.resource_type) or self.vault_lock_failure(dest_vault, lifecycle)
+        self.airgap_copy_job(job, dest_vault, lifecycle)
         self.jobs["copy"][job.id] = job
 
         def complete(job, copied):
@@ -606,6 +615,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
                 iam_role_arn=role_arn, created_by=point.created_by, lifecycle=lifecycle,
                 encryption_key_arn=dest_vault.encryption_key_arn, source_vault_arn=point.vault_arn,
                 restore_metadata=copied["restore_metadata"], payload=copied["payload"])
+            self.airgap_point(new_point, dest_vault)
             job.fields["DestinationRecoveryPointArn"] = new_point.arn
             self.add_point(new_point)
 
@@ -840,7 +850,8 @@ class BackupWorld(BackupMoreMixin, HoldsMixin):
         for arn in self.selected_resources(region, plan_id):
             started = self.start_backup_job(region, {
                 "BackupVaultName": rule["TargetBackupVaultName"], "ResourceArn": arn, "IamRoleArn": role,
-                "Lifecycle": rule.get("Lifecycle")}, created_by=created_by)
+                "Lifecycle": rule.get("Lifecycle"), "LogicallyAirGappedBackupVaultArn": rule.get("TargetLogicallyAirGappedBackupVaultArn")},
+                created_by=created_by)
             job = self.jobs["backup"][started["BackupJobId"]]
             job.fields["copy_actions"] = rule.get("CopyActions") or []
             job_ids.append(job.id)
@@ -1106,4 +1117,12 @@ OPERATIONS = {
     "ListRecoveryPointsByLegalHold": "list_recovery_points_by_legal_hold",
     "UpdateRecoveryPointLifecycle": "update_recovery_point_lifecycle",
     "DeleteBackupVault": "delete_backup_vault",
+    # logically air-gapped and restore access vaults (backup_airgap.py)
+    "CreateLogicallyAirGappedBackupVault": "create_logically_air_gapped_backup_vault",
+    "ListBackupVaults": "list_backup_vaults",
+    "CreateRestoreAccessBackupVault": "create_restore_access_backup_vault",
+    "ListRestoreAccessBackupVaults": "list_restore_access_backup_vaults",
+    "RevokeRestoreAccessBackupVault": "revoke_restore_access_backup_vault",
+    "AssociateBackupVaultMpaApprovalTeam": "associate_backup_vault_mpa_approval_team",
+    "DisassociateBackupVaultMpaApprovalTeam": "disassociate_backup_vault_mpa_approval_team",
 }

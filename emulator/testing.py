@@ -6,6 +6,9 @@ The fixtures are imported by the conftest.py of both suites, so the emulator's s
 - `emulator`: one emulator per test session (per pytest worker), and `world`, the runbook's world seeded in it;
 - `clean_faults`: faults and job durations a test sets are undone after it;
 - `backup`: a boto3 AWS Backup client of the emulator.
+
+`air_gapped_copy` makes a logically air-gapped vault holding a copy of a point (a seeded one, say) without touching the
+seeded world; `wait_vault_available` waits for a new vault as a client must.
 """
 
 import contextlib
@@ -133,3 +136,29 @@ def run_aws_playbook(emulator, tmp_path, tasks, registered):
                           capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 0, "ansible-playbook failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout, proc.stderr)
     return json.loads(results.read_text(encoding="utf-8"))
+
+
+def wait_vault_available(backup_client, vault_name, interval=0.1):
+    """Poll DescribeBackupVault until the vault's VaultState is AVAILABLE (a new air-gapped vault is CREATING first)."""
+    for _attempt in range(MAX_POLLS):
+        state = backup_client.describe_backup_vault(BackupVaultName=vault_name)["VaultState"]
+        if state == "AVAILABLE":
+            return
+        assert state == "CREATING", "vault %s is %s" % (vault_name, state)
+        time.sleep(interval)
+    raise AssertionError("vault %s stayed CREATING" % vault_name)
+
+
+def air_gapped_copy(emulator, source_vault, point_arn, role_arn, name, days=14, min_days=7, max_days=35):  # pylint: disable=redefined-outer-name
+    """Make the logically air-gapped vault NAME (retention MIN_DAYS..MAX_DAYS), copy POINT_ARN of SOURCE_VAULT into it to be
+    kept DAYS days, and return (vault ARN, the copy's recovery point ARN). The copy job must complete."""
+    backup_client = emulator.client("backup")
+    vault = backup_client.create_logically_air_gapped_backup_vault(
+        BackupVaultName=name, MinRetentionDays=min_days, MaxRetentionDays=max_days)
+    wait_vault_available(backup_client, name)
+    job = backup_client.start_copy_job(RecoveryPointArn=point_arn, SourceBackupVaultName=source_vault, IamRoleArn=role_arn,
+                                       DestinationBackupVaultArn=vault["BackupVaultArn"], Lifecycle={"DeleteAfterDays": days})
+    emulator.wait_for_jobs()
+    copied = backup_client.describe_copy_job(CopyJobId=job["CopyJobId"])["CopyJob"]
+    assert copied["State"] == "COMPLETED", copied.get("StatusMessage")
+    return vault["BackupVaultArn"], copied["DestinationRecoveryPointArn"]

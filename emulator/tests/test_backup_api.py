@@ -179,6 +179,18 @@ def test_every_operation_answers_in_botocore_shape(emulator, world):
         backup.list_recovery_points_by_legal_hold(LegalHoldId=hold)
     backup.delete_recovery_point(BackupVaultName=holds_vault, RecoveryPointArn=held)
     backup.delete_backup_vault(BackupVaultName=holds_vault)
+    emulator.control("airgap/vault-seconds", {"seconds": 0})
+    air_gapped = backup.create_logically_air_gapped_backup_vault(BackupVaultName="shape-check-lag", MinRetentionDays=7,
+                                                                 MaxRetentionDays=35)["BackupVaultArn"]
+    emulator.control("airgap/vault-seconds", {"seconds": 2.0})
+    backup.list_backup_vaults(ByVaultType="LOGICALLY_AIR_GAPPED_BACKUP_VAULT")
+    team = "arn:aws:mpa:us-east-1:123456789012:approval-team/shape-check"
+    backup.associate_backup_vault_mpa_approval_team(BackupVaultName="shape-check-lag", MpaApprovalTeamArn=team)
+    access = backup.create_restore_access_backup_vault(SourceBackupVaultArn=air_gapped, BackupVaultName="shape-check-access")
+    emulator.control("airgap/mpa-sessions", {"arn": backup.describe_backup_vault(BackupVaultName="shape-check-access")["MpaSessionArn"]})
+    backup.list_restore_access_backup_vaults(BackupVaultName="shape-check-lag")
+    backup.revoke_restore_access_backup_vault(BackupVaultName="shape-check-lag", RestoreAccessBackupVaultArn=access["RestoreAccessBackupVaultArn"])
+    backup.disassociate_backup_vault_mpa_approval_team(BackupVaultName="shape-check-lag")
 
     assert wire.problems() == [] and dr_wire.problems() == []
     assert emulator.control("shape-errors")["errors"] == []
