@@ -504,7 +504,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
         captured_now = driver.capture(region, resource_arn, job.id)
         job.fields["RecoveryPointArn"] = captured_now["arn"]
         job.fail_with = self._consume_failure("backup", driver.resource_type) or self.vault_lock_failure(vault, lifecycle)
-        self.airgap_backup_job(job, vault, lifecycle, air_gapped_copy)
+        self.airgap_backup_job(job, vault, air_gapped_copy)
         self.jobs["backup"][job.id] = job
         self._remember_token("StartBackupJob", params.get("IdempotencyToken"), request, job.id)
 
@@ -604,7 +604,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
                   BackupSizeInBytes=point.size, CreatedBy=created_by, CreatedByBackupJobId=backup_job_id,
                   DestinationRecoveryPointLifecycle=lifecycle or None, DestinationEncryptionKeyArn=dest_vault.encryption_key_arn)
         job.fail_with = self._consume_failure("copy", point.resource_type) or self.vault_lock_failure(dest_vault, lifecycle)
-        self.airgap_copy_job(job, dest_vault, lifecycle)
+        self.airgap_copy_job(job, dest_vault)
         self.jobs["copy"][job.id] = job
 
         def complete(job, copied):

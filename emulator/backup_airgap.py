@@ -187,24 +187,11 @@ class AirGapMixin:
         return {"BackupVaultList": members, "NextToken": token}
 
     # ------------------------------------------------------------------ what copies and backups into an air-gapped vault get
-    @staticmethod
-    def airgap_retention_failure(vault, lifecycle):
-        """Why an air-gapped vault fails a job whose retention is outside its bounds (indefinite included), else None."""
-        days = (lifecycle or {}).get("DeleteAfterDays")
-        low, high = vault.min_retention_days, vault.max_retention_days
-        if days is None or days < 0:
-            return "An indefinite retention is outside the retention range of vault %s (%d to %d days)" % (
-                vault.backup_vault_name, low, high)
-        if not low <= days <= high:
-            return "Retention of %d days is outside the retention range of vault %s (%d to %d days)" % (
-                days, vault.backup_vault_name, low, high)
-        return None
-
-    def airgap_copy_job(self, job, dest_vault, lifecycle):
-        """Mark a copy job into an air-gapped vault; the vault fails it when its retention is outside the vault's bounds."""
+    def airgap_copy_job(self, job, dest_vault):
+        """Mark a copy job into an air-gapped vault. The vault is locked from its creation, so the Vault Lock rule
+        (backup_holds.py ``vault_lock_failure``) fails a copy whose retention is outside its bounds."""
         if vault_type(dest_vault) == LAG:
             job.fields["DestinationVaultType"] = LAG
-            job.fail_with = job.fail_with or self.airgap_retention_failure(dest_vault, lifecycle)
 
     def airgap_backup_vaults(self, region, vault, params, resource_type):
         """(the vault a backup is written to, the air-gapped vault its temporary backup is then copied into, or None).
@@ -225,12 +212,12 @@ class AirGapMixin:
             raise _bad_request("Backup vault %s is %s" % (lag.backup_vault_name, self.vault_state(lag)))
         return (lag, None) if resource_type in FULLY_MANAGED else (vault, lag)
 
-    def airgap_backup_job(self, job, vault, lifecycle, copy_to):
-        """A backup written straight into an air-gapped vault is failed by it outside its retention bounds."""
+    def airgap_backup_job(self, job, vault, copy_to):
+        """Mark a backup written straight into an air-gapped vault (failed outside its retention bounds by the Vault Lock
+        rule, as any locked vault's), and remember where a temporary backup is copied to."""
         job.fields["air_gapped_copy_to"] = copy_to
         if vault_type(vault) == LAG:
             job.fields["VaultType"] = LAG
-            job.fail_with = job.fail_with or self.airgap_retention_failure(vault, lifecycle)
 
     def airgap_after_backup(self, region, point, job, role, lifecycle, created_by):
         """The temporary backup of a type AWS Backup does not fully manage is copied into the air-gapped vault, then removed."""

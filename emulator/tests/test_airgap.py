@@ -137,7 +137,7 @@ def test_the_vault_fails_a_copy_whose_retention_is_outside_its_bounds(emulator, 
                                 **({"Lifecycle": lifecycle} if lifecycle else {}))
     emulator.wait_for_jobs()
     copied = backup.describe_copy_job(CopyJobId=job["CopyJobId"])["CopyJob"]
-    assert copied["State"] == "FAILED" and "outside the retention range" in copied["StatusMessage"]
+    assert copied["State"] == "FAILED" and ("Backup vault %s is locked with" % name) in copied["StatusMessage"]
     assert "DestinationRecoveryPointArn" not in copied
     assert points_of(backup, name) == []
 
