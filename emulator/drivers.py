@@ -392,7 +392,7 @@ def is_public(grants):
 
 
 class S3Driver(Driver):
-    """S3: a backup captures each current object (bytes, metadata, content headers, tags, encryption)."""
+    """S3: a backup captures each current object (bytes, metadata, content headers, tags, encryption, ACL)."""
 
     resource_type = "S3"
     arn_pattern = r"^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
