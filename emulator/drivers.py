@@ -540,7 +540,8 @@ class S3Driver(Driver):
             encryption, kms_key = "aws:kms", metadata["KMSKey"]
         else:
             encryption, kms_key = item["encryption"], item["kms_key_id"]
-        key = self.backend.put_object(target, item["key"], body, storage=item.get("storage_class"),
+        # Every object comes back in S3 Standard, whatever its class at backup ("restore ... to the S3 Standard storage class").
+        key = self.backend.put_object(target, item["key"], body, storage="STANDARD",
                                       encryption=encryption, kms_key_id=kms_key,
                                       bucket_key_enabled=item.get("bucket_key_enabled"), disable_notification=True)
         key.set_metadata(dict(item["metadata"]), replace=True)

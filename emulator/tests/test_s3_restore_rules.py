@@ -247,3 +247,16 @@ def test_an_s3_restore_job_carries_the_fields_aws_returns(emulator, world, acl_s
         assert field in done, field
     listed = emulator.client("backup").list_restore_jobs_by_protected_resource(ResourceArn="arn:aws:s3:::%s" % acl_source["bucket"])
     assert done["RestoreJobId"] in [j["RestoreJobId"] for j in listed["RestoreJobs"]]
+
+
+def test_every_object_is_restored_to_the_standard_storage_class(emulator, world):
+    s3 = emulator.client("s3")
+    source, target = unique("classes"), unique("standard")
+    s3.create_bucket(Bucket=source)
+    s3.put_object(Bucket=source, Key="ia.txt", Body=b"infrequent", StorageClass="STANDARD_IA")
+    s3.put_object(Bucket=source, Key="glacier-ir.txt", Body=b"instant", StorageClass="GLACIER_IR")
+    point = backup_now(emulator, world, source)
+    done = restore(emulator, world, point, DestinationBucketName=target, NewBucket="true")
+    assert done["Status"] == "COMPLETED", done
+    classes = {o["Key"]: o["StorageClass"] for o in s3.list_objects_v2(Bucket=target)["Contents"]}
+    assert classes == {"glacier-ir.txt": "STANDARD", "ia.txt": "STANDARD"}
