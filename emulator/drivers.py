@@ -16,7 +16,8 @@ import uuid
 from moto.ec2.models import ec2_backends
 from moto.ec2.utils import filter_iam_instance_profiles, parse_user_data
 from moto.rds.models import DBInstance, rds_backends
-from moto.s3.models import s3_backends
+from moto.s3.models import FakeAcl, FakeDeleteMarker, FakeGrant, FakeGrantee, PublicAccessBlock, s3_backends
+from moto.s3control.models import s3control_backends
 
 from . import pitr
 from .protocol import ApiError
@@ -361,10 +362,37 @@ S3_METADATA_KEYS = ("DestinationBucketName", "NewBucket", "Encrypted", "Encrypti
                     "ItemsToRestore", "RestoreTime")
 S3_ENCRYPTION_TYPES = ("SSE-S3", "SSE-KMS", "ORIGINAL")
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+S3_MAX_ITEMS = 5  # "you restore up to 5 items (S3 objects) per restore job" (restoring-s3)
+# Grantees that make an ACL public ("The meaning of public" in the S3 user guide).
+PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+ACLS_DISABLED = "BucketOwnerEnforced"
+# What the bucket of a NewBucket restore gets. S3 turns Block Public Access on for every new bucket (April 2023), and
+# AWSBackupServiceRolePolicyForS3Restore holds no s3:PutBucketPublicAccessBlock to turn it off; the policy does hold
+# s3:PutBucketOwnershipControls, with which AWS Backup enables the ACLs its restore needs (the value is unconfirmed).
+NEW_BUCKET_OWNERSHIP = "ObjectWriter"
+NO_ACLS_MESSAGE = ("Access Control Lists (ACLs) must be enabled in the destination bucket %s: the backup includes ACLs and "
+                   "the bucket's Object Ownership is BucketOwnerEnforced (AccessControlListNotSupported: The bucket does not allow ACLs)")
+
+
+def acl_grants(acl):
+    """A moto ACL as JSON-able grants: [{"grantees": [{"id", "uri", "display_name"}], "permissions": [...]}]."""
+    return [{"grantees": [{"id": g.id, "uri": g.uri, "display_name": g.display_name} for g in grant.grantees],
+             "permissions": list(grant.permissions)} for grant in (acl.grants if acl else [])]
+
+
+def acl_from_grants(grants):
+    """The moto ACL that acl_grants() described."""
+    return FakeAcl([FakeGrant([FakeGrantee(grantee_id=g["id"], uri=g["uri"], display_name=g["display_name"])
+                               for g in grant["grantees"]], list(grant["permissions"])) for grant in grants])
+
+
+def is_public(grants):
+    """Whether an ACL grants anything to AllUsers or AuthenticatedUsers, which S3 calls public."""
+    return any(g["uri"] in PUBLIC_GRANTEES for grant in grants for g in grant["grantees"])
 
 
 class S3Driver(Driver):
-    """S3: a backup captures each current object (bytes, metadata, content headers, tags, encryption)."""
+    """S3: a backup captures each current object (bytes, metadata, content headers, tags, encryption, ACL)."""
 
     resource_type = "S3"
     arn_pattern = r"^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
@@ -397,29 +425,33 @@ class S3Driver(Driver):
         return "arn:aws:backup:%s:%s:recovery-point:%s" % (region, self.account_id, job_id)
 
     def capture(self, region, resource_arn, job_id):
+        """Each object's current version (a delete marker leaves its key out): bytes, metadata, tags, encryption, ACL.
+
+        Like AWS Backup by default, a backup includes the objects' ACLs (the S3BackupACLs option is not emulated)."""
         name = resource_arn.rsplit(":", 1)[1]
         bucket = self.bucket(name)
         arn = self.recovery_point_arn(region, job_id)
         folder = self.backup_dir(job_id)
         objects = []
         total = 0
-        for index, key in enumerate(list(bucket.keys.values())):
-            if not hasattr(key, "value") or getattr(key, "is_delete_marker", False):
+        for index, key in enumerate(list(bucket.keys.values())):  # moto's key store yields each key's current version
+            if isinstance(key, FakeDeleteMarker) or not hasattr(key, "value"):
                 continue
             body = key.value
             blob = os.path.join(folder, "%d.bin" % index)
             with open(blob, "wb") as handle:
                 handle.write(body)
             total += len(body)
+            grants = acl_grants(key.acl)
             objects.append({
                 "key": key.name, "blob": blob, "size": len(body),
                 "metadata": dict(key.metadata), "tags": self.backend.tagger.get_tag_dict_for_resource(key.arn),
                 "encryption": key.encryption, "kms_key_id": key.kms_key_id, "bucket_key_enabled": key.bucket_key_enabled,
-                "storage_class": key.storage_class,
+                "storage_class": key.storage_class, "acl": grants, "public": is_public(grants),
             })
         manifest = os.path.join(folder, "manifest.json")
         with open(manifest, "w", encoding="utf-8") as handle:
-            json.dump({"bucket": name, "objects": objects}, handle)
+            json.dump({"bucket": name, "acls_included": True, "objects": objects}, handle)
         return {"arn": arn, "size": total, "payload": {"manifest": manifest, "bucket": name},
                 "restore_metadata": {"DestinationBucketName": name, "NewBucket": "false", "EncryptionType": "ORIGINAL"}}
 
@@ -445,8 +477,8 @@ class S3Driver(Driver):
             raise invalid("EncryptionType SSE-KMS needs KMSKey")
         if "ItemsToRestore" in metadata:
             items = parse_json_list("ItemsToRestore", metadata["ItemsToRestore"])
-            if not 1 <= len(items) <= 5:
-                raise invalid("ItemsToRestore takes 1 to 5 items, got %d" % len(items))
+            if not 1 <= len(items) <= S3_MAX_ITEMS:
+                raise invalid("ItemsToRestore takes 1 to %d items, got %d" % (S3_MAX_ITEMS, len(items)))
             source = point.payload["bucket"]
             for item in items:
                 if not item.startswith("s3://%s/" % source):
@@ -454,48 +486,69 @@ class S3Driver(Driver):
         return metadata
 
     def restore(self, point, metadata, job_id, copy_tags):
+        """Write the point's objects into the destination, as AWS Backup does (restoring-s3, "restore considerations").
+
+        COPY_TAGS is not used: copying tags on restore is not available for S3, so the restored bucket gets none."""
         target = metadata["DestinationBucketName"]
-        backend = self.backend
-        new_bucket = metadata.get("NewBucket", "false").lower() == "true"
-        exists = target in backend.buckets
+        with open(point.payload["manifest"], encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        bucket = self.destination(point, target, metadata.get("NewBucket", "false").lower() == "true")
+        if manifest.get("acls_included", True) and bucket.ownership_rule == ACLS_DISABLED:
+            raise ApiError("AccessControlListNotSupported", NO_ACLS_MESSAGE % target)
+        prefixes = None
+        if "ItemsToRestore" in metadata:
+            source = "s3://%s/" % manifest["bucket"]
+            prefixes = [item[len(source):] for item in json.loads(metadata["ItemsToRestore"])]
+        blocked = self.blocks_public_acls(bucket)
+        for item in manifest["objects"]:
+            if prefixes is not None and not any(item["key"].startswith(p) for p in prefixes):
+                continue
+            current = bucket.keys.get(item["key"])
+            if current is not None and not isinstance(current, FakeDeleteMarker):
+                continue  # AWS Backup does not overwrite an object; a delete marker counts as no object
+            if blocked and item.get("public"):
+                continue  # Block Public Access refuses the public ACL: the object is not restored, the job goes on
+            self.put_item(target, item, metadata)
+        return "arn:aws:s3:::%s" % target
+
+    def destination(self, point, target, new_bucket):
+        """The bucket a restore writes into; with NewBucket, created as S3 and AWS Backup create it."""
+        exists = target in self.backend.buckets
         if new_bucket and exists:
             raise ApiError("BucketAlreadyExists", "Destination bucket %s already exists and NewBucket is true" % target)
         if not new_bucket and not exists:
             raise ApiError("NoSuchBucket", "Destination bucket %s does not exist and NewBucket is false" % target)
         if new_bucket:
-            backend.create_bucket(target, point.region)
-        with open(point.payload["manifest"], encoding="utf-8") as handle:
-            manifest = json.load(handle)
-        prefixes = None
-        if "ItemsToRestore" in metadata:
-            source = "s3://%s/" % manifest["bucket"]
-            prefixes = [item[len(source):] for item in json.loads(metadata["ItemsToRestore"])]
+            bucket = self.backend.create_bucket(target, point.region)
+            bucket.ownership_rule = NEW_BUCKET_OWNERSHIP
+            bucket.public_access_block = PublicAccessBlock(True, True, True, True)
+        return self.backend.get_bucket(target)
+
+    def blocks_public_acls(self, bucket):
+        """BlockPublicAcls of the bucket or of the account (S3 applies the stricter of the two)."""
+        account = s3control_backends[self.account_id]["aws"].public_access_block
+        return any(block is not None and block.block_public_acls for block in (bucket.public_access_block, account))
+
+    def put_item(self, target, item, metadata):
+        """One object of the point into TARGET: bytes, storage class, encryption, metadata, tags and ACL."""
+        with open(item["blob"], "rb") as handle:
+            body = handle.read()
         kind = metadata.get("EncryptionType", "ORIGINAL")
-        bucket = backend.get_bucket(target)
-        for item in manifest["objects"]:
-            if prefixes is not None and not any(item["key"].startswith(p) for p in prefixes):
-                continue
-            if bucket.keys.get(item["key"]) is not None:
-                continue  # AWS Backup does not overwrite objects that exist in the destination
-            with open(item["blob"], "rb") as handle:
-                body = handle.read()
-            if kind == "SSE-S3":
-                encryption, kms_key = "AES256", None
-            elif kind == "SSE-KMS":
-                encryption, kms_key = "aws:kms", metadata["KMSKey"]
-            else:
-                encryption, kms_key = item["encryption"], item["kms_key_id"]
-            key = backend.put_object(target, item["key"], body, storage=item.get("storage_class"),
-                                     encryption=encryption, kms_key_id=kms_key,
-                                     bucket_key_enabled=item.get("bucket_key_enabled"), disable_notification=True)
-            key.set_metadata(dict(item["metadata"]), replace=True)
-            if item["tags"]:
-                backend.put_object_tagging(key, item["tags"])
-        if copy_tags:
-            tags = backend.tagger.get_tag_dict_for_resource(backend.get_bucket(manifest["bucket"]).arn)
-            if tags:
-                backend.put_bucket_tagging(target, tags)
-        return "arn:aws:s3:::%s" % target
+        if kind == "SSE-S3":
+            encryption, kms_key = "AES256", None
+        elif kind == "SSE-KMS":
+            encryption, kms_key = "aws:kms", metadata["KMSKey"]
+        else:
+            encryption, kms_key = item["encryption"], item["kms_key_id"]
+        # Every object comes back in S3 Standard, whatever its class at backup ("restore ... to the S3 Standard storage class").
+        key = self.backend.put_object(target, item["key"], body, storage="STANDARD",
+                                      encryption=encryption, kms_key_id=kms_key,
+                                      bucket_key_enabled=item.get("bucket_key_enabled"), disable_notification=True)
+        key.set_metadata(dict(item["metadata"]), replace=True)
+        if item["tags"]:
+            self.backend.put_object_tagging(key, item["tags"])
+        if item.get("acl"):
+            key.set_acl(acl_from_grants(item["acl"]))
 
     def restore_testing_metadata(self, point):
         return {"DestinationBucketName": "awsbackup-restore-test-%s" % uuid.uuid4().hex[:12], "NewBucket": "true",
