@@ -69,6 +69,14 @@ options:
       - This makes one paginated ListRecoveryPointsByResource call per protected resource; turn it off to list jobs only.
     type: bool
     default: true
+  legal_holds:
+    description:
+      - Whether to list the account's legal holds in this region (ListLegalHolds), with the recovery points of each
+        hold in force (C(CREATING), C(ACTIVE) or C(CANCELING); ListRecoveryPointsByLegalHold). A point under such a hold
+        cannot be deleted until the hold is cancelled.
+      - Needs backup:ListLegalHolds and backup:ListRecoveryPointsByLegalHold.
+    type: bool
+    default: false
   rpo_hours:
     description:
       - The recovery point objective in hours. A protected resource whose newest usable recovery point is older than
@@ -282,6 +290,39 @@ protected_resources:
       type: bool
       returned: always
       sample: false
+legal_holds:
+  description: Every legal hold of the region, with the recovery points of those in force.
+  returned: when O(legal_holds=true)
+  type: list
+  elements: dict
+  contains:
+    legal_hold_id:
+      description: The hold's id.
+      type: str
+      returned: always
+      sample: "1e1f5b2c-aaaa-bbbb-cccc-ddddeeeeffff"
+    title:
+      description: The hold's title.
+      type: str
+      returned: always
+      sample: "litigation 2026-114"
+    status:
+      description: C(CREATING), C(ACTIVE), C(CANCELING) or C(CANCELED).
+      type: str
+      returned: always
+      sample: "ACTIVE"
+    creation_date:
+      description: When the hold was created (ISO 8601).
+      type: str
+      returned: always
+      sample: "2026-11-20T05:00:00+00:00"
+    recovery_points:
+      description: The recovery points the hold holds (empty for a cancelled hold).
+      type: list
+      elements: dict
+      returned: always
+      sample: [{recovery_point_arn: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e", resource_type: "S3",
+                resource_arn: "arn:aws:s3:::multi-tenant-app-prod-tenant-1", backup_vault_name: "multi-tenant-app-prod-backup-vault"}]
 window:
   description: The window searched, resolved to ISO 8601 in UTC.
   returned: always
@@ -320,6 +361,7 @@ def main():
         resource_type=dict(type="str", choices=jh.RESOURCE_TYPES),
         backup_vault_name=dict(type="str"),
         protected_resources=dict(type="bool", default=True),
+        legal_holds=dict(type="bool", default=False),
         rpo_hours=dict(type="float", default=jh.DEFAULT_RPO_HOURS),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -343,6 +385,8 @@ def main():
         result[f"{job_type}_jobs"] = [camel_dict_to_snake_dict(job) for job in jobs]
     if health["protected_resources"] is not None:
         result["protected_resources"] = health["protected_resources"]
+    if health["legal_holds"] is not None:
+        result["legal_holds"] = health["legal_holds"]
     module.exit_json(**result)
 
 

@@ -101,6 +101,13 @@ def test_seeded_world_clean_then_exactly_three_findings(seeded, tmp_path):
     assert rc == 0, out[-4000:]
     assert kinds(report) == []
     assert report["outcome"] == "succeeded"
+    # The weekly rule's "cold after 30 days" applies to none of them: AWS Backup moves no RDS, S3 or EC2 point to cold
+    # storage (its feature availability table); said as a warning per type, not a finding.
+    cold = [check for check in report["checks"] if check["name"] == "backup health: cold_storage_not_applicable"]
+    assert {check["target"] for check in cold} == {plan_name + "/weekly"} and {check["result"] for check in cold} == {"warn"}
+    said = " ".join(check["details"] for check in cold)
+    for needle in ("to RDS the database (%s)" % world["db"]["identifier"], "to S3 the tenant buckets (", "to EC2 the app servers ("):
+        assert needle in said, said
     tagged = {world["db"]["arn"], world["app"]["instance_arn"]} | {"arn:aws:s3:::%s" % b for b in world["buckets"].values()}
     assert tagged | {plan_name, plan_name + "/daily", plan_name + "/weekly", world["vault"]} <= passing_subjects(report)
     assert drain(sqs, queue_url) == [], "a clean world must not page anyone"

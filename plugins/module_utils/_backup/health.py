@@ -27,6 +27,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import health_notes
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import name_part
 
 PREFIX = "backup_health_"
@@ -438,12 +439,13 @@ def checks(verdict_list):
     return out
 
 
-def message(findings, verdict_list, config, since):
-    """The text the monitoring topic gets and the play shows: a summary line, then each finding with its fix."""
+def message(findings, verdict_list, config, since, notes=()):
+    """The text the monitoring topic gets and the play shows: a summary line, each finding with its fix, then the notes."""
     lines = ["Backup health of %s-%s: %d finding(s) over %d subjects (jobs since %s, RPO %s h)."
              % (config["project_name"], config["environment"], len(findings), len(verdict_list), since, config["rpo_text"])]
     lines.extend("- %s %s: %s (expected %s). Fix: %s" % (item["kind"], item["subject"], item["actual"], item["expected"], item["fix"])
                  for item in findings)
+    lines.extend(health_notes.lines(notes))
     return "\n".join(lines) + "\n"
 
 
@@ -455,7 +457,7 @@ def evaluate(gathered, raw_settings, now=None):
     (kms_key_info), ``rds``, ``s3`` and ``ec2`` (the instance, bucket and instance lookups); a skipped or failed
     lookup counts as "nothing found". RAW_SETTINGS are the role's variables (see ``settings``).
 
-    Returns ``{findings, verdicts, checks, message, resources}``.
+    Returns ``{findings, verdicts, checks, message, resources, notes}`` (notes: health_notes.py; they are not findings).
     """
     config = settings(raw_settings, now)
     caller = _registered(gathered, "caller")
@@ -477,6 +479,8 @@ def evaluate(gathered, raw_settings, now=None):
     found.extend(vault_findings(vault, key, config))
 
     verdict_list = verdicts(resources, found, config)
+    notes = (health_notes.cold_storage(plan, config["backup_plan_name"], resources) + health_notes.vault_lock(vault)
+             + health_notes.legal_holds(jobs.get("legal_holds")))
     since = (jobs.get("window") or {}).get("since") or config["since"].isoformat()
-    return {"findings": found, "verdicts": verdict_list, "checks": checks(verdict_list),
-            "message": message(found, verdict_list, config, since), "resources": resources}
+    return {"findings": found, "verdicts": verdict_list, "checks": checks(verdict_list) + health_notes.checks(notes),
+            "message": message(found, verdict_list, config, since, notes), "resources": resources, "notes": notes}

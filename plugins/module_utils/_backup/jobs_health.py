@@ -130,6 +130,7 @@ def build_query(params, now=None):
         "backup_vault_name": params.get("backup_vault_name"),
         "requests": requests,
         "protected_resources": True if protected is None else bool(protected),
+        "legal_holds": bool(params.get("legal_holds")),
         "rpo_hours": rpo_hours,
         "now": now,
     }
@@ -292,6 +293,30 @@ def list_resource_points(client, resource_arn):
         raise JobHealthError(message=f"Failed to list the recovery points of {resource_arn}", exception=e) from e
 
 
+HOLDS_IN_FORCE = ("CREATING", "ACTIVE", "CANCELING")
+
+
+def list_legal_holds(client):
+    """Every legal hold (all pages), and for each in force (CREATING, ACTIVE, CANCELING) the recovery points it holds:
+    ``[{legal_hold_id, title, status, creation_date, recovery_points: [{recovery_point_arn, resource_arn, resource_type,
+    backup_vault_name}]}]``."""
+    try:
+        holds = _paginate(client, "list_legal_holds").get("LegalHolds", [])
+        out = []
+        for hold in holds:
+            points = []
+            if hold.get("Status") in HOLDS_IN_FORCE:
+                points = _paginate(client, "list_recovery_points_by_legal_hold", LegalHoldId=hold["LegalHoldId"]).get("RecoveryPoints", [])
+            out.append({"legal_hold_id": hold.get("LegalHoldId"), "title": hold.get("Title"), "status": hold.get("Status"),
+                        "creation_date": _iso(hold.get("CreationDate")),
+                        "recovery_points": [{"recovery_point_arn": p.get("RecoveryPointArn"), "resource_arn": p.get("ResourceArn"),
+                                             "resource_type": p.get("ResourceType"), "backup_vault_name": p.get("BackupVaultName")}
+                                            for p in points]})
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        raise JobHealthError(message="Failed to list legal holds", exception=e) from e
+    return out
+
+
 def job_health(client, query):
     """Run QUERY against AWS: jobs, counts, problems and (unless turned off) protected resources, in snake_case-ready form.
 
@@ -311,4 +336,5 @@ def job_health(client, query):
         pairs = [(resource, list_resource_points(client, resource["ResourceArn"]))
                  for resource in list_protected_resources(client, query["resource_type"])]
         resources = summarize_resources(pairs, query["now"], query["rpo_hours"])
-    return {"jobs": jobs, "counts": counts, "problems": problems(jobs), "protected_resources": resources}
+    holds = list_legal_holds(client) if query.get("legal_holds") else None
+    return {"jobs": jobs, "counts": counts, "problems": problems(jobs), "protected_resources": resources, "legal_holds": holds}

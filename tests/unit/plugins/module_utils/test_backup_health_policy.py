@@ -14,6 +14,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.restorekit.aws.plugins.filter.backup_health import backup_health
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import health
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import health_notes
 from ansible_collections.restorekit.aws.plugins.module_utils._inputs import InputError
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs import EXAMPLES
 
@@ -100,9 +101,11 @@ def test_a_world_on_policy_has_no_finding_and_every_subject_passes():
         (PLAN, "plan", "pass"), (PLAN + "/daily", "rule", "pass"), (PLAN + "/weekly", "rule", "pass"), (VAULT, "vault", "pass")]
     assert result["checks"][0] == {"name": "backup health: resource as the policy wants", "target": EC2_ARN, "result": "pass",
                                    "details": "no finding"}
-    assert {check["result"] for check in result["checks"]} == {"pass"}
-    assert result["message"] == ("Backup health of multi-tenant-app-prod: 0 finding(s) over 7 subjects "
-                                 "(jobs since 2026-11-23T07:30:00.250000+00:00, RPO 26 h).\n")
+    # The weekly rule's cold storage applies to none of the runbook's types: notes (warnings), not findings.
+    assert {check["result"] for check in result["checks"] if not check["name"].endswith("cold_storage_not_applicable")} == {"pass"}
+    assert [(n["kind"], n["subject"]) for n in result["notes"]] == [("cold_storage_not_applicable", PLAN + "/weekly")] * 3
+    assert result["message"].splitlines()[0] == ("Backup health of multi-tenant-app-prod: 0 finding(s) over 7 subjects "
+                                                 "(jobs since 2026-11-23T07:30:00.250000+00:00, RPO 26 h).")
     # Untagged resources are none of the health check's business; the tagged ones come by ARN.
     assert [r["resource_arn"] for r in result["resources"]] == [EC2_ARN, DB_ARN, BUCKET_ARN]
 
@@ -345,7 +348,7 @@ def test_findings_verdicts_checks_and_message_agree():
                         "(jobs since 2026-11-23T07:30:00.250000+00:00, RPO 26 h).")
     assert lines[1] == ("- backup_job %s: backup job job-1 FAILED (created 2026-11-24T05:00:01+00:00): denied (expected backup jobs "
                         "COMPLETED). Fix: %s" % (BUCKET_ARN, result["findings"][0]["fix"]))
-    assert len(lines) == 4
+    assert len(lines) == 4 + len(result["notes"]) and all(line.startswith("- note ") for line in lines[4:])
 
 
 def test_skipped_lookups_find_nothing_of_their_type():
@@ -452,3 +455,43 @@ def test_a_boolean_tag_value_means_the_tag_value_true():
 def test_filters_refuse_what_is_not_a_dictionary():
     with pytest.raises(AnsibleFilterError, match="expects the gathered results"):
         backup_health([], SETTINGS)
+
+
+# ---------------------------------------------------------------------------------------------- notes
+
+def test_cold_storage_is_said_to_apply_or_not_per_protected_type_as_aws_feature_table_says():
+    """The runbook's weekly "cold after 30 days": AWS Backup moves no RDS, S3 or EC2 point to cold storage."""
+    result = evaluate(world())
+    notes = {n["detail"].split(" does not apply to ")[1].split(" ")[0]: n for n in result["notes"] if n["kind"] == "cold_storage_not_applicable"}
+    assert sorted(notes) == ["EC2", "RDS", "S3"]
+    assert "the database (multi-tenant-app-prod-db)" in notes["RDS"]["detail"]
+    assert "the tenant buckets (multi-tenant-app-prod-tenant-1)" in notes["S3"]["detail"]
+    assert "the app servers (multi-tenant-app-prod-app)" in notes["EC2"]["detail"]
+    assert "stay in warm storage until deleted after 365 days" in notes["RDS"]["detail"]
+    assert [c["result"] for c in result["checks"] if c["name"] == "backup health: cold_storage_not_applicable"] == ["warn"] * 3
+    assert result["findings"] == []
+    # A type AWS does move to cold storage is said to apply.
+    resources = [{"resource_arn": "arn:aws:ec2:us-east-1:%s:volume/vol-1" % ACCOUNT, "resource_type": "EBS", "name": "vol-1"}]
+    plan = world()["plan"]["backup_plans"][0]["backup_plan"]
+    [applies] = health_notes.cold_storage(plan, PLAN, resources)
+    assert (applies["kind"], applies["result"]) == ("cold_storage_applies", "pass")
+    # No rule with cold storage, no note.
+    gathered = world()
+    plan_rule(gathered, "weekly")["lifecycle"].pop("move_to_cold_storage_after_days")
+    assert evaluate(gathered)["notes"] == []
+
+
+def test_a_locked_vault_and_the_legal_holds_in_force_are_told():
+    gathered = world()
+    gathered["vault"]["backup_vaults"][0].update(locked=True, min_retention_days=7, max_retention_days=400, lock_date="2026-11-01T00:00:00+00:00")
+    point = {"recovery_point_arn": "arn:aws:backup:us-east-1:%s:recovery-point:p1" % ACCOUNT, "resource_arn": BUCKET_ARN,
+             "resource_type": "S3", "backup_vault_name": VAULT}
+    gathered["jobs"]["legal_holds"] = [{"legal_hold_id": "h-1", "title": "litigation", "status": "ACTIVE", "recovery_points": [point]},
+                                       {"legal_hold_id": "h-0", "title": "old", "status": "CANCELED", "recovery_points": []}]
+    notes = {n["kind"]: n for n in evaluate(gathered)["notes"]}
+    assert notes["vault_locked"]["subject"] == VAULT
+    assert "compliance mode, immutable since 2026-11-01T00:00:00+00:00" in notes["vault_locked"]["detail"]
+    assert "at least 7 days and at most 400 days" in notes["vault_locked"]["detail"]
+    assert notes["legal_hold"]["subject"] == "h-1"
+    assert "holds 1 recovery point(s) of %s: they cannot be deleted" % BUCKET_ARN in notes["legal_hold"]["detail"]
+    assert [n["subject"] for n in evaluate(gathered)["notes"] if n["kind"] == "legal_hold"] == ["h-1"]

@@ -246,3 +246,22 @@ def test_job_health_without_protected_resources_makes_no_resource_call():
     health = jh.job_health(client, jh.build_query({"job_types": ["backup"], "protected_resources": False}, now=NOW))
     assert health["protected_resources"] is None
     assert [call[0] for call in client.calls] == ["list_backup_jobs"]
+
+
+def test_legal_holds_are_listed_when_asked_with_the_points_of_those_in_force_only():
+    point = {"RecoveryPointArn": "arn:aws:backup:us-east-1:1:recovery-point:p1", "ResourceArn": "arn:aws:s3:::t1", "ResourceType": "S3",
+             "BackupVaultName": "v"}
+    client = FakeClient({
+        "list_backup_jobs": [{"BackupJobs": []}],
+        "list_legal_holds": [{"LegalHolds": [{"LegalHoldId": "h1", "Title": "litigation", "Status": "ACTIVE", "CreationDate": hours_ago(5)}]},
+                             {"LegalHolds": [{"LegalHoldId": "h0", "Title": "old", "Status": "CANCELED", "CreationDate": hours_ago(90)}]}],
+        "list_recovery_points_by_legal_hold": [{"RecoveryPoints": [point]}],
+    })
+    health = jh.job_health(client, jh.build_query({"job_types": ["backup"], "protected_resources": False, "legal_holds": True}, now=NOW))
+    assert [(h["legal_hold_id"], h["status"], len(h["recovery_points"])) for h in health["legal_holds"]] == [("h1", "ACTIVE", 1), ("h0", "CANCELED", 0)]
+    assert health["legal_holds"][0]["recovery_points"][0] == {"recovery_point_arn": point["RecoveryPointArn"], "resource_arn": "arn:aws:s3:::t1",
+                                                              "resource_type": "S3", "backup_vault_name": "v"}
+    assert ("list_recovery_points_by_legal_hold", {"LegalHoldId": "h1"}) in client.calls
+    assert ("list_recovery_points_by_legal_hold", {"LegalHoldId": "h0"}) not in client.calls
+    assert jh.job_health(FakeClient({"list_backup_jobs": [{"BackupJobs": []}]}),
+                         jh.build_query({"job_types": ["backup"], "protected_resources": False}, now=NOW))["legal_holds"] is None
