@@ -17,6 +17,9 @@ Cleanup deletes a resource only when all of these hold:
 - it carries ``restorekit:drill=<this drill>``, or carries no ``restorekit:drill`` tag at all and was created after the
   record was opened (less a clock-skew allowance). A resource merely *named* like a drill's is never found this way,
   and an older resource that took a drill's name is refused by its creation time.
+
+A drill never deletes a recovery point. Cleanup still says which of the points it restored a legal hold in force or a
+locked vault protects (``protected_points``), so a responder reading the record knows they stay, and why.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from __future__ import annotations
 import datetime
 import json
 import re
+
+try:
+    import botocore
+except ImportError:
+    pass  # Modules are responsible for handling this.
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
@@ -374,8 +382,37 @@ def cleanup(clients, record, skew_seconds, check_mode):
         if not check_mode:
             delete_resource(clients, arn, found)
         removed.append(arn)
+    kept, unread = protected_points(clients("backup"), record)
     return {"drill_id": record["drill_id"], "removed": removed, "already_gone": gone, "refused": refused,
-            "running_jobs": running, "complete": not running}
+            "running_jobs": running, "complete": not running, "protected_points": kept, "protection_unread": unread}
+
+
+def protected_points(backup, record):
+    """The record's recovery points that a legal hold in force or a Vault Lock protects: ``[{recovery_point_arn,
+    reason}]``, and a line saying what could not be read (a caller without backup:ListLegalHolds, say) or None."""
+    points = {p.get("recovery_point_arn"): p for p in record.get("recovery_points") or [] if p.get("recovery_point_arn")}
+    if not points:
+        return [], None
+    reasons = {}
+    try:
+        for hold in _paginate(backup, "list_legal_holds", "LegalHolds"):
+            if hold.get("Status") not in ("CREATING", "ACTIVE", "CANCELING"):
+                continue
+            for held in _paginate(backup, "list_recovery_points_by_legal_hold", "RecoveryPoints", LegalHoldId=hold["LegalHoldId"]):
+                if held.get("RecoveryPointArn") in points:
+                    reasons.setdefault(held["RecoveryPointArn"], []).append(
+                        "under legal hold %r (%s, %s)" % (hold.get("Title"), hold["LegalHoldId"], hold.get("Status")))
+        for vault_name in sorted(set(p.get("backup_vault_name") for p in points.values() if p.get("backup_vault_name"))):
+            vault = _call(backup, "describe_backup_vault", BackupVaultName=vault_name)
+            if vault.get("Locked"):
+                for arn, point in points.items():
+                    if point.get("backup_vault_name") == vault_name:
+                        reasons.setdefault(arn, []).append("in vault %s under a Vault Lock (minimum retention %s days)"
+                                                           % (vault_name, vault.get("MinRetentionDays", "none")))
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        return ([{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()],
+                "legal holds and vault locks not fully read (%s): the drill deletes no recovery point either way" % e)
+    return [{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()], None
 
 
 def lease_expired(record, when=None):

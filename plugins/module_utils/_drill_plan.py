@@ -205,6 +205,11 @@ def summary(check_lists, drill, record, failure="", cleanup=None, leftovers=(), 
         notes.append("failed at %s" % failure)
     if problems:
         notes.append("cleanup: %s" % "; ".join(problems))
+    for summary in cleanup.get("cleaned") or []:
+        notes.extend("recovery point %s left alone (a drill deletes no recovery point): %s" % (point["recovery_point_arn"], point["reason"])
+                     for point in summary.get("protected_points") or [])
+        if summary.get("protection_unread"):
+            notes.append(summary["protection_unread"])
     passed = len([check for check in checks if check.get("result") in PASSED_RESULTS])
     message = ("Restore drill %s (seed %s) of %s: %s. Checks passed: %d of %d. Removed: %s."
                % (drill["id"], drill["seed"], ", ".join(resource_types), ("failed at %s" % failure) if failure else "restored and validated",

@@ -228,6 +228,22 @@ cleaned:
       running_jobs: []
       complete: true
       closed: true
+      protected_points:
+        - recovery_point_arn: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e"
+          reason: "under legal hold 'litigation 2026-114' (1e1f5b2c-aaaa-bbbb-cccc-ddddeeeeffff, ACTIVE)"
+      protection_unread: null
+  contains:
+    protected_points:
+      description:
+        - The recovery points the drill restored that a legal hold in force or a Vault Lock protects, each with
+          C(recovery_point_arn) and C(reason). A drill never deletes a recovery point; these are said so the record
+          (its closing notes) tells why they stay. Needs backup:ListLegalHolds, backup:ListRecoveryPointsByLegalHold
+          and backup:DescribeBackupVault.
+      type: list
+      elements: dict
+    protection_unread:
+      description: Why legal holds or vault locks could not be read (a permission missing), or null.
+      type: str
 removed:
   description: Every resource deleted (or, in check mode, that would be), over all records cleaned.
   returned: always
@@ -351,7 +367,9 @@ def clean_one(module, store, record, result):
     record["removed"] = sorted(set(record.get("removed") or []) | set(summary["removed"]))
     summary["closed"] = summary["complete"]
     if summary["complete"]:
-        notes = list(params["notes"]) + ["%s not deleted: %s" % (r["arn"], r["reason"]) for r in summary["refused"]]
+        notes = (list(params["notes"]) + ["%s not deleted: %s" % (r["arn"], r["reason"]) for r in summary["refused"]]
+                 + ["recovery point %s left alone: %s" % (p["recovery_point_arn"], p["reason"]) for p in summary["protected_points"]]
+                 + ([summary["protection_unread"]] if summary["protection_unread"] else []))
         closed(record, params["outcome"], notes, summary["removed"])
     else:
         result["left_open"].append(record["drill_id"])

@@ -12,6 +12,7 @@ its numbers so (tests/unit/test_role_numbers.py finds the same class of mistake 
 import json
 import os
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -156,6 +157,32 @@ def test_same_seed_picks_the_same_recovery_points(emulator, world, tmp_path):
     # Candidates are the same (no new backup ran), so the seed picks the same S3 point.
     assert [p["recovery_point_arn"] for p in again["recovery_points"]] == \
         [p["recovery_point_arn"] for p in first["recovery_points"] if p["resource_type"] == "S3"]
+
+
+def test_a_drill_of_a_point_under_legal_hold_cleans_up_and_leaves_the_point_alone(emulator, world, tmp_path):
+    """Every point of the vault is under a legal hold: the drill restores, validates and removes what it created, the
+    point stays (AWS refuses to delete it, and a drill never tries), and the record and the report say why it stays."""
+    backup = emulator.client("backup")
+    hold = backup.create_legal_hold(Title="litigation drill-hold", Description="every point of the vault",
+                                    RecoveryPointSelection={"VaultNames": [world["vault"]]})["LegalHoldId"]
+    try:
+        for _attempt in range(100):
+            if backup.get_legal_hold(LegalHoldId=hold)["Status"] == "ACTIVE":
+                break
+            time.sleep(0.1)
+        proc, report = run_drill(emulator, tmp_path, drill_vars("held", restore_drill_resource_types=["S3"]))
+        assert proc.returncode == 0, output(proc)
+        rec = record(emulator, "held")
+        assert rec["state"] == "closed" and rec["outcome"] == "succeeded"
+        assert set(rec["removed"]) == recorded_resources(rec) and drill_leftovers(emulator, "held") == []
+        [point] = rec["recovery_points"]
+        described = backup.describe_recovery_point(BackupVaultName=point["backup_vault_name"], RecoveryPointArn=point["recovery_point_arn"])
+        assert described["Status"] == "COMPLETED"
+        said = "recovery point %s left alone" % point["recovery_point_arn"]
+        assert any(note.startswith(said) and "under legal hold 'litigation drill-hold'" in note for note in rec["notes"]), rec["notes"]
+        assert any(note.startswith(said) for note in report["notes"]), report["notes"]
+    finally:
+        backup.cancel_legal_hold(LegalHoldId=hold, CancelDescription="drill test done")
 
 
 def test_failed_validation_still_cleans_up_and_leaves_look_alikes(emulator, world, tmp_path):

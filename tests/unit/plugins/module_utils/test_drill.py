@@ -164,3 +164,41 @@ def test_compare_buckets():
     assert unchanged["result"] == "fail" and unchanged["details"]["missing"] == ["lost"]
     compared = checks["objects compared with the source"]["details"]
     assert compared == {"identical": 1, "changed_since": 1, "only_in_restore": 1, "only_in_source": 2}
+
+
+class HoldsClient(FakeClient):
+    """Legal holds per id, and vaults described by name."""
+
+    def __init__(self, holds, points_by_hold, vaults):
+        super().__init__(list_legal_holds=[{"LegalHolds": holds}])
+        self.points_by_hold = points_by_hold
+        self.vaults = vaults
+
+    def get_paginator(self, method):
+        if method == "list_recovery_points_by_legal_hold":
+            client = self
+
+            class ByHold:
+                def paginate(self, LegalHoldId):  # pylint: disable=invalid-name
+                    return [{"RecoveryPoints": client.points_by_hold[LegalHoldId]}]
+            return ByHold()
+        return super().get_paginator(method)
+
+    def describe_backup_vault(self, BackupVaultName):  # pylint: disable=invalid-name
+        return self.vaults[BackupVaultName]
+
+
+def test_cleanup_says_which_restored_points_a_legal_hold_or_a_vault_lock_protects():
+    rec = record()
+    rec["recovery_points"] = [{"recovery_point_arn": "rp-held", "backup_vault_name": "v"},
+                              {"recovery_point_arn": "rp-free", "backup_vault_name": "v"},
+                              {"recovery_point_arn": "rp-locked", "backup_vault_name": "locked"}]
+    backup = HoldsClient(
+        holds=[{"LegalHoldId": "h1", "Title": "litigation", "Status": "ACTIVE"}, {"LegalHoldId": "h0", "Title": "old", "Status": "CANCELED"}],
+        points_by_hold={"h1": [{"RecoveryPointArn": "rp-held"}, {"RecoveryPointArn": "someone-elses"}], "h0": [{"RecoveryPointArn": "rp-free"}]},
+        vaults={"v": {"Locked": False}, "locked": {"Locked": True, "MinRetentionDays": 7}})
+    kept, unread = _drill.protected_points(backup, rec)
+    assert unread is None
+    assert kept == [{"recovery_point_arn": "rp-held", "reason": "under legal hold 'litigation' (h1, ACTIVE)"},
+                    {"recovery_point_arn": "rp-locked", "reason": "in vault locked under a Vault Lock (minimum retention 7 days)"}]
+    assert _drill.protected_points(backup, record()) == ([], None)

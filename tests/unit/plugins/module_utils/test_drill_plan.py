@@ -145,3 +145,11 @@ def test_a_failure_or_an_incomplete_cleanup_fails_the_drill_after_the_report():
     assert failed["resources"]["created"] == [] and failed["recovery_points"] == []
     only_cleanup = dp.summary([], DRILL, RECORD, cleanup={"refused": ["kept"]})
     assert only_cleanup["outcome"] == "failed" and only_cleanup["fail_message"].startswith("cleanup of drill")
+
+
+def test_the_report_says_which_restored_points_stay_under_a_legal_hold():
+    cleanup = {"removed": ["arn:x"], "cleaned": [{"protected_points": [{"recovery_point_arn": "rp-1", "reason": "under legal hold 'l' (h1, ACTIVE)"}],
+                                                  "protection_unread": None}]}
+    done = dp.summary([], DRILL, RECORD, cleanup=cleanup)
+    assert "recovery point rp-1 left alone (a drill deletes no recovery point): under legal hold 'l' (h1, ACTIVE)" in done["notes"]
+    assert done["outcome"] == "succeeded"
