@@ -20,6 +20,7 @@ import zipfile
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import read_manifest
 
 
+from emulator.testing import air_gapped_copy
 from tests.e2e.helpers import ANSIBLE_PLAYBOOK, ROOT, ansible_env
 PROJECT, ENVIRONMENT = "multi-tenant-app", "prod"
 OBJECTS = {
@@ -229,6 +230,25 @@ def test_more_items_than_one_job_takes_are_restored_by_several_jobs_and_adopted_
     _proc, again = run_s3_restore(emulator, tmp_path, variables)
     assert restore_job_count(backup) == before + 2
     assert sorted(j["restore_job_id"] for j in again["restore_jobs"]) == sorted(j["restore_job_id"] for j in report["restore_jobs"])
+
+
+def test_a_tenant_restores_from_a_logically_air_gapped_vault_in_the_owning_account(emulator, world, tmp_path):
+    """The tenant's point copied into a logically air-gapped vault (locked, AWS-owned key): the playbook, pointed at that
+    vault, restores the tenant from the copy, copies back what is missing and validates it."""
+    tenant = "56"
+    job = make_tenant(emulator, world, tenant)
+    backup = emulator.client("backup")
+    source_point = backup.describe_backup_job(BackupJobId=job["BackupJobId"])["RecoveryPointArn"]
+    vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], source_point, world["backup_role_arn"], "multi-tenant-app-prod-lag-vault")
+    damage(emulator, tenant)
+    _proc, report = run_s3_restore(emulator, tmp_path, {"s3_restore_tenant_ids": [tenant],
+                                                        "s3_restore_backup_vault_name": "multi-tenant-app-prod-lag-vault"})
+    assert [p["arn"] for p in report["recovery_points"]] == [copy_arn]
+    [restore] = [backup.describe_restore_job(RestoreJobId=j["restore_job_id"]) for j in report["restore_jobs"]]
+    assert restore["Status"] == "COMPLETED" and restore["BackupVaultArn"] == vault_arn
+    assert keys(emulator, bucket(tenant)) == sorted(OBJECTS)
+    assert body(emulator, bucket(tenant), OVERWRITTEN) == b"id,total\n1,10\n2,20\n"  # the edit after the backup is kept
+    assert checks(report, "restored objects match staging", bucket(tenant))[0]["result"] == "pass"
 
 
 def test_refuses_a_staging_bucket_it_did_not_create(emulator, world, tmp_path):
