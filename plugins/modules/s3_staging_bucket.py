@@ -69,7 +69,8 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 notes:
   - Required permissions. O(secure=false) - s3:ListBucket (HeadBucket), s3:GetBucketNotification,
-    s3:GetReplicationConfiguration on production buckets; s3:ListBucket, s3:GetBucketTagging on staging buckets.
+    s3:GetReplicationConfiguration, s3:GetBucketOwnershipControls on production buckets; s3:ListBucket,
+    s3:GetBucketTagging, s3:GetBucketOwnershipControls on staging buckets.
     O(secure=true) - also s3:GetBucketPublicAccessBlock, s3:PutBucketPublicAccessBlock, s3:PutBucketTagging on
     staging buckets. O(prepare=true) - also s3:CreateBucket, s3:GetBucketOwnershipControls, s3:PutBucketOwnershipControls.
   - Undo. Public access blocks, tags and object ownership are bucket settings; change them with M(amazon.aws.s3_bucket).
@@ -137,6 +138,15 @@ buckets:
     staging_tags:
       description: The staging bucket's tags (after the change with O(secure=true)).
       type: dict
+    production_acls_enabled:
+      description:
+        - Whether the production bucket has ACLs enabled (object ownership other than C(BucketOwnerEnforced))
+          (O(secure=false)). Its objects may then carry public ACLs, which AWS Backup does not restore into a bucket
+          that blocks public access.
+      type: bool
+    staging_acls_enabled:
+      description: Whether the staging bucket, when it exists, has ACLs enabled, as a restore into it needs (O(secure=false)).
+      type: bool
     changed:
       description: Whether this staging bucket was (or in check mode would be) changed (O(secure=true)).
       type: bool

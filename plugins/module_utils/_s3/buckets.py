@@ -72,8 +72,13 @@ def read_pair(client, pair):
     if out["production_exists"]:
         out["production_notifications"] = notification_kinds(client, production)
         out["production_replication_rules"] = replication_rules(client, production)
+        # With ACLs enabled an object may carry a public ACL; AWS Backup does not restore such an object into a bucket
+        # that blocks public access (every staging bucket).
+        out["production_acls_enabled"] = object_ownership(client, production) != ACLS_DISABLED
     if out["staging_exists"]:
         out["staging_tags"] = bucket_tags(client, staging)
+        # A restore into a bucket with ACLs disabled fails (prepare enables them on this restore's own).
+        out["staging_acls_enabled"] = object_ownership(client, staging) != ACLS_DISABLED
     return out
 
 

@@ -110,6 +110,22 @@ def head(client, bucket, key):
         return None
 
 
+# The grantees that make an object public: AWS Backup does not restore such an object into a bucket that blocks public
+# ACLs ("Restoring S3 data", AWS Backup developer guide), so it is "not restored", never "lost".
+PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+NOT_RESTORED_PUBLIC = ("not restored: it carries a public ACL, and AWS Backup skips such objects when the bucket it restores into "
+                       "blocks public access")
+
+
+def public_acl(client, bucket, key):
+    """Whether an object's ACL grants anything to everyone or to every AWS account; False when it is gone."""
+    try:
+        grants = client.get_object_acl(Bucket=bucket, Key=key).get("Grants", [])
+    except is_boto3_error_code(MISSING_OBJECT):
+        return False
+    return any((grant.get("Grantee") or {}).get("URI") in PUBLIC_GRANTEES for grant in grants)
+
+
 def sha256(client, bucket, key):
     """The SHA-256 of an object's bytes, read as a stream."""
     digest = hashlib.sha256()
@@ -276,7 +292,8 @@ class RestoreComparison:
             for key, staged, produced in joined:
                 if staged is None:
                     if key in critical:
-                        self.critical[key] = ["missing in staging"]
+                        public = produced is not None and public_acl(self.client, self.production, key)
+                        self.critical[key] = [NOT_RESTORED_PUBLIC] if public else ["missing in staging"]
                     continue
                 kept = self._kept_action(key)
                 selected = self.copy_records is None or key in self.copy_records
@@ -441,6 +458,13 @@ def compare_restores(client, restores, critical_keys=(), detail_sample=DEFAULT_D
 
 
 # ---------------------------------------------------------------------------------------------------------------- drill
+def _public_or_unknown(client, bucket, key):
+    try:
+        return public_acl(client, bucket, key)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
+        return False  # unknown: the object stays reported as missing
+
+
 def compare_with_source(client, restored, source, point_time, critical_keys, parallelism=DEFAULT_PARALLELISM):
     """Check a bucket restored by a drill against the bucket its recovery point was taken from.
 
@@ -448,7 +472,9 @@ def compare_with_source(client, restored, source, point_time, critical_keys, par
     object last modified at or before the point must be in the restore with the same content - the same size and ETag,
     or, where the ETags differ (an object re-encrypted with KMS, a different part layout), proven by a checksum both
     report or by the SHA-256 of both objects read. Objects both hold are counted identical or changed; the critical keys
-    must be in the restore; the restore must not be empty.
+    must be in the restore; the restore must not be empty. A source object missing from the restore because it carries a
+    public ACL (AWS Backup skips it when the restore blocks public access) is reported as not restored (a warning), not
+    as missing.
     """
     if point_time is not None and point_time.tzinfo is None:
         point_time = point_time.replace(tzinfo=datetime.timezone.utc)
@@ -509,6 +535,9 @@ def compare_with_source(client, restored, source, point_time, critical_keys, par
             pending.wait()
     missing_critical = [key for key in critical_keys if key not in found_critical]
     differing_old.sort()
+    with ThreadPoolExecutor(max_workers=parallelism) as pool:
+        public = [key for key, is_public in zip(missing_old, pool.map(lambda key: _public_or_unknown(client, source, key), missing_old)) if is_public]
+    missing_old = [key for key in missing_old if key not in set(public)]
     return [
         {"name": "restored bucket holds objects", "target": restored, "result": "pass" if counts["objects"] else "fail",
          "details": {"objects": counts["objects"], "bytes": counts["bytes"]}},
@@ -518,6 +547,9 @@ def compare_with_source(client, restored, source, point_time, critical_keys, par
          "result": "fail" if (missing_old or differing_old) else "pass",
          "details": {"source": source, "source_objects": counts["source"], "older_than_point": counts["source"] - counts["newer"],
                      "newer_than_point": counts["newer"], "missing": missing_old[:LISTED], "different": differing_old[:LISTED]}},
+        {"name": "objects with a public ACL not restored (the restore blocks public access)", "target": restored,
+         "result": "warn" if public else "pass", "details": {"source": source, "count": len(public), "keys": public[:LISTED],
+                                                             "why": NOT_RESTORED_PUBLIC}},
         {"name": "objects compared with the source", "target": restored, "result": "pass",
          "details": {"identical": counts["identical"], "changed_since": counts["changed"],
                      "only_in_restore": counts["only_in_restore"], "only_in_source": counts["only_in_source"]}},

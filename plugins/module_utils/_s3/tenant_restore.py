@@ -83,6 +83,8 @@ def decide(tenants, points, buckets, probes, run, items=()):
                         production_exists=bucket.get("production_exists"),
                         production_notifications=bucket.get("production_notifications") or [],
                         production_replication_rules=bucket.get("production_replication_rules") or 0,
+                        production_acls_enabled=bool(bucket.get("production_acls_enabled")),
+                        staging_acls_enabled=bucket.get("staging_acls_enabled", True),
                         staging_exists=bool(bucket.get("staging_exists")), staging_ours=ours, adopt=adopt,
                         new_bucket=((not bucket.get("staging_exists")) or adopt) and not several,
                         staging_created=(not bucket.get("staging_exists")) or not ours,
@@ -117,8 +119,18 @@ def fires_on_put(tenant):
 
 
 def warnings(tenants):
-    return ["WARNING %s: every object copied back is a new PUT and will trigger %s. Pause the consumers or expect one event "
-            "per copied object." % (t["production_bucket"], fires_on_put(t)) for t in tenants if fires_on_put(t)]
+    """What the responder must know before the restores start: production buckets that fire on every PUT, objects AWS
+    Backup will not restore (public ACLs under the staging bucket's Block Public Access), and staging buckets whose ACLs
+    must be enabled for a restore into them to work."""
+    out = ["WARNING %s: every object copied back is a new PUT and will trigger %s. Pause the consumers or expect one event "
+           "per copied object." % (t["production_bucket"], fires_on_put(t)) for t in tenants if fires_on_put(t)]
+    out += ["NOTE %s: ACLs are enabled, so objects may carry public ACLs; AWS Backup does not restore an object that carried a "
+            "public ACL at the backup into %s, which blocks public access: validation reports such objects as not restored, "
+            "not as lost." % (t["production_bucket"], t["staging_bucket"]) for t in tenants if t.get("production_acls_enabled")]
+    out += ["NOTE %s: ACLs are disabled (object ownership BucketOwnerEnforced), and an AWS Backup restore into a bucket "
+            "without ACLs fails: the restore enables them first (BucketOwnerPreferred), public access stays blocked."
+            % t["staging_bucket"] for t in tenants if t["staging_exists"] and not t.get("staging_acls_enabled", True) and not t["new_bucket"]]
+    return out
 
 
 def copies(tenants, manifest_dir, run, kind):

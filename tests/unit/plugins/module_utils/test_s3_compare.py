@@ -294,3 +294,24 @@ def test_drill_does_not_read_objects_changed_after_the_point(s3):
     assert checks["objects unchanged since the recovery point restored identically"]["result"] == "pass"
     assert checks["objects compared with the source"]["details"]["changed_since"] == 1
     assert counted[("HeadObject", STAGING)] == counted[("GetObject", STAGING)] == 0
+
+
+def test_an_object_with_a_public_acl_is_reported_not_restored_rather_than_lost(s3):
+    """AWS Backup does not restore an object that carries a public ACL into a bucket that blocks public access: the drill
+    and validate_s3 say "not restored" (a warning for the drill), and a private object missing is still a failure."""
+    put(s3, PRODUCTION, "public.html", b"<p>hi</p>", ACL="public-read")
+    put(s3, PRODUCTION, "private.txt", b"p")
+    both(s3, "kept.txt", b"k")
+    point = datetime.datetime.now(UTC) + datetime.timedelta(minutes=1)
+    checks = {c["name"]: c for c in _drill.compare_buckets(s3, STAGING, PRODUCTION, point, [])}
+    public = checks["objects with a public ACL not restored (the restore blocks public access)"]
+    assert public["result"] == "warn" and public["details"]["keys"] == ["public.html"]
+    unchanged = checks["objects unchanged since the recovery point restored identically"]
+    assert unchanged["result"] == "fail" and unchanged["details"]["missing"] == ["private.txt"]
+    s3.delete_object(Bucket=PRODUCTION, Key="private.txt")
+    checks = {c["name"]: c for c in _drill.compare_buckets(s3, STAGING, PRODUCTION, point, [])}
+    assert checks["objects unchanged since the recovery point restored identically"]["result"] == "pass"
+    # validate_s3: a critical key missing from staging because of its public ACL says so.
+    result = compare.compare_restores(s3, [{"staging_bucket": STAGING, "production_bucket": PRODUCTION}], ["public.html"], detail_sample=0)
+    [critical] = [c for c in result["checks"] if c["name"] == "critical key public.html"]
+    assert critical["details"]["reasons"] == [compare.NOT_RESTORED_PUBLIC]

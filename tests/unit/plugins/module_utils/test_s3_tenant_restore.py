@@ -124,3 +124,17 @@ def test_a_tenant_restored_by_several_jobs_records_them_all_and_is_adopted_only_
     assert [(r["restore_job_id"], r["restore_job_ids"], r["restore_job_adopted"]) for r in records] == [
         ("J12a", ["J12a", "J12b"], True), ("J7a", ["J7a", "J7b"], False)]
     assert [j["restore_job_id"] for j in tr.report(records, started)["restore_jobs"]] == ["J12a", "J12b", "J7a", "J7b"]
+
+
+def test_warnings_name_objects_aws_backup_will_not_restore_and_staging_buckets_without_acls():
+    ours = {"production_exists": True, "production_acls_enabled": True, "staging_exists": True, "staging_acls_enabled": False,
+            "staging_tags": {tr.STAGING_FOR: "app-prod-tenant-12", tr.RUN_TAG: "run-0"}}
+    tenants = decided([ours, {"production_exists": True, "production_acls_enabled": False, "staging_exists": False}])
+    lines = tr.warnings(tenants)
+    assert lines == [
+        "NOTE app-prod-tenant-12: ACLs are enabled, so objects may carry public ACLs; AWS Backup does not restore an object that carried "
+        "a public ACL at the backup into app-prod-tenant-12-restore, which blocks public access: validation reports such objects as not "
+        "restored, not as lost.",
+        "NOTE app-prod-tenant-12-restore: ACLs are disabled (object ownership BucketOwnerEnforced), and an AWS Backup restore into a "
+        "bucket without ACLs fails: the restore enables them first (BucketOwnerPreferred), public access stays blocked."]
+    assert tr.prepare(tenants) == tr.staging_pairs(tenants[:1], tag=True)
