@@ -5,7 +5,6 @@ driver works on moto's backends directly, never through the emulator's own HTTP 
 show only what clients asked for.
 """
 
-import base64
 import json
 import os
 import re

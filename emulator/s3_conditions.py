@@ -289,7 +289,7 @@ class ConditionalWrites:
 
     def copy_source(self, value):
         """The FakeKey an x-amz-copy-source header names, or None."""
-        raw_path, _, query = value.partition("?")  # a "?" in the key itself comes encoded
+        raw_path, _question, query = value.partition("?")  # a "?" in the key itself comes encoded
         path = urllib.parse.unquote(raw_path).lstrip("/")
         if "/" not in path:
             return None

@@ -103,7 +103,7 @@ def test_a_copy_into_an_air_gapped_vault_reports_it_and_an_s3_restore_from_it_br
     """The copy says where it is and how it is encrypted, cannot be deleted, and restores the bucket's objects."""
     bucket, objects, point_arn = bucket_point
     vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], point_arn, world["backup_role_arn"], "lag-s3", days=14)
-    job = [j for j in backup.list_copy_jobs(ByDestinationVaultArn=vault_arn)["CopyJobs"]]
+    job = list(backup.list_copy_jobs(ByDestinationVaultArn=vault_arn)["CopyJobs"])
     assert len(job) == 1 and job[0]["DestinationVaultType"] == LAG
     copied = backup.describe_recovery_point(BackupVaultName="lag-s3", RecoveryPointArn=copy_arn)
     assert copied["VaultType"] == LAG and copied["BackupVaultArn"] == vault_arn

@@ -168,9 +168,10 @@ def test_copy_source_conditions_are_the_source_s_and_come_before_the_destination
     for conditions, condition in cases:
         status, error = refused(s3.copy_object, **copy, **conditions)
         assert (status, error["Code"], error.get("Condition")) == (412, "PreconditionFailed", condition), conditions
-    status, error = refused(s3.copy_object, **dict(copy, Key="dest"), CopySourceIfMatch=etag, IfNoneMatch="*")
+    status, error = refused(s3.copy_object, Bucket=bucket, Key="dest", CopySource=copy["CopySource"], CopySourceIfMatch=etag, IfNoneMatch="*")
     assert error.get("Condition") == "If-None-Match"
-    status, error = refused(s3.copy_object, **dict(copy, Key="dest"), CopySourceIfNoneMatch=etag, IfNoneMatch="*")
+    status, error = refused(s3.copy_object, Bucket=bucket, Key="dest", CopySource=copy["CopySource"], CopySourceIfNoneMatch=etag,
+                            IfNoneMatch="*")
     assert error.get("Condition") == "x-amz-copy-source-If-None-Match"
     # A matching If-Match wins over a failing If-Unmodified-Since; a future If-Modified-Since is ignored.
     s3.copy_object(**copy, CopySourceIfMatch=etag, CopySourceIfUnmodifiedSince=modified - datetime.timedelta(days=1))

@@ -29,8 +29,6 @@ FINAL = ("COMPLETED", "FAILED", "ABORTED")
 START_SLICE_SECONDS = 2.0
 
 
-
-
 def summary_line(jobs, waited):
     """One line for several jobs: how many are in each state."""
     counts = {}

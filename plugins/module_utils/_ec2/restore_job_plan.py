@@ -138,8 +138,8 @@ def show(point, image_id, plan, group=None, group_name="", attach=False, user_da
              "Security groups: %s" % (", ".join(groups) or "as in the recovery point (its network interface)"),
              "Instance profile: %s" % final.get("IamInstanceProfileName", "none"),
              "IMDSv2 required: %s" % final.get("RequireIMDSv2", "false"),
-             "User data: %s" % ("new, rendered from %s" % user_data_template if user_data_template
-                                 else "none (AWS Backup does not back up user data: set ec2_restore_user_data_template to give it)"),
+             "User data: %s" % (("new, rendered from %s" % user_data_template) if user_data_template else
+                                "none (AWS Backup does not back up user data: set ec2_restore_user_data_template to give it)"),
              "Metadata sent: %s" % json.dumps(_sent(final))]
     if boolean(attach, strict=False):
         desired = int((group or {}).get("desired_capacity") or 0)
