@@ -220,6 +220,8 @@ class EmulatorApp:
         self.drivers = make_drivers(backup_module.ACCOUNT_ID, state_dir, fleet)
         self.world = BackupWorld(self.drivers)
         oneclock.install(self.world.clock)  # moto dates S3 objects, EC2 instances and activities on the world's clock
+        # RDS's native window too: its binary logs are marked where the clock moves (pitr.py).
+        self.world.clock.listeners.append(self.drivers["RDS"].automated_backups.clock_moved)
         s3_rules.install()  # S3's default CRC64NVME checksum for an object uploaded without one
         s3_conditions.install()  # every S3 object write and delete on one sequence, for conditional writes
         self.s3_writes = s3_conditions.ConditionalWrites(backup_module.ACCOUNT_ID)

@@ -45,19 +45,54 @@ CONDITION_OPERATORS = ("StringEquals", "StringNotEquals", "StringLike", "StringN
 
 
 class Clock:
-    """The emulator's clock: real time shifted by an offset that tests move (so a point can be days old)."""
+    """The emulator's clock: real time shifted by an offset that tests move (so a point can be days old).
+
+    Every offset it has had is kept with the real time it began (``history``), so a real instant - a MariaDB binary log
+    event, which carries real time - is dated as the clock dated it then (``to_clock``), and a time on the clock is
+    found back in real time (``to_real``): RDS's point-in-time window is on this clock too (pitr.py).
+    """
 
     def __init__(self):
         self.offset = 0.0
+        self.lock = threading.Lock()
+        self.history = [(time.time(), 0.0)]  # (real epoch from which it holds, offset), oldest first
+        self.listeners = []  # called with the real epoch of every move (pitr.py marks its binary logs there)
 
     def now(self):
         return datetime.datetime.now(tz=UTC) + datetime.timedelta(seconds=self.offset)
 
     def set(self, when):
-        self.offset = (when - datetime.datetime.now(tz=UTC)).total_seconds()
+        self._offset_to((when - datetime.datetime.now(tz=UTC)).total_seconds())
 
     def advance(self, seconds):
-        self.offset += seconds
+        self._offset_to(self.offset + seconds)
+
+    def _offset_to(self, offset):
+        with self.lock:
+            moved = time.time()
+            self.offset = offset
+            self.history.append((moved, offset))
+        for listener in list(self.listeners):
+            listener(moved)
+
+    def to_clock(self, real_epoch):
+        """The clock's epoch seconds at the real instant REAL_EPOCH."""
+        with self.lock:
+            offsets = [offset for since, offset in self.history if since <= real_epoch]
+        return real_epoch + (offsets[-1] if offsets else 0.0)  # before the emulator started: real time
+
+    def to_real(self, clock_epoch):
+        """The real instant at which the clock read CLOCK_EPOCH since the emulator started: the latest, should it have read
+        it more than once (tests move the clock back and forth); a time the clock jumped over maps to the instant it first
+        jumped over it; a time the clock never came near, to now's offset."""
+        with self.lock:
+            starts = [since for since, _offset in self.history]
+            spans = [(since, until, offset) for (since, offset), until in zip(self.history, starts[1:] + [float("inf")])]
+        found = [clock_epoch - offset for since, until, offset in spans if since + offset <= clock_epoch < until + offset]
+        if found:
+            return max(found)
+        jumps = [later[0] for earlier, later in zip(spans, spans[1:]) if earlier[1] + earlier[2] <= clock_epoch < later[0] + later[2]]
+        return min(jumps) if jumps else clock_epoch - self.offset
 
 
 def not_found(what, name):

@@ -475,8 +475,9 @@ class MariaDBServer:
         finally:
             conn.close()
 
-    def replay_binlogs(self, files: list[str], start_pos: int, stop_datetime: str) -> None:
-        """Apply ``files`` (oldest first), from ``start_pos`` in the first, up to events dated before ``stop_datetime``.
+    def replay_binlogs(self, files: list[str], start_pos: int, stop_datetime: str, stop_position: int | None = None) -> None:
+        """Apply ``files`` (oldest first), from ``start_pos`` in the first, up to events dated before ``stop_datetime``
+        and, when given, before ``stop_position`` in the last file.
 
         ``stop_datetime`` is ``YYYY-MM-DD HH:MM:SS`` in UTC: mariadb-binlog reads it in the local time zone, so it
         runs with TZ=UTC. The replay is kept out of this server's own binary log, as :meth:`load` keeps a dump out.
@@ -486,7 +487,7 @@ class MariaDBServer:
         if not files:
             return
         reader = [_binary("mariadb-binlog", "mysqlbinlog"), "--no-defaults", f"--start-position={start_pos}",
-                  f"--stop-datetime={stop_datetime}", *files]
+                  f"--stop-datetime={stop_datetime}", *([f"--stop-position={stop_position}"] if stop_position is not None else []), *files]
         writer = [_binary("mariadb", "mysql"), "--no-defaults", f"--socket={self.socket}", "--user=root",
                   "--binary-mode", "--max-allowed-packet=1G", "--init-command=SET SESSION sql_log_bin = 0"]
         env = dict(os.environ, TZ="UTC")

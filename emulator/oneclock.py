@@ -11,19 +11,38 @@ imported later binds the emulator's), and the name in every moto module already 
 import utcnow`` binds the function at import time). moto's few direct ``datetime.now()`` calls (an S3 bucket's
 creation date, for one) are left on real time; nothing the collection compares reads them.
 
-RDS stays on real time: the native point-in-time window comes from MariaDB's binary logs, whose timestamps are real
-(pitr.py), and an instance's ``InstanceCreateTime`` must agree with that window, or a restore to a time the window
-does not hold would look possible. So ``moto.rds`` is imported first and keeps the real ``utcnow``.
+RDS is on the clock too. Its native point-in-time window comes from MariaDB's binary logs, whose timestamps are real:
+the clock keeps every offset it had and since when (``backup.Clock.history``), so ``to_clock`` dates a real instant as
+the clock dated it then and ``to_real`` finds the real instant of a time on the clock (pitr.py). An instance's
+``InstanceCreateTime``, its snapshots and its window then agree with the recovery points of the same world.
 """
 
 from __future__ import annotations
 
 import sys
 
-import moto.core.utils
-import moto.rds.models  # noqa: F401  imported before the patch, so it binds real time (see above)
+import time
 
-real_utcnow = moto.core.utils.utcnow  # wall-clock time, for what must stay on it (binary log timestamps, pitr.py)
+import moto.core.utils
+import moto.rds.models  # noqa: F401  pylint: disable=unused-import  (its `utcnow` is patched below with the rest)
+
+real_utcnow = moto.core.utils.utcnow  # wall-clock time
+CLOCK = []  # the installed clock (one per emulator process)
+
+
+def to_clock(real_epoch):
+    """REAL_EPOCH (seconds, real time) as the emulator's clock dated it; unchanged without a clock."""
+    return CLOCK[0].to_clock(real_epoch) if CLOCK else real_epoch
+
+
+def to_real(clock_epoch):
+    """The latest real instant at which the clock read CLOCK_EPOCH or earlier; unchanged without a clock."""
+    return CLOCK[0].to_real(clock_epoch) if CLOCK else clock_epoch
+
+
+def now_epoch():
+    """The clock's now, in epoch seconds."""
+    return to_clock(time.time())
 
 
 def _moto_utcnow(function):
@@ -37,10 +56,9 @@ def install(clock):
         return clock.now().replace(tzinfo=None)
 
     utcnow.emulator_clock = clock
+    CLOCK[:] = [clock]
     patched = []
     for name, module in list(sys.modules.items()):
-        if name.startswith("moto.rds"):
-            continue
         if (name == "moto" or name.startswith("moto.")) and _moto_utcnow(getattr(module, "utcnow", None)):
             module.utcnow = utcnow
             patched.append(name)

@@ -13,8 +13,10 @@ position with ``mariadb-binlog --stop-datetime``. Binlog events carry whole-seco
 to its whole second: every transaction committed at or before T is in, and so are those committed later within
 the same second.
 
-Time base: real (wall-clock) time, because binlog timestamps are. The emulator's one clock (backup.py, oneclock.py),
-which dates AWS Backup points and jobs, S3 objects and moto's other resources, does not move this window.
+Time base: the emulator's one clock (backup.py, oneclock.py), which dates AWS Backup points and jobs, S3 objects and
+moto's other resources. Binlog events and base dumps carry real time; the window is reported on the clock
+(``oneclock.to_clock``) and a restore time is found back in real time (``oneclock.to_real``) for ``--stop-datetime``.
+So in a world seeded "eight days ago", a restore to the third day's morning holds what the third day wrote.
 
 Records live in memory (and their files under ``<state dir>/automated-backups/``): an emulator restart forgets them.
 """
@@ -29,7 +31,7 @@ import threading
 import time
 
 from moto.rds.exceptions import RDSClientError
-from .oneclock import real_utcnow as utcnow
+from . import oneclock
 from moto.rds.models import DBInstance, RDSBackend
 
 BASE_DUMP_EVERY = 24 * 3600  # seconds: RDS takes a daily snapshot in the backup window
@@ -93,21 +95,24 @@ class Record:
         self.bases = []  # {"path", "binlog_file", "binlog_pos", "taken_at"}, oldest first
         self.server = None  # the live MariaDBServer; None once deleted
         self.archived_binlogs = []
+        self.marks = []  # (real epoch, binlog file, position) where the emulator's clock moved, oldest first
         self.deleted_at = None
         self.created_at = time.time()
 
     @property
     def earliest(self):
+        """The window's first second, on the clock."""
         if not self.bases:
             return None
-        cutoff = (self.deleted_at or time.time()) - self.retention * 86400
+        cutoff = self.latest - self.retention * 86400
         # Whole seconds, as the window is reported and as binlog events are dated: a client that restores to the
         # earliest time it was shown must be inside the window, and a base dump at or before it must exist.
-        return float(math.ceil(max(self.bases[0]["taken_at"], cutoff)))
+        return float(math.ceil(max(oneclock.to_clock(self.bases[0]["taken_at"]), cutoff)))
 
     @property
     def latest(self):
-        return self.deleted_at or time.time()
+        """The window's end, on the clock: now, or when the instance was deleted."""
+        return oneclock.to_clock(self.deleted_at or time.time())
 
     def binlogs_from(self, first):
         """The binlog files from ``first`` (a base name) on, oldest first."""
@@ -132,7 +137,7 @@ class AutomatedBackupView:
         self.status = "retained" if record.server is None else "active"
         self.port = 3306
         self.availability_zone = database.availability_zone
-        self.instance_create_time = _utc(record.created_at)
+        self.instance_create_time = _utc(oneclock.to_clock(record.created_at))
         self.master_username = database.master_username
         self.engine = database.engine
         self.engine_version = database.engine_version
@@ -166,7 +171,7 @@ class AutomatedBackups:
         server = self.fleet.server(database.db_instance_identifier)
         plan = getattr(database, "restorekit_pitr", None)
         if plan is not None:
-            server.replay_binlogs(plan["binlogs"], plan["start_pos"], plan["stop_datetime"])
+            server.replay_binlogs(plan["binlogs"], plan["start_pos"], plan["stop_datetime"], plan.get("stop_position"))
             database.restorekit_pitr = None  # done: a later restore from this instance must not inherit the plan
         if int(database.backup_retention_period or 0) > 0:
             record = Record(database, region, os.path.join(self.root, region, database.dbi_resource_id))
@@ -174,6 +179,19 @@ class AutomatedBackups:
             with self.lock:
                 self.records[record.resource_id] = record
             self._base_dump(record)
+
+    def clock_moved(self, real_epoch):
+        """The emulator's clock moved at REAL_EPOCH: mark where each live instance's binary log stands. Binlog events are
+        dated to the real second, and a seeded day can pass in less than one: a restore to a time before the move stops at
+        the mark, so nothing written after the move (on the clock, later) comes back."""
+        with self.lock:
+            live = [record for record in self.records.values() if record.server is not None]
+        for record in live:
+            try:
+                binlog_file, position = record.server.binlog_position()
+            except Exception:  # pylint: disable=broad-except  a server stopping now has nothing more to mark
+                continue
+            record.marks.append((real_epoch, binlog_file, position))
 
     def deleted(self, region, identifier, retain):
         """The instance is being deleted: keep its backups (binlogs copied out) when ``retain``, else drop them."""
@@ -290,12 +308,23 @@ class AutomatedBackups:
                                      "RestoreTime %s is outside the restorable window of %s: %s to %s"
                                      % (_iso(target), record.identifier, _iso(record.earliest), _iso(latest)))
         # The window opens at the first base dump, so one at or before the target always exists.
-        base = [b for b in record.bases if b["taken_at"] <= target][-1]
-        # Binlog timestamps are whole seconds and mariadb-binlog stops before the first event at or after the stop time:
-        # stopping at the next whole second keeps every event dated within T's second.
-        stop = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(target) + 1))
-        return record, {"base": base["path"], "binlogs": record.binlogs_from(base["binlog_file"]),
-                        "start_pos": base["binlog_pos"], "stop_datetime": stop, "restore_time": target}
+        base = [b for b in record.bases if oneclock.to_clock(b["taken_at"]) <= target][-1]
+        # Binlog timestamps are real whole seconds and mariadb-binlog stops before the first event at or after the stop
+        # time: stopping at the next whole second after T's real instant keeps every event dated within that second.
+        real_target = oneclock.to_real(target)
+        stop = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(real_target) + 1))
+        binlogs = record.binlogs_from(base["binlog_file"])
+        stop_position = None
+        # Where the clock moved next (at or after T's real instant): events after that mark are later than T on the clock,
+        # even within the same real second.
+        mark = next((m for m in record.marks if m[0] >= real_target and m[0] >= base["taken_at"]), None)
+        if mark is not None:
+            names = [os.path.basename(path) for path in binlogs]
+            if mark[1] in names:
+                binlogs = binlogs[:names.index(mark[1]) + 1]
+                stop_position = mark[2]
+        return record, {"base": base["path"], "binlogs": binlogs, "start_pos": base["binlog_pos"], "stop_datetime": stop,
+                        "stop_position": stop_position, "restore_time": target}
 
     def describe(self, backend, params):
         """DescribeDBInstanceAutomatedBackups: active and retained records, with the API's filters."""
@@ -374,5 +403,5 @@ def install(backups):
     # DBInstance has no EarliestRestorableTime (the window is DescribeDBInstanceAutomatedBackups' RestoreWindow), and
     # RDS leaves LatestRestorableTime out when automated backups are off.
     DBInstance.latest_restorable_time = property(
-        lambda database: utcnow() if int(database.backup_retention_period or 0) > 0 else None)
+        lambda database: _utc(oneclock.now_epoch()).replace(tzinfo=None) if int(database.backup_retention_period or 0) > 0 else None)
     RDSBackend.describe_db_instance_automated_backups = describe_db_instance_automated_backups

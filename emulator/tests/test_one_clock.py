@@ -1,8 +1,15 @@
-"""One clock: what moto dates (S3 objects, Auto Scaling activities, EC2 launch times) follows the clock that dates
-recovery points and jobs, so an object nobody touched since a backup is older than that backup, as on AWS. (RDS stays
-on real time with its binary logs: emulator/oneclock.py.)"""
+"""One clock: what moto dates (S3 objects, Auto Scaling activities, EC2 launch times, RDS instances) and RDS's native
+point-in-time window follow the clock that dates recovery points and jobs, so an object nobody touched since a backup is
+older than that backup, and a restore to a day of the seeded history holds what that day wrote, as on AWS
+(emulator/oneclock.py, emulator/pitr.py)."""
 
 import datetime
+import time
+
+import pymysql
+
+from emulator.backup import Clock
+from emulator.seed import DB_PASSWORD
 
 
 def points_of(backup, resource_arn):
@@ -30,3 +37,55 @@ def test_the_seeded_world_is_older_than_its_backups_and_a_new_write_is_dated_by_
         s3.delete_object(Bucket=bucket, Key="one-clock/probe.txt")
     assert abs(dated - (now - datetime.timedelta(days=30))) < datetime.timedelta(minutes=5)
     assert listed == dated
+
+
+def test_rds_is_on_the_clock_a_restore_to_a_seeded_day_holds_what_that_day_wrote(emulator, world):
+    """The seed wrote each day's orders and audit row five minutes before that day's 05:00 backup, on the clock: the
+    instance was made before the first backup, the native window opens then, and a restore to the third morning holds
+    the first three days and nothing later (the binary logs are real time; pitr.py maps them to the clock)."""
+    rds, backup = emulator.client("rds"), emulator.client("backup")
+    identifier = world["db"]["identifier"]
+    mornings = sorted(point["CreationDate"] for point in points_of(backup, world["db"]["arn"])
+                      if (point.get("CreatedBy") or {}).get("BackupRuleName", "daily") == "daily")
+    first, third = mornings[0], mornings[2]
+    instance = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+    assert first - datetime.timedelta(hours=2) <= instance["InstanceCreateTime"] < first
+    [automated] = rds.describe_db_instance_automated_backups(DBInstanceIdentifier=identifier)["DBInstanceAutomatedBackups"]
+    window = automated["RestoreWindow"]
+    assert abs(window["LatestTime"] - datetime.datetime.now(datetime.timezone.utc)) < datetime.timedelta(minutes=5)
+    # Eight seeded days, seven days of retention: the window opens seven days back on the clock, after the first backup.
+    assert abs(window["EarliestTime"] - (window["LatestTime"] - datetime.timedelta(days=7))) < datetime.timedelta(minutes=1)
+    assert first < window["EarliestTime"] < third
+    target = "one-clock-day-3"
+    rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier=identifier, TargetDBInstanceIdentifier=target,
+                                             RestoreTime=third, DBInstanceClass="db.t3.micro")
+    try:
+        for _attempt in range(600):
+            found = rds.describe_db_instances(DBInstanceIdentifier=target)["DBInstances"][0]
+            if found["DBInstanceStatus"] == "available":
+                break
+            time.sleep(0.2)
+        endpoint = found["Endpoint"]
+        with pymysql.connect(host=endpoint["Address"], port=endpoint["Port"], user="admin", password=DB_PASSWORD,
+                             database=world["db"]["name"], connect_timeout=10) as conn, conn.cursor() as cur:
+            cur.execute("SELECT action FROM audit_log WHERE actor = 'seed' ORDER BY id")
+            assert [row[0] for row in cur.fetchall()] == ["day 1 closed", "day 2 closed", "day 3 closed"]
+            cur.execute("SELECT MAX(created_at) FROM orders")
+            assert cur.fetchone()[0] <= third.replace(tzinfo=None)
+    finally:
+        rds.delete_db_instance(DBInstanceIdentifier=target, SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
+
+
+def test_the_clock_dates_a_real_instant_as_it_did_then_and_finds_a_clock_time_back_in_real_time():
+    """Clock.to_clock / to_real (backup.py), which put RDS's real binary logs on the clock: a seed moves the clock days
+    back, then forward day by day; a test moves it back and forth and returns."""
+    clock = Clock()
+    day = 86400.0
+    clock.history = [(900.0, 0.0), (1000.0, -3 * day), (2000.0, -2 * day), (3000.0, 0.0), (3010.0, -30 * day), (3011.0, 0.0)]
+    assert clock.to_clock(1500.0) == 1500.0 - 3 * day and clock.to_clock(500.0) == 500.0
+    assert clock.to_real(1500.0 - 3 * day) == 1500.0
+    # Between the two seeded days the clock jumped over half a day: a time in it is the instant of the jump.
+    assert clock.to_real(2000.0 - 2.5 * day) == 2000.0
+    # A test that moved the clock back for a moment does not capture the seeded days it never showed.
+    assert clock.to_real(2500.0 - 2 * day) == 2500.0
+    assert clock.to_real(3010.5 - 30 * day) == 3010.5
