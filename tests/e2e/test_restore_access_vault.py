@@ -135,7 +135,7 @@ def test_a_tenant_is_restored_through_an_approved_restore_access_vault_then_the_
     proc, report = run(emulator, tmp_path, "s3_restore.yml", {"s3_restore_tenant_ids": [TENANT], "restorekit_backup_vault_name": ACCESS,
                                                               "s3_restore_poll_interval": 1})
     assert report["outcome"] == "succeeded", report
-    assert [p["recovery_point_arn"] for p in report["recovery_points"]] == [copy_arn]
+    assert [(p["arn"], p["vault"]) for p in report["recovery_points"]] == [(copy_arn, ACCESS)]
     for key, body in OBJECTS.items():
         assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == body, key
 
