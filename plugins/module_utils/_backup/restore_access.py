@@ -60,8 +60,8 @@ def validate_params(params, region):
         errors.append("source_backup_vault_arn=%r is not a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)"
                       % (source,))
     elif region and parsed[1] != region:
-        errors.append("source_backup_vault_arn=%s is in region %s, not %s: a restore access vault is requested in its source"
-                      " vault's region; run with region=%s" % (source, parsed[1], region, parsed[1]))
+        errors.append("source_backup_vault_arn=%s is in region %s, not %s: its recovery points are restored in their own"
+                      " region, so the restore access vault is requested there; run with region=%s" % (source, parsed[1], region, parsed[1]))
     name = params.get("backup_vault_name")
     if name is not None and not VAULT_NAME.match(name):
         errors.append("backup_vault_name=%r must be 2 to 50 letters, digits, hyphens or underscores" % (name,))
