@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_access as ra
 from tests.unit.fake_clock import Clock
@@ -172,3 +174,38 @@ def test_exposed_points_are_snake_case_with_iso_dates():
     assert ra.snake_point(point) == {
         "recovery_point_arn": "arn:rp", "resource_arn": "arn:aws:s3:::b", "resource_type": "S3", "status": "COMPLETED",
         "creation_date": "2026-12-01T05:00:00+00:00", "backup_vault_name": "a", "source_backup_vault_arn": SOURCE}
+
+
+def stubbed_backup():
+    client = boto3.client("backup", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    return client, Stubber(client)
+
+
+def test_the_vaults_of_a_source_are_found_from_this_account_across_pages_and_a_vanished_one_is_skipped():
+    """ListBackupVaults by type (every page), then DescribeBackupVault each: only the source's are kept, most usable
+    first; one revoked between the list and the describe is not an error."""
+    client, stub = stubbed_backup()
+    stub.add_response("list_backup_vaults", {"BackupVaultList": [{"BackupVaultName": "old"}, {"BackupVaultName": "other"}],
+                                             "NextToken": "t"}, {"ByVaultType": ra.RESTORE_ACCESS})
+    stub.add_response("describe_backup_vault", vault("old", "FAILED", 1), {"BackupVaultName": "old"})
+    stub.add_response("describe_backup_vault", dict(vault("other", "AVAILABLE"), SourceBackupVaultArn=SOURCE + "-2"),
+                      {"BackupVaultName": "other"})
+    stub.add_response("list_backup_vaults", {"BackupVaultList": [{"BackupVaultName": "gone"}, {"BackupVaultName": "new"}]},
+                      {"ByVaultType": ra.RESTORE_ACCESS, "NextToken": "t"})
+    stub.add_client_error("describe_backup_vault", "AccessDeniedException", expected_params={"BackupVaultName": "gone"})
+    stub.add_response("describe_backup_vault", vault("new", "AVAILABLE", 2), {"BackupVaultName": "new"})
+    with stub:
+        found = ra.access_vaults_of(client, SOURCE)
+    assert [(v["BackupVaultName"], v["VaultState"]) for v in found] == [("new", "AVAILABLE"), ("old", "FAILED")]
+    stub.assert_no_pending_responses()
+
+
+def test_revoke_requests_are_read_from_the_source_vault_by_name():
+    client, stub = stubbed_backup()
+    available = vault("a", "AVAILABLE")
+    stub.add_response("list_restore_access_backup_vaults", {"RestoreAccessBackupVaults": [
+        {"RestoreAccessBackupVaultArn": available["BackupVaultArn"], "LatestRevokeRequest": {"Status": "PENDING"}}]},
+        {"BackupVaultName": "app-prod-airgap-vault"})
+    with stub:
+        [with_request] = ra.with_revoke_requests(client, SOURCE, [available])
+    assert with_request["LatestRevokeRequest"] == {"Status": "PENDING"}
