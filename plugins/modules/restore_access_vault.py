@@ -179,6 +179,10 @@ recovery_points:
     source_backup_vault_arn:
       description: The air-gapped vault that holds it.
       type: str
+source_backup_vault_arn:
+  description: The air-gapped vault given (O(source_backup_vault_arn)), for a report of what was left alone.
+  returned: always
+  type: str
 revoked:
   description: The ARNs of the restore access vaults whose revoke was requested (or, in check mode, would be).
   returned: when O(state=absent)
@@ -299,6 +303,7 @@ def main():
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         module.fail_json_aws(e, msg="Failed to manage the restore access vault of %s" % module.params["source_backup_vault_arn"])
     result["restore_access_vault"] = snake_vault(result.get("restore_access_vault"))
+    result["source_backup_vault_arn"] = module.params["source_backup_vault_arn"]
     module.exit_json(**result)
 
 

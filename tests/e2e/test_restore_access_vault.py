@@ -29,7 +29,7 @@ OBJECTS = {"docs/read me.txt": b"the tenant's readme", "reports/day-01.csv": b"i
 LOST = ["docs/read me.txt", "reports/day-01.csv"]
 
 
-def run(emulator, tmp_path, playbook, extra_vars, expect_rc=0):
+def run(emulator, tmp_path, playbook, extra_vars, expect_rc=0, args=()):
     """ansible-playbook -i inventories/emulator playbooks/PLAYBOOK -e @vars: (the run, its newest report)."""
     workdir = tmp_path / "run"
     workdir.mkdir(exist_ok=True)
@@ -37,7 +37,7 @@ def run(emulator, tmp_path, playbook, extra_vars, expect_rc=0):
     extra = tmp_path / ("vars-%d.json" % time.monotonic_ns())
     extra.write_text(json.dumps(extra_vars), encoding="utf-8")
     proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", os.path.join(ROOT, "inventories", "emulator"),
-                           os.path.join(ROOT, "playbooks", playbook), "-e", "@%s" % extra],
+                           os.path.join(ROOT, "playbooks", playbook), "-e", "@%s" % extra, *args],
                           cwd=str(workdir), env=ansible_env(emulator, tmp_path), capture_output=True, text=True, timeout=900,
                           check=False)
     assert proc.returncode == expect_rc, "%s exited %d:\n%s\n%s" % (playbook, proc.returncode, proc.stdout[-6000:], proc.stderr[-3000:])
@@ -110,14 +110,19 @@ def test_a_tenant_is_restored_through_an_approved_restore_access_vault_then_the_
     vault_arn, copy_arn = air_gapped
     backup, s3 = emulator.client("backup"), emulator.client("s3")
     backup.associate_backup_vault_mpa_approval_team(BackupVaultName=AIRGAP, MpaApprovalTeamArn=TEAM)
-    asked = {"restore_access_vault_source_arn": vault_arn, "restore_access_vault_name": ACCESS,
+    # The air-gapped vault is the inventory's (restorekit_airgap_vault_arn): no source given.
+    asked = {"restore_access_vault_name": ACCESS,
              "restore_access_vault_comment": "INC-71 restore tenant 71", "restore_access_vault_poll_interval": 1}
+
+    proc, report = run(emulator, tmp_path, "restore_access_vault.yml", asked, args=("--check",))
+    assert access_vaults(backup, vault_arn) == [] and emulator.control("airgap/mpa-sessions")["sessions"] == []
+    assert any(note.startswith("request restore access vault of") for note in report["notes"]), report["notes"]
 
     proc, report = run(emulator, tmp_path, "restore_access_vault.yml", dict(asked, restore_access_vault_wait=False))
     [vault] = access_vaults(backup, vault_arn)
     assert (vault["BackupVaultName"], vault["VaultState"]) == (ACCESS, "CREATING")
     assert any("MPA session %s" % vault["MpaSessionArn"] in note for note in report["notes"]), report["notes"]
-    assert vault["BackupVaultArn"] in report["resources"]["created"]
+    assert report["resources"]["created"] == [vault["BackupVaultArn"]] and report["resources"]["left_alone"] == [vault_arn]
 
     # The session is pending since the first run: the team decides once this run has had the time to start waiting.
     approver = approve_when_pending(emulator, "restore-access", delay=10)
