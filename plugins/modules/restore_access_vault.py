@@ -195,7 +195,10 @@ actions:
   elements: str
   sample: ["request restore access vault of arn:aws:backup:us-east-1:123456789012:backup-vault:lag"]
 notes:
-  description: What was found and left as it is (a pending request, a vault that cannot be revoked yet).
+  description:
+    - What was found and what to do next, one line each. An adopted vault; the vault name the restores take
+      (C(-e restorekit_backup_vault_name=...)) or the MPA session the approval team still has to decide; with
+      O(state=absent), a revoke request already pending or a vault that cannot be revoked, and why.
   returned: always
   type: list
   elements: str
