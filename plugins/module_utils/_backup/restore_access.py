@@ -144,7 +144,7 @@ def explain(code, message, params):
                 " the vault is shared with this account through AWS RAM (aws backup list-backup-vaults --by-shared)"
                 % (source, text))
     if code == "AlreadyExistsException":
-        return ("backup_vault_name=%s is taken by a vault that is not a restore access vault of %s (%s): choose another"
+        return ("backup_vault_name=%s is taken, by a rejected request of %s or by another vault (%s): choose another"
                 " name, or leave backup_vault_name out" % (params.get("backup_vault_name"), source, text))
     return "CreateRestoreAccessBackupVault of %s failed: %s" % (source, text)
 
