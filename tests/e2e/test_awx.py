@@ -17,13 +17,15 @@ import glob
 import importlib.util
 import json
 import os
+import threading
 import time
 
 import ansible_runner
 import pytest
 
 from emulator.client import Emulator
-from emulator.seed import ASG, DB_IDENTIFIER, DB_PASSWORD, PREFIX, seed
+from emulator.seed import ASG, DB_IDENTIFIER, DB_PASSWORD, PREFIX, VAULT, seed
+from emulator.testing import air_gapped_copy, newest, points_of
 from tests.e2e.helpers import PYTHON, ROOT, take_todays_daily_backup
 
 INVENTORY = os.path.join(ROOT, "inventories", "emulator")
@@ -42,6 +44,7 @@ ANSWERS = {
 CADENCE = {
     "rds_restore_poll_interval": 1, "s3_restore_poll_interval": 1, "ec2_restore_poll_interval": 1, "validate_ec2_delay": 1,
     "rds_swap_connections_poll": 1, "restore_drill_poll_interval": 1, "restore_drill_ec2_validate_delay": 1,
+    "restore_access_vault_poll_interval": 1,
 }
 # What an AWX credential would put in a job's environment: the emulator inventory reads the drill's database password
 # from it (inventories/emulator/group_vars/all/drill.yml).
@@ -127,8 +130,31 @@ def run_restore_testing_plan(emulator, workdir):
     return job_ids
 
 
+def approve_restore_access(emulator, workdir):  # pylint: disable=unused-argument
+    """What the owning account did before the incident (the inventory's air-gapped vault, holding a copy of tenant 12's
+    newest point, with an MPA approval team), and the approval team, which approves the job's request while it waits."""
+    backup = emulator.client("backup")
+    role = emulator.client("iam").get_role(RoleName=PREFIX + "-backup-role")["Role"]["Arn"]
+    point = newest(points_of(backup, VAULT, ByResourceArn="arn:aws:s3:::%s-tenant-12" % PREFIX))
+    emulator.control("airgap/vault-seconds", {"seconds": 0.3})
+    vault_arn, copy_arn = air_gapped_copy(emulator, VAULT, point["RecoveryPointArn"], role, PREFIX + "-airgap-vault")
+    backup.associate_backup_vault_mpa_approval_team(BackupVaultName=PREFIX + "-airgap-vault",
+                                                    MpaApprovalTeamArn="arn:aws:mpa:us-east-1:210987654321:approval-team/recovery")
+
+    def approve():
+        for _attempt in range(600):
+            pending = [s for s in emulator.control("airgap/mpa-sessions")["sessions"] if s["kind"] == "restore-access"]
+            if pending:
+                emulator.control("airgap/mpa-sessions", {"arn": pending[0]["arn"], "decision": "APPROVED"})
+                return
+            time.sleep(0.2)
+
+    threading.Thread(target=approve, daemon=True).start()
+    return vault_arn, copy_arn
+
+
 # Per template, what the world holds before AWX would run it.
-PREPARE = {"validate_restore_tests": run_restore_testing_plan}
+PREPARE = {"validate_restore_tests": run_restore_testing_plan, "restore_access_vault": approve_restore_access}
 
 
 def run_template(entry, emulator, workdir):
@@ -244,3 +270,19 @@ def test_the_restore_testing_validator_reported_back_to_aws_backup(jobs, worlds)
     backup = worlds["shared"].client("backup")
     statuses = [backup.describe_restore_job(RestoreJobId=job_id).get("ValidationStatus") for job_id in job["prepared"]]
     assert job["prepared"] and statuses == ["SUCCESSFUL"] * len(job["prepared"]), statuses
+
+
+def test_the_restore_access_request_was_approved_and_shows_the_air_gapped_point(jobs, worlds):
+    """With the survey's defaults (wait "true") the job waits for the approval team, then names the vault to restore from."""
+    if "restore_access_vault" not in jobs:
+        pytest.fail("no restore_access_vault job template")
+    job = jobs["restore_access_vault"]
+    assert job["rc"] == 0, job["stdout"][-4000:]
+    backup = worlds["shared"].client("backup")
+    vault_arn, copy_arn = job["prepared"]
+    access = [backup.describe_backup_vault(BackupVaultName=v["BackupVaultName"])
+              for v in backup.list_backup_vaults(ByVaultType="RESTORE_ACCESS_BACKUP_VAULT")["BackupVaultList"]]
+    assert [(v["SourceBackupVaultArn"], v["VaultState"]) for v in access] == [(vault_arn, "AVAILABLE")]
+    exposed = points_of(backup, access[0]["BackupVaultName"])
+    assert [p["RecoveryPointArn"] for p in exposed] == [copy_arn]
+    assert any("restorekit_backup_vault_name=%s" % access[0]["BackupVaultName"] in note for note in job["report"]["notes"])

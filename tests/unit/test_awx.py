@@ -276,6 +276,32 @@ def test_configure_builds_the_approval_workflow_and_the_responders_rights():
     assert credential["no_log"] is True and credential["awx.awx.credential"]["credential_type"] == "Amazon Web Services"
 
 
+def test_configure_puts_the_restore_access_request_behind_an_approval_the_approvers_give():
+    """The request for restore access to the air-gapped vault runs only after an approver's yes; the responders may
+    launch that workflow, the approvers approve it."""
+    with open(os.path.join(ROOT, "awx", "configure.yml"), encoding="utf-8") as handle:
+        plays = yaml.safe_load(handle)
+    tasks, play_vars = plays[0]["tasks"], plays[0]["vars"]
+    workflows = [task for task in tasks if "awx.awx.workflow_job_template" in task]
+    access_task = next(task for task in workflows
+                       if task["awx.awx.workflow_job_template"]["name"] == "{{ restorekit_awx_access_workflow }}")
+    access = access_task["awx.awx.workflow_job_template"]
+    nodes = {node["identifier"]: node for node in access["workflow_nodes"]}
+    approval = [node for node in nodes.values() if node["unified_job_template"]["type"] == "workflow_approval"]
+    request = [node for node in nodes.values() if node["unified_job_template"]["type"] == "job_template"]
+    assert len(approval) == 1 and len(request) == 1
+    assert approval[0]["related"]["success_nodes"] == [{"identifier": request[0]["identifier"]}]
+    assert not (approval[0]["related"].get("always_nodes") or approval[0]["related"].get("failure_nodes"))
+    assert "'restore_access_vault'" in request[0]["unified_job_template"]["name"]
+    assert "/surveys/restore_access_vault.json" in access_task["vars"]["restorekit_awx_access_survey"]
+    assert play_vars["restorekit_awx_access_workflow"] != play_vars["restorekit_awx_workflow"]
+    roles = [task["awx.awx.role"] for task in tasks if "awx.awx.role" in task]
+    by_team = {(role["team"], role["role"]): role for role in roles}
+    for team, role in (("{{ restorekit_awx_responders_team }}", "execute"), ("{{ restorekit_awx_approvers_team }}", "approval")):
+        assert "{{ restorekit_awx_access_workflow }}" in by_team[(team, role)]["workflows"]
+    assert any(entry["id"] == "restore_access_vault" for entry in surveys.load_templates())
+
+
 def ansible_env():
     return dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                 PATH=os.pathsep.join([BIN, os.environ.get("PATH", "")]))

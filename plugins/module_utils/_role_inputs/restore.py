@@ -2,7 +2,7 @@
 
 # Copyright: restorekit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Input rules of the restore roles and playbooks: s3_restore, validate_s3, rds_restore, restore_drill."""
+"""Input rules of the restore roles and playbooks: s3_restore, validate_s3, rds_restore, restore_drill, restore_access_vault."""
 
 from __future__ import annotations
 
@@ -161,6 +161,16 @@ def validate_s3(i):
         i.check("validate_s3_run_id", _run_id, optional=True)
 
 
+def restore_access_vault(i):
+    """roles/restore_access_vault: the air-gapped vault in this region, the names and comments AWS takes."""
+    i.check("restore_access_vault_source_arn", v.backup_vault_arn, region=i.region)
+    i.check("restore_access_vault_name", v.backup_vault_name, optional=True)
+    i.check("restore_access_vault_comment", v.text, max_length=1024, optional=True)
+    i.check("restore_access_vault_revoke_reason", v.text, max_length=1024, optional=True)
+    i.accept("restore_access_vault_request_again", "restore_access_vault_wait", "restore_access_vault_list_recovery_points")
+    seconds(i, "restore_access_vault_wait_timeout", "restore_access_vault_poll_interval")
+
+
 # A valid set of each role's variables (the unit tests change one at a time).
 EXAMPLES = {
     "validate_s3": {
@@ -204,6 +214,13 @@ EXAMPLES = {
     },
 }
 
+EXAMPLES["restore_access_vault"] = {
+    "restore_access_vault_source_arn": "arn:aws:backup:us-east-1:123456789012:backup-vault:app-prod-airgap-vault",
+    "restore_access_vault_name": "app-prod-restore-access", "restore_access_vault_comment": "INC-1 restore tenant 12",
+    "restore_access_vault_request_again": False, "restore_access_vault_wait": True, "restore_access_vault_wait_timeout": 14400,
+    "restore_access_vault_poll_interval": 15, "restore_access_vault_list_recovery_points": True,
+    "restore_access_vault_revoke_reason": "",
+}
 EXAMPLES["validate_s3:settings"] = EXAMPLES["validate_s3"]
 
 # The variables a playbook gives a validation role from its restore's result; the rest are the role's settings,
@@ -216,4 +233,5 @@ RULES = {
     "validate_s3:settings": validate_s3_settings,
     "rds_restore": rds_restore,
     "restore_drill": restore_drill,
+    "restore_access_vault": restore_access_vault,
 }
