@@ -24,7 +24,8 @@ import sys
 import time
 
 import moto.core.utils
-import moto.rds.models  # noqa: F401  pylint: disable=unused-import  (its `utcnow` is patched below with the rest)
+# Imported here so that its `utcnow` is patched below with the rest.
+import moto.rds.models  # noqa: F401  pylint: disable=unused-import
 
 real_utcnow = moto.core.utils.utcnow  # wall-clock time
 CLOCK = []  # the installed clock (one per emulator process)

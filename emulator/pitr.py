@@ -189,8 +189,8 @@ class AutomatedBackups:
         for record in live:
             try:
                 binlog_file, position = record.server.binlog_position()
-            except Exception:  # pylint: disable=broad-except  a server stopping now has nothing more to mark
-                continue
+            except Exception:  # pylint: disable=broad-except
+                continue  # a server stopping now has nothing more to mark
             record.marks.append((real_epoch, binlog_file, position))
 
     def deleted(self, region, identifier, retain):
