@@ -183,6 +183,23 @@ source_backup_vault_arn:
   description: The air-gapped vault given (O(source_backup_vault_arn)), for a report of what was left alone.
   returned: always
   type: str
+resources:
+  description: The restore report's resources of this run (the restore_report role's C(restore_report_resources)).
+  returned: always
+  type: dict
+  contains:
+    created:
+      description: The restore access vault this run requested (empty in check mode or when one was adopted).
+      type: list
+      elements: str
+    changed:
+      description: The restore access vaults whose revoke this run requested.
+      type: list
+      elements: str
+    left_alone:
+      description: The air-gapped vault, only read.
+      type: list
+      elements: str
 revoked:
   description: The ARNs of the restore access vaults whose revoke was requested (or, in check mode, would be).
   returned: when O(state=absent)
@@ -237,6 +254,7 @@ def ensure_present(module, backup):
         result.update(changed=True, actions=["request restore access vault of %s" % source])
         if module.check_mode:
             result["restore_access_vault"] = {"backup_vault_name": params["backup_vault_name"]} if params["backup_vault_name"] else {}
+            result["resources"] = ra.report_resources(source)
             return result
         try:
             made = backup.create_restore_access_backup_vault(**ra.create_request(params))
@@ -249,6 +267,7 @@ def ensure_present(module, backup):
         vault, result["progress"] = ra.wait_available(
             lambda name: backup.describe_backup_vault(BackupVaultName=name), vault, params["wait_timeout"], params["poll_interval"])
     result["restore_access_vault"] = vault
+    result["resources"] = ra.report_resources(source, vault.get("BackupVaultArn") if result["actions"] else None)
     result["notes"].append(ra.restore_hint(vault))
     if params["list_recovery_points"]:
         result["recovery_points"] = ra.exposed_points(backup, vault["BackupVaultName"]) if vault.get("VaultState") == "AVAILABLE" else []
@@ -266,6 +285,7 @@ def ensure_absent(module, backup):
     revoke, notes = ra.revoke_plan(current(), params["backup_vault_name"])
     result = dict(changed=bool(revoke), actions=["revoke restore access vault %s" % v["BackupVaultName"] for v in revoke],
                   notes=notes, progress=[], revoked=[v["BackupVaultArn"] for v in revoke], restore_access_vault={})
+    result["resources"] = ra.report_resources(source, revoked=result["revoked"])
     if module.check_mode:
         return result
     for vault in revoke:

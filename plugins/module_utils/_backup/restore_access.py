@@ -291,3 +291,9 @@ def exposed_points(client, name):
     for page in paginator.paginate(BackupVaultName=name):
         points.extend(snake_point(p) for p in page.get("RecoveryPoints", []))
     return sorted(points, key=lambda p: str(p["creation_date"]), reverse=True)
+
+
+def report_resources(source_arn, requested_arn=None, revoked=()):
+    """The restore report's resources of a run: the restore access vault it requested (created), the ones it revoked
+    (changed: they go away once the revoke is approved), and the air-gapped vault it only read (left alone)."""
+    return {"created": [requested_arn] if requested_arn else [], "changed": list(revoked), "left_alone": [source_arn]}

@@ -209,3 +209,11 @@ def test_revoke_requests_are_read_from_the_source_vault_by_name():
     with stub:
         [with_request] = ra.with_revoke_requests(client, SOURCE, [available])
     assert with_request["LatestRevokeRequest"] == {"Status": "PENDING"}
+
+
+def test_the_report_names_the_vault_requested_the_vaults_revoked_and_leaves_the_air_gapped_vault_alone():
+    source = "arn:aws:backup:us-east-1:123456789012:backup-vault:lag"
+    assert ra.report_resources(source, "arn:aws:backup:us-east-1:123456789012:backup-vault:access") == {
+        "created": ["arn:aws:backup:us-east-1:123456789012:backup-vault:access"], "changed": [], "left_alone": [source]}
+    assert ra.report_resources(source, revoked=["arn:x"]) == {"created": [], "changed": ["arn:x"], "left_alone": [source]}
+    assert ra.report_resources(source) == {"created": [], "changed": [], "left_alone": [source]}
