@@ -10,7 +10,8 @@ With ACLs disabled S3 refuses to set or change an ACL (user guide, "Troubleshoot
 ``PutObject``, ``CopyObject`` and ``CreateMultipartUpload`` take no ACL or only ``bucket-owner-full-control`` (or the
 same grant spelled as a header), ``PutObjectAcl`` and ``PutBucketAcl`` fail, all with ``400
 AccessControlListNotSupported`` "The bucket does not allow ACLs"; a CreateBucket that disables ACLs and gives a bucket
-ACL granting anyone but the owner fails with ``400 InvalidBucketAclWithObjectOwnership``. Reading ACLs still works.
+ACL granting anyone but the owner fails with ``400 InvalidBucketAclWithObjectOwnership``, and so does a
+PutBucketOwnershipControls to ``BucketOwnerEnforced`` while the bucket ACL grants others. Reading ACLs still works.
 
 With ``BlockPublicAcls`` on (the bucket's or the account's), S3 refuses a public ACL: ``PutObject``/``CopyObject``/
 ``CreateMultipartUpload`` with one, and ``PutObjectAcl``/``PutBucketAcl`` setting one, fail with ``403 AccessDenied``
@@ -117,6 +118,18 @@ def check_write_acl(response, bucket, headers, body=None):
         raise S3AccessDeniedError()
 
 
+def grants_others(acl):
+    """Whether a moto ACL grants anything to anyone but the bucket owner."""
+    return any(grantee.id != OWNER for grant in (acl.grants if acl else []) for grantee in grant.grantees)
+
+
+def check_disabling_acls(bucket, body):
+    """PutBucketOwnershipControls to BucketOwnerEnforced fails while the bucket ACL grants others."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+    if bucket is not None and ACLS_DISABLED in text and grants_others(bucket.acl):
+        raise InvalidBucketAclWithObjectOwnership()
+
+
 def _create_bucket(original, response, request, bucket_name, querystring):
     """CreateBucket as S3 does since April 2023: ACLs disabled unless asked for, Block Public Access on."""
     ownership = request.headers.get("x-amz-object-ownership") or DEFAULT_OWNERSHIP
@@ -137,6 +150,8 @@ def _wrap_bucket_put(original):
     def _bucket_response_put(self, request, bucket_name, querystring):
         if not querystring:
             return _create_bucket(original, self, request, bucket_name, querystring)
+        if "ownershipControls" in querystring:  # PutBucketOwnershipControls
+            check_disabling_acls(_bucket(self, bucket_name), self.body)
         if "acl" in querystring:  # PutBucketAcl
             bucket = _bucket(self, bucket_name)
             if bucket is not None and bucket.ownership_rule == ACLS_DISABLED:

@@ -82,6 +82,19 @@ def test_create_bucket_with_a_bucket_acl_and_acls_disabled_is_refused(s3):
     assert ownership(s3, bucket) == "BucketOwnerEnforced"
 
 
+def test_disabling_acls_is_refused_while_the_bucket_acl_grants_others(s3):
+    bucket = unique("disable")
+    s3.create_bucket(Bucket=bucket, ObjectOwnership="ObjectWriter")
+    s3.delete_public_access_block(Bucket=bucket)
+    s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
+    enforced = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    refused(s3.put_bucket_ownership_controls, "InvalidBucketAclWithObjectOwnership", 400, Bucket=bucket, OwnershipControls=enforced)
+    assert ownership(s3, bucket) == "ObjectWriter"
+    s3.put_bucket_acl(Bucket=bucket, ACL="private")  # the prerequisite: a bucket ACL for the owner only
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=enforced)
+    assert ownership(s3, bucket) == "BucketOwnerEnforced"
+
+
 @pytest.mark.parametrize("acl", ["public-read", "private", "authenticated-read", "bucket-owner-read"])
 def test_acls_disabled_refuses_an_object_acl_on_put_copy_and_multipart(s3, acl):
     bucket = unique("noacl")
