@@ -23,6 +23,7 @@ from . import iam_sim
 from . import oneclock
 from . import query as query_protocol
 from . import s3_conditions
+from . import s3_defaults
 from . import s3_rules
 from . import shapes
 from .backup import BackupWorld, RecoveryPoint
@@ -223,6 +224,7 @@ class EmulatorApp:
         # RDS's native window too: its binary logs are marked where the clock moves (pitr.py).
         self.world.clock.listeners.append(self.drivers["RDS"].automated_backups.clock_moved)
         s3_rules.install()  # S3's default CRC64NVME checksum for an object uploaded without one
+        s3_defaults.install()  # new buckets: ACLs disabled, Block Public Access on; what a bucket without ACLs refuses
         s3_conditions.install()  # every S3 object write and delete on one sequence, for conditional writes
         self.s3_writes = s3_conditions.ConditionalWrites(backup_module.ACCOUNT_ID)
         for kind in self.world.durations:

@@ -168,7 +168,8 @@ def test_s3_restore_skips_existing_keys_and_honours_items_and_encryption(emulato
     backup = emulator.client("backup")
     bucket = world["buckets"]["100"]
     point = newest(points_of(backup, world["vault"], ByResourceArn="arn:aws:s3:::%s" % bucket))
-    s3.create_bucket(Bucket="tenant-100-partial")
+    # A restore into an existing bucket needs its ACLs enabled: S3 disables them on a new bucket unless asked.
+    s3.create_bucket(Bucket="tenant-100-partial", ObjectOwnership="BucketOwnerPreferred")
     s3.put_object(Bucket="tenant-100-partial", Key="docs/read me.txt", Body=b"newer in destination")
     items = json.dumps(["s3://%s/docs/" % bucket])
     job = backup.start_restore_job(RecoveryPointArn=point["RecoveryPointArn"], IamRoleArn=world["backup_role_arn"], Metadata={
