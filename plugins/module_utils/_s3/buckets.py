@@ -126,7 +126,8 @@ def harden(client, pair, check_mode=False, prepare=False):
         acls_enabled = True
         if not check_mode:
             client.put_bucket_ownership_controls(Bucket=staging, OwnershipControls={"Rules": [{"ObjectOwnership": ACLS_ENABLED}]})
-    current_block = {} if created else public_access_block(client, staging)
+    # S3 blocks all public access on a bucket it creates (since April 2023); read it unless the bucket is not made yet.
+    current_block = dict(PUBLIC_ACCESS_BLOCK) if created and check_mode else public_access_block(client, staging)
     block_needed = any(current_block.get(name) is not True for name in PUBLIC_ACCESS_BLOCK)
     tags = {} if created else bucket_tags(client, staging)
     wanted = dict(tags)

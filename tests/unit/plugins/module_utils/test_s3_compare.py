@@ -299,6 +299,9 @@ def test_drill_does_not_read_objects_changed_after_the_point(s3):
 def test_an_object_with_a_public_acl_is_reported_not_restored_rather_than_lost(s3):
     """AWS Backup does not restore an object that carries a public ACL into a bucket that blocks public access: the drill
     and validate_s3 say "not restored" (a warning for the drill), and a private object missing is still a failure."""
+    # As on S3: a bucket takes a public ACL only with ACLs enabled and Block Public Access off.
+    s3.put_bucket_ownership_controls(Bucket=PRODUCTION, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    s3.delete_public_access_block(Bucket=PRODUCTION)
     put(s3, PRODUCTION, "public.html", b"<p>hi</p>", ACL="public-read")
     put(s3, PRODUCTION, "private.txt", b"p")
     both(s3, "kept.txt", b"k")
