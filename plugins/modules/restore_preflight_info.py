@@ -99,6 +99,26 @@ options:
     type: list
     elements: str
     default: []
+  s3_restores:
+    description:
+      - Tenant S3 restores (production bucket, staging bucket) to check for what would make an AWS Backup restore fail
+        or leave objects out. A staging bucket that exists with ACLs disabled (object ownership C(BucketOwnerEnforced))
+        fails the restore; a production bucket with ACLs enabled may hold objects with a public ACL, which a restore
+        into a bucket that blocks public access (every staging bucket) leaves out. Each is a warning (status
+        C(warning)), not a failure; a pair with neither passes.
+      - Needs s3:ListBucket and s3:GetBucketOwnershipControls on both buckets.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      production_bucket:
+        description: The production tenant bucket (only read).
+        type: str
+        required: true
+      staging_bucket:
+        description: The staging bucket the restore writes into.
+        type: str
+        required: true
   resource_types:
     description:
       - The resource types the restore touches, for O(simulate_permissions) and O(check_opt_in).
@@ -247,18 +267,18 @@ checks:
       type: str
       sample: caller may pass the backup role
     ok:
-      description: V(true) passed, V(false) failed, V(null) could not be verified.
+      description: V(true) passed, V(false) failed, V(null) could not be verified or is a warning (see RV(checks[].status)).
       type: bool
     status:
-      description: The same in words.
+      description: The same in words; V(warning) for what AWS will do that the responder must know (O(s3_restores)).
       type: str
       sample: passed
-      choices: [passed, failed, unverified]
+      choices: [passed, failed, unverified, warning]
     detail:
       description: What was found.
       type: str
     fix:
-      description: How to fix a failed or unverified check; V(null) when passed.
+      description: How to fix a failed or unverified check, or what to do about a warning; V(null) when passed.
       type: str
 permissions:
   description:
@@ -342,6 +362,9 @@ def check_options(params, region=None):
             inputs.fail("caller_arn", params["caller_arn"], "not an IAM or STS principal ARN (a user, role or assumed-role session)")
     inputs.each(params["bucket_names"], "bucket_names", inputs.bucket_name)
     inputs.unique(params["bucket_names"], "bucket_names")
+    for index, pair in enumerate(params["s3_restores"]):
+        for option in ("production_bucket", "staging_bucket"):
+            inputs.bucket_name(pair[option], "s3_restores[%d].%s" % (index, option))
     inputs.unique(params["resource_types"], "resource_types")
     resources = params["responder_resources"] or {}
     where = "responder_resources."
@@ -370,6 +393,10 @@ def main():
         pass_role_arn=dict(type="str", no_log=False),
         caller_arn=dict(type="str"),
         bucket_names=dict(type="list", elements="str", default=[]),
+        s3_restores=dict(type="list", elements="dict", default=[], options=dict(
+            production_bucket=dict(type="str", required=True),
+            staging_bucket=dict(type="str", required=True),
+        )),
         resource_types=dict(type="list", elements="str", default=[], choices=["RDS", "S3", "EC2"]),
         simulate_permissions=dict(type="bool", default=False),
         check_opt_in=dict(type="bool", default=False),
@@ -453,13 +480,13 @@ def main():
         result["caller_arn"] = caller
     buckets = params["bucket_names"] + [target["name"] for target in params["targets"] if target["type"] == "s3"]
     if caller_known:
-        checks.extend(preflight.run_checks(client, caller, role_arn, buckets))
+        checks.extend(preflight.run_checks(client, caller, role_arn, buckets, params["s3_restores"]))
     else:
         if role_arn:
             checks.append(preflight.result("caller may pass the backup role", None,
                                            "could not verify that the caller may pass %s: no caller identity" % role_arn,
                                            "see the caller identity check"))
-        checks.extend(preflight.run_checks(client, None, None, buckets))
+        checks.extend(preflight.run_checks(client, None, None, buckets, params["s3_restores"]))
     for target in params["targets"]:
         if target["type"] == "rds":
             checks.append(preflight.check_rds_free(client("rds"), target["name"]))

@@ -11,7 +11,7 @@
   exists in this account (200) or belongs to another account (403) - a bucket listing sees only the first two.
 
 Every check is a dict ``{check, ok, status, detail, fix}``: ``ok`` is True (passed), False (failed) or None
-(could not verify); ``status`` says the same in words. Nothing here changes anything in AWS.
+(could not verify, or a warning: something AWS will do that the responder must know); ``status`` says which in words. Nothing here changes anything in AWS.
 """
 
 from __future__ import annotations
@@ -24,15 +24,21 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
+from ansible_collections.restorekit.aws.plugins.module_utils._s3 import buckets
 
 ASSUMED_ROLE = re.compile(r"^arn:(?P<partition>aws[a-z-]*):sts::(?P<account>\d{12}):assumed-role/(?P<name>[^/]+)/.+$")
 # A Condition on iam:PassRole normally names the service the role is passed to; the simulator needs that context.
 PASS_ROLE_CONTEXT = [{"ContextKeyName": "iam:PassedToService", "ContextKeyValues": ["backup.amazonaws.com"], "ContextKeyType": "string"}]
 
 
-def result(check, ok, detail, fix=None):
-    status = {True: "passed", False: "failed", None: "unverified"}[ok]
+def result(check, ok, detail, fix=None, status=None):
+    status = status or {True: "passed", False: "failed", None: "unverified"}[ok]
     return {"check": check, "ok": ok, "status": status, "detail": detail, "fix": fix}
+
+
+def warning(check, detail, fix=None):
+    """A check that does not fail the preflight but must be read: what AWS will do that the responder may not expect."""
+    return result(check, None, detail, fix, status="warning")
 
 
 def _error_code(error):
@@ -221,7 +227,33 @@ def check_ec2_free(ec2, name):
     return _target(TARGET_KINDS["ec2"], name, any(r.get("Instances") for r in reservations))
 
 
-def run_checks(client_factory, caller_arn, pass_role_arn, bucket_names):
+def check_s3_restore(s3, pair):
+    """What would make an AWS Backup restore of PAIR's production bucket into its staging bucket fail or leave objects
+    out ("Restoring S3 data", AWS Backup developer guide): a staging bucket that exists with ACLs disabled
+    (BucketOwnerEnforced) fails the restore; a production bucket with ACLs enabled may hold objects with public ACLs,
+    which a restore into a bucket that blocks public access (every staging bucket) leaves out."""
+    production, staging = pair["production_bucket"], pair["staging_bucket"]
+    check = "S3 restore of %s into %s restores every object" % (production, staging)
+    try:
+        said = []
+        if buckets.bucket_exists(s3, staging) and buckets.object_ownership(s3, staging) == buckets.ACLS_DISABLED:
+            said.append(("staging bucket %s exists with ACLs disabled (object ownership BucketOwnerEnforced): an AWS Backup "
+                         "restore into it fails" % staging,
+                         "s3_restore enables ACLs on its own staging bucket (BucketOwnerPreferred, public access kept blocked) before "
+                         "it restores; a bucket that is not the restore's own is refused: remove or rename it"))
+        if buckets.bucket_exists(s3, production) and buckets.object_ownership(s3, production) != buckets.ACLS_DISABLED:
+            said.append(("production bucket %s has ACLs enabled: objects that carried a public ACL at the backup are not "
+                         "restored into %s, which blocks public access" % (production, staging),
+                         "expect them reported as not restored (public ACL), not as lost; restore them by hand if they must "
+                         "come back, or disable ACLs on the production bucket (BucketOwnerEnforced)"))
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        return result(check, None, "could not read the buckets' object ownership: %s" % e, "check s3:GetBucketOwnershipControls")
+    if not said:
+        return result(check, True, "no staging bucket with ACLs disabled, no production object can carry a public ACL")
+    return warning(check, "; ".join(detail for detail, _fix in said), "; ".join(fix for _detail, fix in said))
+
+
+def run_checks(client_factory, caller_arn, pass_role_arn, bucket_names, s3_restores=()):
     """The checks asked for, in order. CLIENT_FACTORY(service) returns a boto3 client with AWSRetry."""
     checks = []
     if pass_role_arn:
@@ -229,6 +261,9 @@ def run_checks(client_factory, caller_arn, pass_role_arn, bucket_names):
     if bucket_names:
         s3 = client_factory("s3")
         checks.extend(check_bucket_free(s3, name) for name in bucket_names)
+    if s3_restores:
+        s3 = client_factory("s3")
+        checks.extend(check_s3_restore(s3, pair) for pair in s3_restores)
     return checks
 
 

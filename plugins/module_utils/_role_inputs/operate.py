@@ -334,6 +334,19 @@ def _targets(value, option):
     return value
 
 
+def _s3_restores(value, option):
+    """[{production_bucket, staging_bucket}]: valid bucket names."""
+    if not isinstance(value, list):
+        v.fail(option, value, "must be a list of {production_bucket, staging_bucket}")
+    for index, item in enumerate(value):
+        element = "%s[%d]" % (option, index)
+        if not isinstance(item, dict):
+            v.fail(element, item, "must be a dictionary with production_bucket and staging_bucket")
+        for key in ("production_bucket", "staging_bucket"):
+            v.bucket_name(item.get(key), "%s.%s" % (element, key))
+    return value
+
+
 def preflight(i):
     """roles/preflight: only reads AWS, but a bad name is named as such rather than as a failed check."""
     project, environment = i.get("preflight_project_name"), i.get("preflight_environment")
@@ -345,6 +358,7 @@ def preflight(i):
     i.check("preflight_backup_role_name", v.iam_role_name)
     i.check("preflight_resource_types", choices, RESOURCE_TYPES, NO_RESOURCE_TYPE)
     i.check("preflight_targets", _targets)
+    i.check("preflight_s3_restores", _s3_restores)
     i.accept("preflight_fail", "preflight_simulate_permissions", "preflight_check_opt_in")
     i.check("preflight_responder_db_instances", unique_texts, validator=v.db_identifier)
     i.check("preflight_responder_buckets", unique_texts, validator=v.bucket_name)
@@ -473,7 +487,7 @@ EXAMPLES = {
     "preflight": {
         "preflight_project_name": "multi-tenant-app", "preflight_environment": "prod", "preflight_region": "",
         "preflight_backup_vault_name": "multi-tenant-app-prod-backup-vault", "preflight_backup_role_name": "multi-tenant-app-prod-backup-role",
-        "preflight_resource_types": ["RDS", "S3", "EC2"], "preflight_targets": [], "preflight_fail": True,
+        "preflight_resource_types": ["RDS", "S3", "EC2"], "preflight_targets": [], "preflight_s3_restores": [], "preflight_fail": True,
         "preflight_simulate_permissions": True, "preflight_check_opt_in": True, "preflight_responder_db_instances": [],
         "preflight_responder_buckets": [], "preflight_responder_autoscaling_groups": [],
     },
