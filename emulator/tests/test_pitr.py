@@ -25,6 +25,11 @@ def connect(rds, identifier, database=None):
                            database=database, autocommit=True, connect_timeout=10)
 
 
+def clock_now(emulator):
+    """The emulator's clock (what AWS's times are on: the window, the restore time), not this machine's."""
+    return datetime.datetime.fromisoformat(emulator.control("clock")["now"])
+
+
 def batches_in(rds, identifier):
     """The batch numbers whose rows are all present, and the total row count (a partial batch would show here)."""
     with connect(rds, identifier, "shop") as conn, conn.cursor() as cur:
@@ -50,7 +55,7 @@ def source(emulator):
         with connect(rds, identifier, "shop") as conn, conn.cursor() as cur:
             cur.executemany("INSERT INTO orders (batch, note) VALUES (%s, %s)", [(batch, "row %d" % i) for i in range(10)])
         time.sleep(1.1)
-        times.append(datetime.datetime.now(datetime.timezone.utc))
+        times.append(clock_now(emulator))
     return {"identifier": identifier, "times": times}
 
 
@@ -84,7 +89,7 @@ def test_restore_outside_the_window_is_refused(emulator, source):
     earliest = backups[0]["RestoreWindow"]["EarliestTime"]
     assert earliest < source["times"][0]
     target = "pitr-early-%s" % uuid.uuid4().hex[:6]
-    for moment in (earliest - datetime.timedelta(seconds=60), datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)):
+    for moment in (earliest - datetime.timedelta(seconds=60), clock_now(emulator) + datetime.timedelta(hours=1)):
         with pytest.raises(botocore.exceptions.ClientError) as err:
             restore(rds, source["identifier"], target, RestoreTime=moment)
         assert err.value.response["Error"]["Code"] == "InvalidRestoreFault"
@@ -127,7 +132,7 @@ def test_retained_automated_backups_restore_after_the_source_is_deleted(emulator
     with connect(rds, doomed, "shop") as conn, conn.cursor() as cur:
         cur.executemany("INSERT INTO orders (batch, note) VALUES (%s, %s)", [(9, "late %d" % i) for i in range(10)])
     time.sleep(1.1)
-    before_delete = datetime.datetime.now(datetime.timezone.utc)
+    before_delete = clock_now(emulator)
     backups = rds.describe_db_instance_automated_backups(DBInstanceIdentifier=doomed)["DBInstanceAutomatedBackups"]
     assert [b["Status"] for b in backups] == ["active"]
     rds.delete_db_instance(DBInstanceIdentifier=doomed, SkipFinalSnapshot=True, DeleteAutomatedBackups=False)

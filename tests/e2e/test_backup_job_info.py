@@ -48,7 +48,7 @@ def expected_newest(backup, resource_type=None):
     for resource in resources:
         pages = backup.get_paginator("list_recovery_points_by_resource").paginate(ResourceArn=resource["ResourceArn"])
         points = [p for page in pages for p in page["RecoveryPoints"] if p["Status"] in ("COMPLETED", "AVAILABLE")]
-        best = max(points, key=lambda p: p["CreationDate"]) if points else None
+        best = max(points, key=lambda p: (p["CreationDate"], p["RecoveryPointArn"])) if points else None  # as the module breaks a tie
         newest[resource["ResourceArn"]] = (best["RecoveryPointArn"], best["CreationDate"]) if best else (None, None)
     return newest
 
