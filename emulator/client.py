@@ -119,7 +119,9 @@ class Emulator:
         return out
 
     def client(self, service, region=REGION, **config):
+        """A boto3 client of the emulator; CONFIG goes into botocore's Config (``retries`` replaces the default)."""
+        options = dict({"retries": {"max_attempts": 10, "mode": "standard"}}, **config)
         return boto3.client(service, region_name=region, endpoint_url=self.endpoint,
                             aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
                             aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-                            config=Config(retries={"max_attempts": 10, "mode": "standard"}, **config))
+                            config=Config(**options))
