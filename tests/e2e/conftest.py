@@ -12,7 +12,7 @@ from emulator.testing import backup, clean_faults, emulator, world  # noqa: F401
 # ansible-playbook runs; test_awx runs its seven AWX jobs one after the other).
 SLOWEST = (
     "tests/e2e/test_awx.py", "tests/e2e/test_rds_swap.py", "tests/e2e/test_ec2_restore.py", "tests/e2e/test_restore_drill.py",
-    "tests/e2e/test_s3_restore.py", "tests/e2e/test_backup_health.py", "tests/e2e/test_rds_restore.py",
+    "tests/e2e/test_s3_restore.py", "tests/e2e/test_backup_health.py", "tests/e2e/test_restore_access_vault.py", "tests/e2e/test_rds_restore.py",
     "tests/e2e/test_restore_job.py", "tests/e2e/test_restore_testing.py", "tests/e2e/test_preflight.py",
     "tests/e2e/test_bad_input.py", "tests/e2e/test_dr_playbooks.py",
 )
