@@ -16,10 +16,12 @@ def test_user_data_is_not_part_of_an_ec2_backup(emulator, world):
     launched = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=world["subnet_ids"][0],
                                  UserData="#!/bin/sh\necho launched-with-secrets\n")["Instances"][0]["InstanceId"]
     arn = "arn:aws:ec2:us-east-1:%s:instance/%s" % (ACCOUNT_ID, launched)
-    started = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn=arn, IamRoleArn=world["backup_role_arn"])
+    # A vault of its own: the seeded vault's newest EC2 point stays the app group's, which other tests restore.
+    backup.create_backup_vault(BackupVaultName="ec2-user-data-vault")
+    started = backup.start_backup_job(BackupVaultName="ec2-user-data-vault", ResourceArn=arn, IamRoleArn=world["backup_role_arn"])
     emulator.wait_for_jobs()
     point = started["RecoveryPointArn"]
-    own = backup.get_recovery_point_restore_metadata(BackupVaultName=world["vault"], RecoveryPointArn=point)["RestoreMetadata"]
+    own = backup.get_recovery_point_restore_metadata(BackupVaultName="ec2-user-data-vault", RecoveryPointArn=point)["RestoreMetadata"]
     assert not any(key.lower() == "userdata" for key in own)
     plain = {"InstanceType": "t3.micro", "SubnetId": world["subnet_ids"][0], "SecurityGroupIds": json.dumps([world["app_security_group_id"]])}
     given = base64.b64encode(b"#!/bin/sh\necho from-the-request\n").decode()
