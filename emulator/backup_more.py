@@ -71,7 +71,7 @@ class BackupMoreMixin:
 
     def _more(self):
         """This mixin's own state (plan version histories, global settings), made on first use."""
-        return self.__dict__.setdefault("_more_state", {"plan_versions": {}, "global_settings": None, "global_updated": None})
+        return self.__dict__.setdefault("_more_state", {"plan_versions": {}, "global_settings": {}})
 
     # ------------------------------------------------------------------ job summaries
     def list_backup_job_summaries(self, region, params):
@@ -192,12 +192,18 @@ class BackupMoreMixin:
         master = organizations_backends.master_accounts.get(self.account_id)
         return organizations_backends[master[0]]["aws"].org if master else None
 
+    def _global_settings(self, org):
+        """The organization's settings and when they last changed: every setting "false" until updated, in a new
+        organization too (they belong to the organization, not to the account)."""
+        return self._more()["global_settings"].setdefault(org.id, {"settings": {name: "false" for name in GLOBAL_SETTINGS},
+                                                                   "updated": None})
+
     def describe_global_settings(self, region, params):
-        if self._organization() is None:
+        org = self._organization()
+        if org is None:
             raise _invalid_request(NOT_IN_AN_ORGANIZATION)
-        state = self._more()
-        settings = state["global_settings"] or {name: "false" for name in GLOBAL_SETTINGS}
-        return {"GlobalSettings": dict(settings), "LastUpdateTime": state["global_updated"]}
+        kept = self._global_settings(org)
+        return {"GlobalSettings": dict(kept["settings"]), "LastUpdateTime": kept["updated"]}
 
     def update_global_settings(self, region, params):
         org = self._organization()
@@ -211,9 +217,9 @@ class BackupMoreMixin:
                 raise _invalid("Invalid global setting: %s" % name)
             if value not in ("true", "false"):
                 raise _invalid("Invalid value for %s: %s (true or false)" % (name, value))
-        state = self._more()
-        state["global_settings"] = dict(state["global_settings"] or {name: "false" for name in GLOBAL_SETTINGS}, **update)
-        state["global_updated"] = self.clock.now()
+        kept = self._global_settings(org)
+        kept["settings"].update(update)
+        kept["updated"] = self.clock.now()
         return {}
 
     # ------------------------------------------------------------------ vault access policy and notifications
@@ -273,13 +279,7 @@ class BackupMoreMixin:
         if params.get("BackupVaultAccountId") not in (None, self.account_id):
             raise _not_found("Backup vault not found: %s" % params["BackupVaultName"])
         vault = self.vault(region, params["BackupVaultName"])
-        latest = {}
-        for point in self._vault_points(region, vault.backup_vault_name):
-            if point.status not in ("COMPLETED", "AVAILABLE", "PARTIAL"):
-                continue
-            if point.resource_arn not in latest or point.created > latest[point.resource_arn].created:
-                latest[point.resource_arn] = point
-        results = [self._protected(p) for p in self._unordered(list(latest.values()), lambda p: p.resource_arn)]
+        results = self.protected_results(self._vault_points(region, vault.backup_vault_name))
         page, token = self._page(results, params, self._salt("ListProtectedResourcesByBackupVault", dict(params, region=region)))
         return {"Results": page, "NextToken": token}
 
