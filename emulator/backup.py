@@ -478,14 +478,19 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
         vault.num_of_recovery_points = len(self._vault_points(region, point.vault_name))
         return {}
 
-    def list_protected_resources(self, region, params):
+    def protected_results(self, points):
+        """The protected resources of POINTS as ListProtectedResources answers them: each resource once, with its newest
+        active point, in no particular order."""
         latest = {}
-        for point in self.recovery_points.values():
-            if point.region != region or point.status not in RP_ACTIVE:
+        for point in points:
+            if point.status not in RP_ACTIVE:
                 continue
             if point.resource_arn not in latest or point.created > latest[point.resource_arn].created:
                 latest[point.resource_arn] = point
-        results = [self._protected(p) for p in self._unordered(list(latest.values()), lambda p: p.resource_arn)]
+        return [self._protected(p) for p in self._unordered(list(latest.values()), lambda p: p.resource_arn)]
+
+    def list_protected_resources(self, region, params):
+        results = self.protected_results(p for p in self.recovery_points.values() if p.region == region)
         page, token = self._page(results, params, self._salt("ListProtectedResources", dict(params, region=region)))
         return {"Results": page, "NextToken": token}
 

@@ -35,6 +35,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import compare
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 
@@ -395,13 +396,12 @@ def protected_points(backup, record):
         return [], None
     reasons = {}
     try:
-        for hold in _paginate(backup, "list_legal_holds", "LegalHolds"):
-            if hold.get("Status") not in ("CREATING", "ACTIVE", "CANCELING"):
-                continue
-            for held in _paginate(backup, "list_recovery_points_by_legal_hold", "RecoveryPoints", LegalHoldId=hold["LegalHoldId"]):
-                if held.get("RecoveryPointArn") in points:
-                    reasons.setdefault(held["RecoveryPointArn"], []).append(
-                        "under legal hold %r (%s, %s)" % (hold.get("Title"), hold["LegalHoldId"], hold.get("Status")))
+        # The holds in force and the points each holds (those of other holds come back empty).
+        for hold in jobs_health.list_legal_holds(backup):
+            for held in hold["recovery_points"]:
+                if held["recovery_point_arn"] in points:
+                    reasons.setdefault(held["recovery_point_arn"], []).append(
+                        "under legal hold %r (%s, %s)" % (hold["title"], hold["legal_hold_id"], hold["status"]))
         for vault_name in sorted(set(p.get("backup_vault_name") for p in points.values() if p.get("backup_vault_name"))):
             vault = _call(backup, "describe_backup_vault", BackupVaultName=vault_name)
             if vault.get("Locked"):
@@ -409,7 +409,7 @@ def protected_points(backup, record):
                     if point.get("backup_vault_name") == vault_name:
                         reasons.setdefault(arn, []).append("in vault %s under a Vault Lock (minimum retention %s days)"
                                                            % (vault_name, vault.get("MinRetentionDays", "none")))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, jobs_health.JobHealthError) as e:
         return ([{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()],
                 "legal holds and vault locks not fully read (%s): the drill deletes no recovery point either way" % e)
     return [{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()], None

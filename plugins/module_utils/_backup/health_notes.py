@@ -17,6 +17,7 @@ backup_job_info with legal_holds); no AWS, no Ansible.
 from __future__ import annotations
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import features
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health
 
 TYPE_NAMES = {"RDS": "the database", "S3": "the tenant buckets", "EC2": "the app servers"}
 
@@ -80,7 +81,7 @@ def legal_holds(holds):
     """Each legal hold in force (CREATING, ACTIVE or CANCELING) with the points it holds (backup_job_info legal_holds)."""
     out = []
     for hold in holds or []:
-        if hold.get("status") not in ("CREATING", "ACTIVE", "CANCELING"):
+        if hold.get("status") not in jobs_health.HOLDS_IN_FORCE:
             continue
         points = hold.get("recovery_points") or []
         resources = sorted(set(str(point.get("resource_arn")) for point in points))

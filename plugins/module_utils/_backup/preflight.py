@@ -236,12 +236,12 @@ def check_s3_restore(s3, pair):
     check = "S3 restore of %s into %s restores every object" % (production, staging)
     try:
         said = []
-        if buckets.bucket_exists(s3, staging) and buckets.object_ownership(s3, staging) == buckets.ACLS_DISABLED:
+        if buckets.bucket_exists(s3, staging) and not buckets.acls_enabled(s3, staging):
             said.append(("staging bucket %s exists with ACLs disabled (object ownership BucketOwnerEnforced): an AWS Backup "
                          "restore into it fails" % staging,
                          "s3_restore enables ACLs on its own staging bucket (BucketOwnerPreferred, public access kept blocked) before "
                          "it restores; a bucket that is not the restore's own is refused: remove or rename it"))
-        if buckets.bucket_exists(s3, production) and buckets.object_ownership(s3, production) != buckets.ACLS_DISABLED:
+        if buckets.bucket_exists(s3, production) and buckets.acls_enabled(s3, production):
             said.append(("production bucket %s has ACLs enabled: objects that carried a public ACL at the backup are not "
                          "restored into %s, which blocks public access" % (production, staging),
                          "expect them reported as not restored (public ACL), not as lost; restore them by hand if they must "

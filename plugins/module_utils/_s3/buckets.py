@@ -74,11 +74,11 @@ def read_pair(client, pair):
         out["production_replication_rules"] = replication_rules(client, production)
         # With ACLs enabled an object may carry a public ACL; AWS Backup does not restore such an object into a bucket
         # that blocks public access (every staging bucket).
-        out["production_acls_enabled"] = object_ownership(client, production) != ACLS_DISABLED
+        out["production_acls_enabled"] = acls_enabled(client, production)
     if out["staging_exists"]:
         out["staging_tags"] = bucket_tags(client, staging)
         # A restore into a bucket with ACLs disabled fails (prepare enables them on this restore's own).
-        out["staging_acls_enabled"] = object_ownership(client, staging) != ACLS_DISABLED
+        out["staging_acls_enabled"] = acls_enabled(client, staging)
     return out
 
 
@@ -96,6 +96,11 @@ def object_ownership(client, bucket):
     except is_boto3_error_code("OwnershipControlsNotFoundError"):
         return "ObjectWriter"
     return rules[0].get("ObjectOwnership", "ObjectWriter") if rules else "ObjectWriter"
+
+
+def acls_enabled(client, bucket):
+    """Whether BUCKET's object ownership lets ACLs work (anything but ``BucketOwnerEnforced``)."""
+    return object_ownership(client, bucket) != ACLS_DISABLED
 
 
 def _make(client, bucket, check_mode):
@@ -122,7 +127,7 @@ def harden(client, pair, check_mode=False, prepare=False):
         if not prepare:
             raise StagingBucketError("staging bucket {0} does not exist (the restore job did not create it)".format(staging))
         created = _make(client, staging, check_mode)
-    elif prepare and object_ownership(client, staging) == ACLS_DISABLED:
+    elif prepare and not acls_enabled(client, staging):
         acls_enabled = True
         if not check_mode:
             client.put_bucket_ownership_controls(Bucket=staging, OwnershipControls={"Rules": [{"ObjectOwnership": ACLS_ENABLED}]})

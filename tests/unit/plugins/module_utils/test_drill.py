@@ -170,23 +170,30 @@ def test_compare_buckets():
     assert compared == {"identical": 1, "changed_since": 1, "only_in_restore": 1, "only_in_source": 2}
 
 
-class HoldsClient(FakeClient):
-    """Legal holds per id, and vaults described by name."""
+class HoldsClient:
+    """Legal holds per id (paginators with build_full_result, as jobs_health reads them), and vaults by name."""
 
     def __init__(self, holds, points_by_hold, vaults):
-        super().__init__(list_legal_holds=[{"LegalHolds": holds}])
+        self.holds = holds
         self.points_by_hold = points_by_hold
         self.vaults = vaults
 
     def get_paginator(self, method):
-        if method == "list_recovery_points_by_legal_hold":
-            client = self
+        client = self
 
-            class ByHold:
-                def paginate(self, LegalHoldId):  # pylint: disable=invalid-name
-                    return [{"RecoveryPoints": client.points_by_hold[LegalHoldId]}]
-            return ByHold()
-        return super().get_paginator(method)
+        class Full:
+            def __init__(self, result):
+                self.result = result
+
+            def build_full_result(self):
+                return self.result
+
+        class Paginator:
+            def paginate(self, **request):
+                if method == "list_legal_holds":
+                    return Full({"LegalHolds": client.holds})
+                return Full({"RecoveryPoints": client.points_by_hold[request["LegalHoldId"]]})
+        return Paginator()
 
     def describe_backup_vault(self, BackupVaultName):  # pylint: disable=invalid-name
         return self.vaults[BackupVaultName]
