@@ -122,13 +122,13 @@ def harden(client, pair, check_mode=False, prepare=False):
     ``tags_set``). A staging bucket that does not exist, without PREPARE, raises ``StagingBucketError``.
     """
     staging = pair["staging_bucket"]
-    created = acls_enabled = False
+    created = acls_turned_on = False
     if not bucket_exists(client, staging):
         if not prepare:
             raise StagingBucketError("staging bucket {0} does not exist (the restore job did not create it)".format(staging))
         created = _make(client, staging, check_mode)
     elif prepare and not acls_enabled(client, staging):
-        acls_enabled = True
+        acls_turned_on = True
         if not check_mode:
             client.put_bucket_ownership_controls(Bucket=staging, OwnershipControls={"Rules": [{"ObjectOwnership": ACLS_ENABLED}]})
     # S3 blocks all public access on a bucket it creates (since April 2023); read it unless the bucket is not made yet.
@@ -144,7 +144,7 @@ def harden(client, pair, check_mode=False, prepare=False):
         if tags_needed:
             client.put_bucket_tagging(Bucket=staging, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(wanted.items())]})
     return {"production_bucket": pair["production_bucket"], "staging_bucket": staging,
-            "changed": created or acls_enabled or block_needed or tags_needed, "created": created, "acls_enabled": acls_enabled,
+            "changed": created or acls_turned_on or block_needed or tags_needed, "created": created, "acls_enabled": acls_turned_on,
             "public_access_blocked": block_needed, "tags_set": sorted(k for k in wanted if tags.get(k) != wanted[k]),
             "staging_tags": wanted}
 
