@@ -210,7 +210,7 @@ failures:
   sample: [{"key": "reports/day-01.csv", "reason": "restore failed: An error occurred (AccessDenied) ..."}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import point_in_time as pit
