@@ -90,14 +90,21 @@ def _project_names(i, project, environment, needed):
 
 
 # ------------------------------------------------------------------------------------------ ec2_restore
-def _user_data_secrets(value, option, region=None):
-    """[{name, ssm_parameter | secret_id}]: each name once, each value from exactly one place."""
+def _each_dict(value, option, fields, described):
+    """(element name, item) for each item of VALUE, a list of dictionaries with FIELDS ("{type, name}"), each
+    DESCRIBED in the message when it is not a dictionary ("type and name")."""
     if not isinstance(value, list):
-        v.fail(option, value, "must be a list of {name, ssm_parameter or secret_id}")
+        v.fail(option, value, "must be a list of %s" % fields)
     for index, item in enumerate(value):
         element = "%s[%d]" % (option, index)
         if not isinstance(item, dict):
-            v.fail(element, item, "must be a dictionary with name and ssm_parameter or secret_id")
+            v.fail(element, item, "must be a dictionary with %s" % described)
+        yield element, item
+
+
+def _user_data_secrets(value, option, region=None):
+    """[{name, ssm_parameter | secret_id}]: each name once, each value from exactly one place."""
+    for element, item in _each_dict(value, option, "{name, ssm_parameter or secret_id}", "name and ssm_parameter or secret_id"):
         v.text(item.get("name"), element + ".name", strip=False)
         given = [key for key in ("ssm_parameter", "secret_id") if item.get(key) not in EMPTY]
         if len(given) != 1:
@@ -319,14 +326,9 @@ def rds_restore_in_place(i):
 # ------------------------------------------------------------------------------------------ preflight
 def _targets(value, option):
     """[{type, name}]: each name valid for its type, and each named once."""
-    if not isinstance(value, list):
-        v.fail(option, value, "must be a list of {type, name}")
     rules = {"rds": v.db_identifier, "s3": v.bucket_name, "ec2": _tag_value}
     seen = []
-    for index, item in enumerate(value):
-        element = "%s[%d]" % (option, index)
-        if not isinstance(item, dict):
-            v.fail(element, item, "must be a dictionary with type and name")
+    for element, item in _each_dict(value, option, "{type, name}", "type and name"):
         kind = v.one_of(item.get("type"), element + ".type", tuple(rules))
         rules[kind](item.get("name"), element + ".name")
         seen.append((kind, item["name"].lower() if kind == "rds" else item["name"]))
@@ -336,12 +338,7 @@ def _targets(value, option):
 
 def _s3_restores(value, option):
     """[{production_bucket, staging_bucket}]: valid bucket names."""
-    if not isinstance(value, list):
-        v.fail(option, value, "must be a list of {production_bucket, staging_bucket}")
-    for index, item in enumerate(value):
-        element = "%s[%d]" % (option, index)
-        if not isinstance(item, dict):
-            v.fail(element, item, "must be a dictionary with production_bucket and staging_bucket")
+    for element, item in _each_dict(value, option, "{production_bucket, staging_bucket}", "production_bucket and staging_bucket"):
         for key in ("production_bucket", "staging_bucket"):
             v.bucket_name(item.get(key), "%s.%s" % (element, key))
     return value
