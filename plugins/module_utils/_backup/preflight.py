@@ -25,6 +25,7 @@ except ImportError:
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import buckets
+from ansible_collections.restorekit.aws.plugins.module_utils._s3 import tenant_restore
 
 ASSUMED_ROLE = re.compile(r"^arn:(?P<partition>aws[a-z-]*):sts::(?P<account>\d{12}):assumed-role/(?P<name>[^/]+)/.+$")
 # A Condition on iam:PassRole normally names the service the role is passed to; the simulator needs that context.
@@ -237,14 +238,12 @@ def check_s3_restore(s3, pair):
     try:
         said = []
         if buckets.bucket_exists(s3, staging) and not buckets.acls_enabled(s3, staging):
-            said.append(("staging bucket %s exists with ACLs disabled (object ownership BucketOwnerEnforced): an AWS Backup "
-                         "restore into it fails" % staging,
+            said.append(("staging bucket " + tenant_restore.acls_disabled_fails(staging),
                          "s3_restore enables ACLs on its own staging bucket (BucketOwnerPreferred, public access kept blocked) before "
                          "it restores; a bucket that is not the restore's own is refused: remove or rename it"))
         if buckets.bucket_exists(s3, production) and buckets.acls_enabled(s3, production):
-            said.append(("production bucket %s has ACLs enabled: objects that carried a public ACL at the backup are not "
-                         "restored into %s, which blocks public access" % (production, staging),
-                         "expect them reported as not restored (public ACL), not as lost; restore them by hand if they must "
+            said.append(("production bucket " + tenant_restore.public_acls_left_out(production, staging),
+                         "restore them by hand if they must "
                          "come back, or disable ACLs on the production bucket (BucketOwnerEnforced)"))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         return result(check, None, "could not read the buckets' object ownership: %s" % e, "check s3:GetBucketOwnershipControls")

@@ -118,18 +118,29 @@ def fires_on_put(tenant):
     return " and ".join(parts)
 
 
+def public_acls_left_out(production, staging):
+    """What a production bucket with ACLs enabled means for a restore into STAGING ("Restoring S3 data", AWS Backup
+    developer guide); said by the preflight and by s3_restore's notes."""
+    return ("%s has ACLs enabled: objects that carried a public ACL at the backup are not restored into %s, which blocks "
+            "public access; validation reports them as not restored, not as lost" % (production, staging))
+
+
+def acls_disabled_fails(staging):
+    """What a staging bucket with ACLs disabled means for a restore into it."""
+    return "%s exists with ACLs disabled (object ownership BucketOwnerEnforced): an AWS Backup restore into it fails" % staging
+
+
 def warnings(tenants):
     """What the responder must know before the restores start: production buckets that fire on every PUT, objects AWS
     Backup will not restore (public ACLs under the staging bucket's Block Public Access), and staging buckets whose ACLs
     must be enabled for a restore into them to work."""
     out = ["WARNING %s: every object copied back is a new PUT and will trigger %s. Pause the consumers or expect one event "
            "per copied object." % (t["production_bucket"], fires_on_put(t)) for t in tenants if fires_on_put(t)]
-    out += ["NOTE %s: ACLs are enabled, so objects may carry public ACLs; AWS Backup does not restore an object that carried a "
-            "public ACL at the backup into %s, which blocks public access: validation reports such objects as not restored, "
-            "not as lost." % (t["production_bucket"], t["staging_bucket"]) for t in tenants if t.get("production_acls_enabled")]
-    out += ["NOTE %s: ACLs are disabled (object ownership BucketOwnerEnforced), and an AWS Backup restore into a bucket "
-            "without ACLs fails: the restore enables them first (BucketOwnerPreferred), public access stays blocked."
-            % t["staging_bucket"] for t in tenants if t["staging_exists"] and not t.get("staging_acls_enabled", True) and not t["new_bucket"]]
+    out += ["NOTE %s." % public_acls_left_out(t["production_bucket"], t["staging_bucket"])
+            for t in tenants if t.get("production_acls_enabled")]
+    out += ["NOTE %s: the restore enables them first (BucketOwnerPreferred), public access stays blocked."
+            % acls_disabled_fails(t["staging_bucket"])
+            for t in tenants if t["staging_exists"] and not t.get("staging_acls_enabled", True) and not t["new_bucket"]]
     return out
 
 

@@ -31,7 +31,8 @@ def test_acls_disabled_on_an_existing_staging_bucket_and_public_acls_in_producti
     assert (check["ok"], check["status"]) == (None, "warning")
     assert "staging bucket app-prod-tenant-12-restore exists with ACLs disabled" in check["detail"]
     assert "production bucket app-prod-tenant-12 has ACLs enabled: objects that carried a public ACL" in check["detail"]
-    assert "s3_restore enables ACLs on its own staging bucket" in check["fix"] and "not as lost" in check["fix"]
+    assert "s3_restore enables ACLs on its own staging bucket" in check["fix"] and "not as lost" in check["detail"]
+    assert "restore them by hand if they must come back" in check["fix"]
     report = preflight.report_checks([check])
     assert report[0]["result"] == "warn"
     assert preflight.failure_message([check]) in ("", None)

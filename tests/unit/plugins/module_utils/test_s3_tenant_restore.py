@@ -132,9 +132,8 @@ def test_warnings_name_objects_aws_backup_will_not_restore_and_staging_buckets_w
     tenants = decided([ours, {"production_exists": True, "production_acls_enabled": False, "staging_exists": False}])
     lines = tr.warnings(tenants)
     assert lines == [
-        "NOTE app-prod-tenant-12: ACLs are enabled, so objects may carry public ACLs; AWS Backup does not restore an object that carried "
-        "a public ACL at the backup into app-prod-tenant-12-restore, which blocks public access: validation reports such objects as not "
-        "restored, not as lost.",
-        "NOTE app-prod-tenant-12-restore: ACLs are disabled (object ownership BucketOwnerEnforced), and an AWS Backup restore into a "
-        "bucket without ACLs fails: the restore enables them first (BucketOwnerPreferred), public access stays blocked."]
+        "NOTE app-prod-tenant-12 has ACLs enabled: objects that carried a public ACL at the backup are not restored into "
+        "app-prod-tenant-12-restore, which blocks public access; validation reports them as not restored, not as lost.",
+        "NOTE app-prod-tenant-12-restore exists with ACLs disabled (object ownership BucketOwnerEnforced): an AWS Backup restore "
+        "into it fails: the restore enables them first (BucketOwnerPreferred), public access stays blocked."]
     assert tr.prepare(tenants) == tr.staging_pairs(tenants[:1], tag=True)
