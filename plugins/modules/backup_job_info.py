@@ -91,6 +91,7 @@ notes:
     emulator, whose clock tests may move, jobs and points are dated on the emulator's clock instead.
   - AWS keeps job history for a limited time (about 30 days); a window reaching further back returns fewer jobs.
 extends_documentation_fragment:
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

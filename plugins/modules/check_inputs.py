@@ -31,22 +31,18 @@ options:
   region:
     description: The region the role works in; a KMS key ARN of another region is refused.
     type: str
-attributes:
-  check_mode:
-    support: full
-    description: Reads variables only; the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing to show.
-  idempotent:
-    support: full
-    description: Changes nothing.
-  action:
-    support: full
-    description: Runs as an action plugin on the control node.
 notes:
   - A dotted tenant id such as C(1.2) is accepted with a warning - bucket names may contain dots, but AWS advises
     against them for virtual-hosted TLS.
+extends_documentation_fragment:
+  - restorekit.aws.attributes.controller
+attributes:
+  check_mode:
+    description: Reads variables only; the same in check mode.
+    support: full
+  idempotent:
+    description: Changes nothing.
+    support: full
 """
 
 EXAMPLES = r"""

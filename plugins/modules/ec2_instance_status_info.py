@@ -27,21 +27,12 @@ options:
     elements: str
     required: true
 extends_documentation_fragment:
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 notes:
   - Requires C(ec2:DescribeInstanceStatus).
-attributes:
-  check_mode:
-    description: Reads only; the same in check mode.
-    support: full
-  diff_mode:
-    description: Not supported.
-    support: none
-  idempotent:
-    description: Reads only.
-    support: full
 """
 
 EXAMPLES = r"""

@@ -166,8 +166,13 @@ notes:
   - The statements on different tables run on different connections, so the facts of a source that keeps taking writes
     are not one snapshot; that is what the live tables' tolerance is for.
 extends_documentation_fragment:
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+attributes:
+  check_mode:
+    description: Reads the databases only; runs the same in check mode.
+    support: full
 """
 
 EXAMPLES = r"""

@@ -22,16 +22,6 @@ description:
   - Bad input fails naming the option and the value, before any AWS call.
 author:
   - restorekit contributors (@restorekit)
-attributes:
-  check_mode:
-    description: Validates, checks for an existing target and reports what would be restored; restores nothing.
-    support: full
-  diff_mode:
-    description: Not supported.
-    support: none
-  idempotent:
-    description: Re-running adopts the instance the first run restored (by its tags) instead of restoring again.
-    support: full
 options:
   target_db_instance_identifier:
     description: The new instance. Must differ from the source.
@@ -88,10 +78,18 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - restorekit.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  check_mode:
+    description: Validates, checks for an existing target and reports what would be restored; restores nothing.
+    support: full
+  idempotent:
+    description: Re-running adopts the instance the first run restored (by its tags) instead of restoring again.
+    support: full
 """
 
 EXAMPLES = r"""

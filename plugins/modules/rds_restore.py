@@ -56,12 +56,6 @@ options:
       - The vault that holds the source's recovery points.
       - When omitted, C(<project_name>-<environment>-backup-vault), the runbook's name.
     type: str
-  project_name:
-    description: The runbook's project name, for the vault and backup role names when they are not given.
-    type: str
-  environment:
-    description: The runbook's environment name, for the vault and backup role names when they are not given.
-    type: str
   iam_role_arn:
     description:
       - The role AWS Backup restores with. When omitted, C(<project_name>-<environment>-backup-role) of the caller's account.
@@ -136,10 +130,19 @@ options:
         recovery point and data time) instead of deciding again; the action plugin passes it between slices.
     type: dict
 extends_documentation_fragment:
+  - restorekit.aws.project
+  - restorekit.aws.attributes.change
   - restorekit.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  check_mode:
+    description: Returns the decision, the request it would send and the instance it would restore into; starts nothing.
+    support: full
+  idempotent:
+    description: Re-running adopts the restore the first run started, or the instance it made, instead of restoring again.
+    support: full
 """
 
 EXAMPLES = r"""

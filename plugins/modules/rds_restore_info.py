@@ -21,16 +21,6 @@ description:
     returned as an empty dict, not an error.
 author:
   - restorekit contributors (@restorekit)
-attributes:
-  check_mode:
-    description: Read-only; runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Not supported.
-    support: none
-  idempotent:
-    description: Changes nothing.
-    support: full
 options:
   source_db_instance_identifier:
     description: The production DB instance. Its automated backups are listed even when it no longer exists.
@@ -64,6 +54,7 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

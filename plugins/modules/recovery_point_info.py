@@ -123,6 +123,8 @@ notes:
   - The vault name given in O(backup_vault_name) or derived from O(project_name) and O(environment) must exist,
     otherwise the module fails naming it.
 extends_documentation_fragment:
+  - restorekit.aws.project
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -80,20 +80,21 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Finds the existing restore access vault; requests and revokes nothing.
-  diff_mode:
-    support: none
-    description: RV(actions) says what was done.
 notes:
   - AWS Backup answers CreateRestoreAccessBackupVault only for a logically air-gapped vault with an MPA approval team
     associated; the module says which of the two is missing, and what to do.
   - See C(docs/restore-access-vault.md) for the whole procedure.
+attributes:
+  check_mode:
+    description: Finds the existing restore access vault; requests and revokes nothing.
+    support: full
+  diff_mode:
+    description: RV(actions) says what was done.
+    support: none
 """
 
 EXAMPLES = r"""

@@ -125,6 +125,7 @@ options:
     elements: str
     default: []
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -137,9 +138,6 @@ attributes:
   check_mode:
     description: Nothing is written, tagged or deleted; the result shows what would be.
     support: full
-  diff_mode:
-    description: Not supported.
-    support: none
   idempotent:
     description: Opening an open record, adding what is recorded, closing a closed record or cleaning a clean one changes nothing.
     support: full

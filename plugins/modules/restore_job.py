@@ -79,12 +79,6 @@ options:
       - The vault that holds the recovery point (GetRecoveryPointRestoreMetadata needs it).
       - When omitted, derived as C(<project_name>-<environment>-backup-vault), the runbook's name.
     type: str
-  project_name:
-    description: The runbook's project name, to derive the vault and the backup role names.
-    type: str
-  environment:
-    description: The runbook's environment name, to derive the vault and the backup role names.
-    type: str
   resource_type:
     description:
       - The recovery point's resource type. Inferred from the ARN or the recovery point when omitted; a value
@@ -141,6 +135,8 @@ options:
     type: float
     default: 0
 extends_documentation_fragment:
+  - restorekit.aws.project
+  - restorekit.aws.attributes.change
   - restorekit.aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -154,9 +150,6 @@ attributes:
   check_mode:
     description: Returns the request it would send and the job it would adopt; starts nothing.
     support: full
-  diff_mode:
-    description: Not supported.
-    support: none
   idempotent:
     description: Re-running adopts the job already started for the same recovery point and target.
     support: full

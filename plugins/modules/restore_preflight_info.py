@@ -182,6 +182,7 @@ options:
         elements: str
         default: []
 extends_documentation_fragment:
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

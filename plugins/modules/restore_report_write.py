@@ -60,20 +60,19 @@ options:
       - Octal permissions of both files.
     type: str
     default: "0644"
+notes:
+  - The action runs on the control node whatever the task's host or O(ansible.builtin.template#module:dest) would
+    suggest; C(delegate_to) makes no difference.
+extends_documentation_fragment:
+  - restorekit.aws.attributes.controller
 attributes:
   check_mode:
     description: The report belongs to the run, so the files are written in check mode too (the report says so).
     support: full
-  diff_mode:
-    description: Not supported.
-    support: none
   platform:
     description: Runs on the control node.
     support: full
     platforms: posix
-notes:
-  - The action runs on the control node whatever the task's host or O(ansible.builtin.template#module:dest) would
-    suggest; C(delegate_to) makes no difference.
 """
 
 EXAMPLES = r"""

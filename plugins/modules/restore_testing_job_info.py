@@ -54,6 +54,7 @@ options:
     type: int
     default: 15
 extends_documentation_fragment:
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

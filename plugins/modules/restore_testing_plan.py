@@ -117,9 +117,14 @@ options:
     description: Tags of a plan created by this module (not changed on an existing plan).
     type: dict
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  idempotent:
+    description: A second run with the same plan and selections changes nothing (RV(actions) is empty).
+    support: full
 """
 
 EXAMPLES = r"""

@@ -33,9 +33,14 @@ options:
     type: str
     default: ""
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  idempotent:
+    description: A job that already carries the same status and message is not changed.
+    support: full
 """
 
 EXAMPLES = r"""

@@ -59,9 +59,14 @@ notes:
   - SSM has no conditional delete. Release reads the record, then deletes it if it is this run's; between the two
     only a deliberate O(break_run_id) could change the holder.
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  idempotent:
+    description: Taking a lock the same run already holds changes nothing.
+    support: full
 """
 
 EXAMPLES = r"""

@@ -35,19 +35,15 @@ options:
     description: Record the failure of the block this rescue belongs to.
     type: bool
     default: false
+extends_documentation_fragment:
+  - restorekit.aws.attributes.controller
 attributes:
   check_mode:
-    support: full
     description: Records the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing to show.
-  idempotent:
-    support: none
-    description: Each run marks the time it ran.
-  action:
     support: full
-    description: Runs as an action plugin on the control node.
+  idempotent:
+    description: Each run marks the time it ran.
+    support: none
 """
 
 EXAMPLES = r"""

@@ -111,9 +111,17 @@ notes:
     s3:GetObjectVersion, s3:GetObjectVersionTagging, s3:GetObject, s3:GetObjectTagging, s3:PutObject,
     s3:PutObjectTagging, and kms:Decrypt / kms:GenerateDataKey on the keys of SSE-KMS objects."
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+attributes:
+  check_mode:
+    description: Plans only, as O(dry_run) - lists, decides and writes the manifest; changes nothing.
+    support: full
+  idempotent:
+    description: A second run after a complete one reports V(changed=false).
+    support: full
 """
 
 EXAMPLES = r"""

@@ -79,6 +79,7 @@ options:
         staging bucket; nothing is removed here.
     type: str
 extends_documentation_fragment:
+  - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -88,16 +89,6 @@ notes:
     buckets with O(staging_run_id).
   - The drill takes equal size and ETag from the listings as identity, as AWS Backup keeps them across a restore of an
     unchanged object; an object of the same size whose ETag differs is read before it is called different.
-attributes:
-  check_mode:
-    description: Read-only; the same in check mode.
-    support: full
-  diff_mode:
-    description: Not supported.
-    support: none
-  idempotent:
-    description: Reads only.
-    support: full
 """
 
 EXAMPLES = r"""

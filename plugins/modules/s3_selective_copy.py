@@ -173,13 +173,10 @@ options:
     type: int
     default: 10
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Check mode plans, writes the manifest and copies nothing, exactly like O(dry_run).
 notes:
   - Undo. Nothing is deleted. With O(conflict_policy=skip_newer) or V(skip_existing) only missing objects and
     objects older than the recovery point are written; on a versioned destination the previous versions remain
@@ -187,6 +184,10 @@ notes:
   - Tags are copied by S3 itself (TaggingDirective=COPY), which works within one account.
   - Required permissions, source - s3:ListBucket, s3:GetObject, s3:GetObjectTagging (and kms:Decrypt);
     destination - s3:ListBucket, s3:PutObject, s3:PutObjectTagging (and kms:GenerateDataKey).
+attributes:
+  check_mode:
+    description: Check mode plans, writes the manifest and copies nothing, exactly like O(dry_run).
+    support: full
 """
 
 EXAMPLES = r"""

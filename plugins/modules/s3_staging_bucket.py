@@ -64,6 +64,7 @@ options:
     type: int
     default: 8
 extends_documentation_fragment:
+  - restorekit.aws.attributes.change
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -80,9 +81,6 @@ attributes:
   check_mode:
     description: With O(secure=true), reports what it would change and changes nothing.
     support: full
-  diff_mode:
-    description: Not supported.
-    support: none
   idempotent:
     description: A second run with the same tags changes nothing.
     support: full
