@@ -107,7 +107,10 @@ options:
             restore, for example). Values are sent as strings.
         type: dict
       validation_window_hours:
-        description: Hours AWS keeps the restored resource for validation before deleting it (1 to 168).
+        description:
+          - Hours AWS keeps the restored resource for validation before deleting it (1 to 168); AWS deletes it sooner once
+            a validation result is reported.
+          - AWS also takes 0 (deleted as soon as the restore completes, before any validation), which is refused here.
         type: int
   purge_selections:
     description: Delete the plan's selections that O(selections) does not list.
