@@ -23,6 +23,7 @@ from moto.backup.models import backup_backends
 from .backup_more import BackupMoreMixin
 from .backup_holds import HoldsMixin, check_lifecycle, lifecycle_days, supports_cold_storage
 from .backup_airgap import AirGapMixin
+from .backup_restore_tests import DEFAULT_VALIDATION_WINDOW_HOURS, RestoreTestCleanupMixin
 from .protocol import ApiError
 
 ACCOUNT_ID = "123456789012"
@@ -226,7 +227,7 @@ class Job:
         threading.Thread(target=target, name="job-%s" % self.id, daemon=True).start()
 
 
-class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
+class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin, RestoreTestCleanupMixin):
     """Everything AWS Backup knows in one emulator process, across regions."""
 
     def __init__(self, drivers, account_id=ACCOUNT_ID):
@@ -241,7 +242,8 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
         self.testing_selections = {}
         self.region_settings = {}
         self.tokens = {}
-        self.durations = {"backup": 0.0, "copy": 0.0, "restore": 0.0}
+        # "deletion": how long the deletion of what a restore test restored takes at least (backup_restore_tests.py).
+        self.durations = {"backup": 0.0, "copy": 0.0, "restore": 0.0, "deletion": 0.0}
         self.fail_next = []
         self.ignore_idempotency_tokens = False
         self.rng = random.Random(0)
@@ -270,6 +272,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
                         self._advance(job)
             now = self.clock.now()
             self.tick_holds(now)
+            self.tick_restore_tests(now)
             for point in self.recovery_points.values():
                 delete_at = (point.calculated_lifecycle() or {}).get("DeleteAt")
                 if delete_at and now >= delete_at and point.status in RP_ACTIVE and not self.point_held(point.arn):
@@ -648,6 +651,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
         self.jobs["copy"][job.id] = job
 
         def complete(job, copied):
+            # A copy keeps its source's creation date, and its retention counts from it ("Backup and tag copy").
             new_point = RecoveryPoint(
                 arn=copied["arn"], region=dest_region, vault_name=dest_vault.backup_vault_name,
                 vault_arn=dest_vault.backup_vault_arn, resource_arn=point.resource_arn, resource_type=point.resource_type,
@@ -778,6 +782,7 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
             raise ApiError("InvalidRequestException", "Restore job %s is %s; validation results need a COMPLETED job" % (job.id, job.state))
         job.fields["ValidationStatus"] = params["ValidationStatus"]
         job.fields["ValidationStatusMessage"] = params.get("ValidationStatusMessage")
+        self.validation_result_put(job, params["ValidationStatus"])
         return {}
 
     # ------------------------------------------------------------------ backup selections and plans
@@ -1051,6 +1056,8 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin):
                 started = self.start_restore_job(region, {
                     "RecoveryPointArn": chosen.arn, "Metadata": metadata, "IamRoleArn": selection["IamRoleArn"]},
                     created_by={"RestoreTestingPlanArn": plan["RestoreTestingPlanArn"]})
+                self.jobs["restore"][started["RestoreJobId"]].validation_window_hours = selection.get(
+                    "ValidationWindowHours", DEFAULT_VALIDATION_WINDOW_HOURS)
                 job_ids.append(started["RestoreJobId"])
         plan["LastExecutionTime"] = now
         return job_ids

@@ -76,6 +76,11 @@ class Driver:
     def delete_recovery_point(self, point):
         """Release what the point held."""
 
+    def delete_restored(self, arn):
+        """Delete what a restore created (ARN: its CreatedResourceArn), as the service's own delete does; raise the
+        service's error when it cannot (backup_restore_tests.py reports it as the job's DeletionStatusMessage)."""
+        raise ApiError("InvalidRequestException", "Deleting a restored %s resource is not supported: %s" % (self.resource_type, arn))
+
 
 # ---------------------------------------------------------------------------------------------- RDS
 RDS_METADATA_KEYS = (
@@ -301,13 +306,31 @@ class RdsDriver(Driver):
         return database.db_instance_arn
 
     def restore_testing_metadata(self, point):
+        """The point's metadata under a generated name, without deletion protection: AWS infers deletionProtection
+        false for a restore test (restore-testing-inferred-metadata), so what it restored can be deleted afterwards."""
         metadata = dict(point.restore_metadata)
         metadata["DBInstanceIdentifier"] = "awsbackup-restore-test-%s" % uuid.uuid4().hex[:12]
+        metadata["DeletionProtection"] = "false"
         return metadata
 
     def delete_recovery_point(self, point):
         backend = self.backend(point.region)
         backend.database_snapshots.pop(point.payload.get("snapshot"), None)
+
+    def delete_restored(self, arn):
+        """DeleteDBInstance without a final snapshot, automated backups included, and the MariaDB server behind it."""
+        region, identifier = self.split(arn)
+        try:
+            self.backend(region).delete_db_instance(identifier, skip_final_snapshot=True, delete_automated_backups=True)
+        except Exception as exc:  # moto's RDS errors carry RDS's code and message (not found, deletion protection)
+            raise ApiError(service_error_code(exc), getattr(exc, "message", str(exc))) from None
+        self.after_call(region, "DeleteDBInstance", {"DBInstanceIdentifier": identifier, "DeleteAutomatedBackups": "true"})
+
+
+def service_error_code(exc):
+    """The AWS error code of one of moto's service errors (ServiceException's code, an older error's error_type)."""
+    code = getattr(exc, "error_type", None) or getattr(exc, "code", None)
+    return code if isinstance(code, str) else exc.__class__.__name__
 
 
 def master_password(database):
@@ -558,6 +581,23 @@ class S3Driver(Driver):
         if point.arn.endswith(os.path.basename(folder)):
             shutil.rmtree(folder, ignore_errors=True)
 
+    def delete_restored(self, arn):
+        """The bucket with every object, version and upload in it (S3 deletes only an empty bucket: emptied first)."""
+        name = arn.rsplit(":", 1)[1]
+        try:
+            bucket = self.backend.get_bucket(name)
+        except Exception:
+            raise ApiError("NoSuchBucket", "The specified bucket does not exist: %s" % name) from None
+        for _name, versions in list(bucket.keys.iterlists()):
+            for version in versions:
+                if hasattr(version, "dispose"):  # a delete marker holds no bytes
+                    version.dispose()
+        for upload in list(bucket.multiparts.values()):
+            upload.dispose()
+        bucket.keys.clear()
+        bucket.multiparts.clear()
+        self.backend.delete_bucket(name)
+
 
 # ---------------------------------------------------------------------------------------------- EC2
 EC2_METADATA_KEYS = ("InstanceType", "SubnetId", "SecurityGroupIds", "IamInstanceProfileName", "RequireIMDSv2",
@@ -697,6 +737,16 @@ class Ec2Driver(Driver):
             self.backend(point.payload["region"]).deregister_image(point.payload["image_id"])
         except Exception:  # already gone
             pass
+
+    def delete_restored(self, arn):
+        """TerminateInstances of the restored instance (refused with its API termination protection on)."""
+        instance = self.instance(arn)
+        if instance.state == "terminated":
+            raise ApiError("InvalidInstanceID.NotFound", "The instance ID '%s' does not exist" % instance.id)
+        try:
+            self.backend(arn.split(":")[3]).terminate_instances([instance.id])
+        except Exception as exc:  # moto's EC2 errors carry EC2's code and message
+            raise ApiError(service_error_code(exc), getattr(exc, "message", str(exc))) from None
 
 
 def make_drivers(account_id, state_dir, fleet):

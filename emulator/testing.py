@@ -60,7 +60,7 @@ def clean_faults(emulator):  # pylint: disable=redefined-outer-name
     """Faults and job settings a test changes are undone after it."""
     yield emulator
     emulator.control("faults", method="DELETE")
-    emulator.control("jobs/duration", {"backup": 0, "copy": 0, "restore": 0})
+    emulator.control("jobs/duration", {"backup": 0, "copy": 0, "restore": 0, "deletion": 0})
 
 
 @pytest.fixture

@@ -349,7 +349,7 @@ def test_disassociation_applies_to_no_snapshot_point(emulator, world, call):
 def test_restore_job_views_carry_what_aws_returns(emulator, world):
     """DescribeRestoreJob and ListRestoreJobs carry SourceResourceArn, BackupVaultArn, RecoveryPointCreationDate,
     ResourceType and IsParent false; no ParentJobId (RDS, S3 and EC2 restores have no parent jobs) and no DeletionStatus
-    (restored resources of restore tests are not deleted here)."""
+    (AWS Backup deletes only what a restore test restored: test_restore_testing_deletion.py)."""
     backup = emulator.client("backup")
     point, described = start_s3_restore(backup, world)
     listed = [j for j in all_jobs(backup, "list_restore_jobs", "RestoreJobs") if j["RestoreJobId"] == described["RestoreJobId"]][0]

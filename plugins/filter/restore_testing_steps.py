@@ -22,6 +22,8 @@ description:
     O(critical_keys)).
   - C(job_outcome) - a validated job's status, message, outcome and checks (the input - the job; by what it restored,
     O(described) and O(mysql), O(restored), O(source), O(min_count_percent) and O(critical_keys), or O(ec2); O(check_mode)).
+  - C(reported) - the jobs with the one just reported on as AWS Backup answered the result, its validation and deletion
+    status (the input - the jobs; O(job)).
   - C(summary_lines) - what the responder reads (the input - the outcomes; O(jobs), O(to_validate), O(plan_name)).
   - C(report) - the report's notes, outcome and resources, and the jobs that failed validation (the input - the
     outcomes; O(jobs), O(failure)).
@@ -30,7 +32,7 @@ extends_documentation_fragment:
   - restorekit.aws.steps
 options:
   step:
-    choices: [problems, selections, window, sort, db_unreachable, bucket_checks, job_outcome, summary_lines, report]
+    choices: [problems, selections, window, sort, db_unreachable, bucket_checks, job_outcome, reported, summary_lines, report]
   role:
     description: The registered result of M(amazon.aws.iam_role_info) for the backup role.
     type: dict
@@ -99,6 +101,9 @@ options:
     description: The jobs found; omitted when the validation did not get as far as listing them.
     type: list
     elements: dict
+  job:
+    description: With C(reported), the job as M(restorekit.aws.restore_validation_result) returned it (its C(restore_job)).
+    type: dict
   to_validate:
     description: The jobs validated.
     type: list
@@ -130,7 +135,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.plugin_utils.steps import run_step
 
 STEPS = {name: getattr(steps, name) for name in ("problems", "selections", "window", "sort", "db_unreachable", "bucket_checks",
-                                                 "job_outcome", "summary_lines", "report")}
+                                                 "job_outcome", "reported", "summary_lines", "report")}
 
 
 def restore_testing_steps(data, step, **options):

@@ -119,6 +119,14 @@ restore_jobs:
     validation_status:
       description: C(VALIDATING) until a result is reported, then C(SUCCESSFUL), C(FAILED) or C(TIMED_OUT).
       type: str
+    deletion_status:
+      description:
+        - The deletion of what the job restored, which AWS Backup deletes once a result is reported or the validation
+          window ends - C(DELETING), then C(SUCCESSFUL) or C(FAILED); absent before.
+      type: str
+    deletion_status_message:
+      description: Why the deletion failed, when it did.
+      type: str
 """
 
 

@@ -14,8 +14,8 @@ description:
     tests") and its restore testing selections. Neither amazon.aws nor community.aws has a module for these.
   - AWS restores the selected recovery points on the plan's schedule and waits for a validation result;
     C(playbooks/validate_restore_tests.yml) validates what was restored and reports back
-    (M(restorekit.aws.restore_validation_result)). AWS deletes the restored resources when the selection's
-    validation window ends.
+    (M(restorekit.aws.restore_validation_result)). AWS deletes each restored resource once its result is reported or
+    the selection's validation window ends, whichever comes first.
   - Idempotent. A plan or selection member that differs is updated in place (UpdateRestoreTestingPlan,
     UpdateRestoreTestingSelection); a selection whose resource type changed is deleted and created again.
     Members an option leaves out keep their value. With O(purge_selections=true) the plan's selections not listed
@@ -107,7 +107,10 @@ options:
             restore, for example). Values are sent as strings.
         type: dict
       validation_window_hours:
-        description: Hours AWS keeps the restored resource for validation before deleting it (1 to 168).
+        description:
+          - Hours AWS keeps the restored resource for validation before deleting it (1 to 168); AWS deletes it sooner once
+            a validation result is reported.
+          - AWS also takes 0 (deleted as soon as the restore completes, before any validation), which is refused here.
         type: int
   purge_selections:
     description: Delete the plan's selections that O(selections) does not list.

@@ -16,6 +16,8 @@ description:
     refused before the call, naming it.
   - Idempotent - a job that already carries the same status and message is not changed. In check mode nothing is
     sent; C(changed) says whether it would be.
+  - A result other than C(VALIDATING) ends the validation - AWS Backup then deletes what the job restored (the job's
+    C(DeletionStatus), C(DELETING) then C(SUCCESSFUL) or C(FAILED), in RV(restore_job)). Validate before reporting.
 author:
   - restorekit contributors (@restorekit)
 options:

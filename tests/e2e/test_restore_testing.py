@@ -3,6 +3,8 @@
 """AWS Backup Restore Testing in the emulator: the role restorekit.aws.restore_testing creates the plan and its
 selections (idempotent, check mode), the emulator runs the plan, and playbooks/validate_restore_tests.yml validates
 what it restored and reports back - a good restore SUCCESSFUL, a damaged one FAILED - as DescribeRestoreJob shows.
+Once a result is reported AWS Backup deletes what the job restored (DeletionStatus): the validation reads it first, the
+report shows the deletion, and a job whose restore is gone is not validated again.
 
 Numbers arrive as strings from an AWX text survey or `-e name=value`: the plan is made from string settings and the
 validations take theirs so (tests/unit/test_role_numbers.py finds the same class of mistake statically in every role)."""
@@ -11,8 +13,10 @@ import datetime
 import json
 import os
 import subprocess
+import time
 import uuid
 
+import botocore.exceptions
 import pymysql
 import pytest
 
@@ -127,6 +131,32 @@ def run_plan_now(emulator, backup, plan_name):
     return jobs
 
 
+def wait_deleted(backup, job_id):
+    """The job once the deletion of what it restored has ended (AWS Backup deletes it after the result is reported)."""
+    for _attempt in range(3000):
+        job = backup.describe_restore_job(RestoreJobId=job_id)
+        if job.get("DeletionStatus") in ("SUCCESSFUL", "FAILED"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError("what restore job %s restored was not deleted" % job_id)
+
+
+def restored_exists(emulator, job):
+    """Whether what the job restored (a DB instance, a bucket or an instance not terminated) is still there."""
+    arn = job["CreatedResourceArn"]
+    try:
+        if ":db:" in arn:
+            emulator.client("rds").describe_db_instances(DBInstanceIdentifier=arn.split(":db:")[1])
+        elif ":::" in arn:
+            emulator.client("s3").head_bucket(Bucket=arn.split(":::")[1])
+        else:
+            described = emulator.client("ec2").describe_instances(InstanceIds=[arn.rsplit("/", 1)[1]])
+            return described["Reservations"][0]["Instances"][0]["State"]["Name"] != "terminated"
+    except botocore.exceptions.ClientError:
+        return False
+    return True
+
+
 def by_source(jobs, fragment):
     found = [job for job in jobs if job["SourceResourceArn"].endswith(fragment)]
     assert len(found) == 1, (fragment, [job["SourceResourceArn"] for job in jobs])
@@ -183,8 +213,14 @@ def test_good_restores_are_reported_successful(emulator, world, plan, tmp_path):
         after = backup.describe_restore_job(RestoreJobId=job["RestoreJobId"])
         assert after["ValidationStatus"] == "SUCCESSFUL", (job["ResourceType"], after.get("ValidationStatusMessage"), output[-6000:])
         assert "check(s) passed" in after["ValidationStatusMessage"]
+        # Validated while it existed; the result reported, AWS Backup deletes it.
+        assert wait_deleted(backup, job["RestoreJobId"])["DeletionStatus"] == "SUCCESSFUL"
+        assert not restored_exists(emulator, job)
     assert report["outcome"] == "succeeded"
     assert sorted(job["restore_job_id"] for job in report["restore_jobs"]) == sorted(job["RestoreJobId"] for job in jobs)
+    # The report shows each job as AWS answered the result: validated, its restore being deleted.
+    assert {(job["validation_status"], job["deletion_status"] in ("DELETING", "SUCCESSFUL")) for job in report["restore_jobs"]} == {
+        ("SUCCESSFUL", True)}, report["restore_jobs"]
     names = [check["name"] for check in report["checks"]]
     assert "critical keys restored" in names and any("plans" in name for name in names), names
     # The count percentage given as a string is computed with as a number.
@@ -240,8 +276,9 @@ def test_damaged_restores_are_reported_failed(emulator, world, plan, tmp_path):
 
 
 def test_one_job_by_id_and_refusals(emulator, world, plan, tmp_path):
-    """One job by id: re-validated on request, and its status follows what is found now (the damaged database stays
-    FAILED, reported again unchanged). A restore job not made by a restore testing plan is refused by name."""
+    """One job by id, re-validation asked for: AWS Backup deleted the damaged database once its FAILED result was
+    reported, so it is not validated again - listed NOT_VALIDATED with the deletion, its FAILED result left as it is.
+    A restore job not made by a restore testing plan is refused by name."""
     backup = emulator.client("backup")
     arn = plan["created"]["restore_testing_plan"]["restore_testing_plan_arn"]
     failed = [job for job in backup.list_restore_jobs(ByRestoreTestingPlanArn=arn)["RestoreJobs"]
@@ -252,7 +289,13 @@ def test_one_job_by_id_and_refusals(emulator, world, plan, tmp_path):
         "restore_testing_revalidate": True})
     assert rc == 0, output[-6000:]
     assert [job["restore_job_id"] for job in report["restore_jobs"]] == [failed[0]["RestoreJobId"]]
-    assert backup.describe_restore_job(RestoreJobId=failed[0]["RestoreJobId"])["ValidationStatus"] == "FAILED"
+    assert report["restore_jobs"][0]["deletion_status"] == "SUCCESSFUL"
+    after = backup.describe_restore_job(RestoreJobId=failed[0]["RestoreJobId"])
+    assert (after["ValidationStatus"], after["ValidationStatusMessage"]) == ("FAILED", failed[0]["ValidationStatusMessage"])
+    assert any(note.startswith("%s NOT_VALIDATED AWS Backup deleted what the job restored (deletion SUCCESSFUL) after its "
+                               "validation was reported" % failed[0]["RestoreJobId"]) for note in report["notes"]), report["notes"]
+    assert [check["result"] for check in report["checks"]
+            if check["name"] == "restore testing job %s" % failed[0]["RestoreJobId"]] == ["skip"], report["checks"]
 
     points = backup.list_recovery_points_by_backup_vault(BackupVaultName=world["vault"], ByResourceType="S3")["RecoveryPoints"]
     point = next(p for p in points if p["Status"] == "COMPLETED")

@@ -6,10 +6,11 @@
 ``restorekit.aws.restore_testing_steps`` filter.
 
 Building the plan: what is missing to build it (``problems``) and its selections (``selections``). Validating what a
-plan restored: the window of jobs to look at (``window``), which jobs to validate and which cannot be (``sort``), the
-checks of a restored bucket (``bucket_checks``) or of a database that cannot be reached (``db_unreachable``), a job's
-validation status and message (``job_outcome``), what the responder reads (``summary_lines``) and the report's notes
-and outcome (``report``). The plan's API calls are in ``restore_testing.py``.
+plan restored: the window of jobs to look at (``window``), which jobs to validate and which cannot be, unfinished or
+already deleted by AWS Backup (``sort``), the checks of a restored bucket (``bucket_checks``) or of a database that
+cannot be reached (``db_unreachable``), a job's validation status and message (``job_outcome``), the jobs as AWS Backup
+answered the results (``reported``), what the responder reads (``summary_lines``) and the report's notes and outcome (``report``). The plan's API calls are in
+``restore_testing.py``.
 """
 
 from __future__ import annotations
@@ -81,12 +82,21 @@ def window(created_after, lookback_hours=48, now=None):
 
 
 def sort(jobs, revalidate=False):
-    """{to_validate, unfinished, outcomes, checks}: the completed jobs still to validate (with REVALIDATE, also those
-    validated before); the others as outcomes (FAILED for a failed or aborted restore, else NOT_VALIDATED) and checks."""
+    """{to_validate, unfinished, deleted, outcomes, checks}: the completed jobs still to validate (with REVALIDATE, also
+    those validated before); the others as outcomes (FAILED for a failed or aborted restore, else NOT_VALIDATED) and
+    checks. A job that carries a DeletionStatus is not validated: AWS Backup deletes what a restore test restored once
+    its result is reported or its validation window ends, so there is nothing left to read, and a result reported now
+    would describe the deletion, not the restore (the one in AWS Backup is left as it is)."""
     wanted = (None, "VALIDATING") + (FINAL_VALIDATIONS if boolean(revalidate, strict=False) else ())
-    to_validate = [job for job in jobs or [] if job.get("status") == "COMPLETED" and job.get("validation_status") in wanted]
+    candidates = [job for job in jobs or [] if job.get("status") == "COMPLETED" and job.get("validation_status") in wanted]
+    to_validate = [job for job in candidates if not job.get("deletion_status")]
+    deleted = [job for job in candidates if job.get("deletion_status")]
     unfinished = [job for job in jobs or [] if job.get("status") != "COMPLETED"]
     outcomes, checks = [], []
+    for job in deleted:
+        outcome, check = _deleted(job)
+        outcomes.append(outcome)
+        checks.append(check)
     for job in unfinished:
         failed = job.get("status") in ("FAILED", "ABORTED")
         reason = job.get("status_message")
@@ -97,7 +107,25 @@ def sort(jobs, revalidate=False):
                          "reported": False})
         checks.append({"name": "restore testing job %s" % job.get("restore_job_id"), "target": job.get("source_resource_arn"),
                        "result": "fail" if failed else "skip", "details": {"status": job.get("status"), "status_message": reason}})
-    return {"to_validate": to_validate, "unfinished": unfinished, "outcomes": outcomes, "checks": checks}
+    return {"to_validate": to_validate, "unfinished": unfinished, "deleted": deleted, "outcomes": outcomes, "checks": checks}
+
+
+def _deleted(job):
+    """(outcome, check) of a completed job whose restored resource AWS Backup deleted (or is deleting): NOT_VALIDATED
+    here; a warning when it was never validated (its window ended first), else a skip (its result stands)."""
+    status, reason = job.get("deletion_status"), job.get("deletion_status_message")
+    validation = job.get("validation_status") or "VALIDATING"
+    missed = validation == "VALIDATING"
+    message = "AWS Backup deleted what the job restored (deletion %s%s) %s; its validation stays %s" % (
+        status, (": %s" % reason) if reason else "",
+        "before it was validated (its validation window ended)" if missed else "after its validation was reported", validation)
+    outcome = {"restore_job_id": job.get("restore_job_id"), "resource_type": job.get("resource_type"),
+               "created_resource_arn": job.get("created_resource_arn"), "validation_status": "NOT_VALIDATED",
+               "message": message, "reported": False}
+    check = {"name": "restore testing job %s" % job.get("restore_job_id"), "target": job.get("created_resource_arn"),
+             "result": "warn" if missed else "skip",
+             "details": {"deletion_status": status, "deletion_status_message": reason, "validation_status": validation}}
+    return outcome, check
 
 
 def db_unreachable(job, described=None):
@@ -169,6 +197,15 @@ def job_outcome(job, check_mode=False, **found):
             "checks": [dict(check, restore_job_id=job.get("restore_job_id")) for check in checks]}
 
 
+def reported(jobs, job=None):
+    """JOBS with the one JOB reports on as AWS Backup answered after its validation result (restore_validation_result's
+    restore_job): its ValidationStatus, and the DeletionStatus of what it restored, which AWS Backup deletes once the
+    result is reported. The keys the job was listed with are kept; the order is unchanged."""
+    fresh = job or {}
+    return [dict(entry, **fresh) if fresh and entry.get("restore_job_id") == fresh.get("restore_job_id") else entry
+            for entry in jobs or []]
+
+
 def summary_lines(outcomes, jobs=(), to_validate=(), plan_name=""):
     """What the responder reads at the end of the validation."""
     return (["%d restore job(s) of %s found, %d validated" % (len(jobs or []), plan_name, len(to_validate or []))]
@@ -185,7 +222,8 @@ def report(outcomes, jobs=None, failure=""):
     if failure:
         notes.append("failed at %s" % failure)
     return {"notes": notes, "outcome": "failed" if failure or failed else "succeeded",
-            # Validation reads what AWS restored and leaves it for AWS to delete at the end of the validation window.
+            # Validation reads what AWS restored and leaves it to AWS Backup, which deletes it once the job's result is
+            # reported or its validation window ends.
             "resources": {"created": [], "changed": [], "left_alone": [j["created_resource_arn"] for j in jobs or [] if j.get("created_resource_arn")]},
             "failed": failed,
             "failed_message": "%d restore testing job(s) failed validation: %s" % (

@@ -57,6 +57,44 @@ def test_sort_validates_completed_jobs_once_unless_asked_again(revalidate, count
     assert [c["result"] for c in sorted_jobs["checks"]] == ["fail", "skip"]
 
 
+@pytest.mark.parametrize("revalidate", [False, True])
+def test_sort_leaves_jobs_whose_restore_aws_deleted(revalidate):
+    """A job whose restore AWS Backup deleted (its window ended, or its result was reported) is not validated: there is
+    nothing to read, and a result put now would overwrite the real one. Never validated: a warning; re-validation of a
+    reported one: skipped, its result standing."""
+    missed = job("RDS", validation="VALIDATING", deletion_status="SUCCESSFUL")
+    reported = job("S3", validation="SUCCESSFUL", deletion_status="DELETING")
+    failed_deletion = job("EC2", validation=None, deletion_status="FAILED", deletion_status_message="OperationNotPermitted")
+    sorted_jobs = rt.sort([missed, reported, failed_deletion, job()], revalidate)
+    assert sorted_jobs["to_validate"] == [job()]
+    expected = [missed, failed_deletion] + ([reported] if revalidate else [])
+    assert sorted(j["restore_job_id"] for j in sorted_jobs["deleted"]) == sorted(j["restore_job_id"] for j in expected)
+    outcomes = {o["restore_job_id"]: o for o in sorted_jobs["outcomes"]}
+    assert {o["validation_status"] for o in outcomes.values()} == {"NOT_VALIDATED"}
+    assert not any(o["reported"] for o in outcomes.values())
+    assert outcomes[missed["restore_job_id"]]["message"] == (
+        "AWS Backup deleted what the job restored (deletion SUCCESSFUL) before it was validated (its validation window "
+        "ended); its validation stays VALIDATING")
+    assert "(deletion FAILED: OperationNotPermitted)" in outcomes[failed_deletion["restore_job_id"]]["message"]
+    checks = {c["name"]: c for c in sorted_jobs["checks"]}
+    assert checks["restore testing job %s" % missed["restore_job_id"]]["result"] == "warn"
+    if revalidate:
+        assert outcomes[reported["restore_job_id"]]["message"].endswith("after its validation was reported; its validation stays SUCCESSFUL")
+        assert checks["restore testing job %s" % reported["restore_job_id"]]["result"] == "skip"
+
+
+def test_reported_brings_the_job_up_to_date_and_keeps_the_rest():
+    """The job reported on takes AWS's answer (validation, deletion) over what it was listed with; its own keys stay."""
+    jobs = [job("RDS", validation="VALIDATING"), job("S3", validation="VALIDATING")]
+    answered = {"restore_job_id": "job-S3-COMPLETED", "validation_status": "SUCCESSFUL", "deletion_status": "DELETING"}
+    updated = rt.reported(jobs, job=answered)
+    assert [j["restore_job_id"] for j in updated] == ["job-RDS-COMPLETED", "job-S3-COMPLETED"]
+    assert updated[0] == jobs[0]
+    assert (updated[1]["validation_status"], updated[1]["deletion_status"]) == ("SUCCESSFUL", "DELETING")
+    assert updated[1]["created_resource_name"] == "shop-dr-tenant-7-restored"
+    assert rt.reported(jobs, job=None) == jobs and rt.reported(None, job=answered) == []
+
+
 def test_bucket_checks_count_against_the_source_and_name_missing_critical_keys():
     restored = {"s3_keys": ["a", "b", "c"]}
     checks = rt.bucket_checks(job(), restored, {"s3_keys": ["a", "b", "c", "d"]}, 80, ["a", "z"])
