@@ -60,8 +60,9 @@ def documented_options(module):
     options = {}
     for fragment in doc.get("extends_documentation_fragment") or []:
         if fragment.startswith("restorekit.aws."):
-            source = importlib.import_module("ansible_collections.restorekit.aws.plugins.doc_fragments." + fragment.split(".")[-1])
-            options.update(yaml.safe_load(source.ModuleDocFragment.DOCUMENTATION)["options"])
+            name, _dot, section = fragment[len("restorekit.aws."):].partition(".")
+            source = importlib.import_module("ansible_collections.restorekit.aws.plugins.doc_fragments." + name)
+            options.update(yaml.safe_load(getattr(source.ModuleDocFragment, section.upper() or "DOCUMENTATION")).get("options") or {})
     options.update(doc["options"])
     return options
 
