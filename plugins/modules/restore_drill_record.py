@@ -284,96 +284,96 @@ record:
           type: str
           returned: always
           sample: multi-tenant-app-prod-backup-vault
-  planned:
-    description: The restores about to start, recorded before their job id is known (the cleanup finds their jobs by them).
-    type: list
-    elements: dict
-    returned: always
-    contains:
-      resource_type:
-        description: C(RDS), C(S3) or C(EC2).
-        type: str
-        returned: always
-        sample: RDS
-      target_name:
-        description: The name the restore creates.
-        type: str
-        returned: always
-        sample: multi-tenant-app-prod-drill-20261124-030000-db
-      recovery_point_arn:
-        description: The recovery point it restores.
-        type: str
-        returned: always
-        sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
-  jobs:
-    description: The drill's restore jobs, as last described.
-    type: list
-    elements: dict
-    returned: always
-    contains:
-      restore_job_id:
-        description: The job's id.
-        type: str
-        returned: always
-        sample: "1043ABAA-F694-4692-A5C8-75D4270A478F"
-      resource_type:
-        description: C(RDS), C(S3) or C(EC2).
-        type: str
-        returned: when known
-        sample: RDS
-      target_name:
-        description: The name the restore was asked to create.
-        type: str
-        returned: when known
-        sample: multi-tenant-app-prod-drill-20261124-030000-db
-      recovery_point_arn:
-        description: The recovery point restored.
-        type: str
-        returned: when known
-        sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
-      status:
-        description: The job's status when last described.
-        type: str
-        returned: when known
-        sample: COMPLETED
-      created_resource_arn:
-        description: What the job created, once COMPLETED.
-        type: str
-        returned: once the job has completed
-        sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-drill-20261124-030000-db"
-      found_by:
-        description: C(planned target) for a job the cleanup found by a planned restore.
-        type: str
-        returned: for a job found by its plan
-        sample: planned target
-  resources:
-    description: The ARNs of what the drill created.
-    type: list
-    elements: str
-    returned: always
-    sample: ["arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-drill-20261124-030000-db"]
-  removed:
-    description: The ARNs deleted by its cleanup.
-    type: list
-    elements: str
-    returned: always
-    sample: []
-  closed:
-    description: When the record was closed, or null.
-    type: str
-    returned: always
-    sample: null
-  outcome:
-    description: The drill's outcome once closed (C(succeeded) unless O(outcome) says otherwise), or null.
-    type: str
-    returned: always
-    sample: null
-  notes:
-    description: The closing notes (O(notes), and why a resource was not deleted).
-    type: list
-    elements: str
-    returned: once closed
-    sample: []
+    planned:
+      description: The restores about to start, recorded before their job id is known (the cleanup finds their jobs by them).
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        resource_type:
+          description: C(RDS), C(S3) or C(EC2).
+          type: str
+          returned: always
+          sample: RDS
+        target_name:
+          description: The name the restore creates.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-drill-20261124-030000-db
+        recovery_point_arn:
+          description: The recovery point it restores.
+          type: str
+          returned: always
+          sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+    jobs:
+      description: The drill's restore jobs, as last described.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        restore_job_id:
+          description: The job's id.
+          type: str
+          returned: always
+          sample: "1043ABAA-F694-4692-A5C8-75D4270A478F"
+        resource_type:
+          description: C(RDS), C(S3) or C(EC2).
+          type: str
+          returned: when known
+          sample: RDS
+        target_name:
+          description: The name the restore was asked to create.
+          type: str
+          returned: when known
+          sample: multi-tenant-app-prod-drill-20261124-030000-db
+        recovery_point_arn:
+          description: The recovery point restored.
+          type: str
+          returned: when known
+          sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+        status:
+          description: The job's status when last described.
+          type: str
+          returned: when known
+          sample: COMPLETED
+        created_resource_arn:
+          description: What the job created, once COMPLETED.
+          type: str
+          returned: once the job has completed
+          sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-drill-20261124-030000-db"
+        found_by:
+          description: C(planned target) for a job the cleanup found by a planned restore.
+          type: str
+          returned: for a job found by its plan
+          sample: planned target
+    resources:
+      description: The ARNs of what the drill created.
+      type: list
+      elements: str
+      returned: always
+      sample: ["arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-drill-20261124-030000-db"]
+    removed:
+      description: The ARNs deleted by its cleanup.
+      type: list
+      elements: str
+      returned: always
+      sample: []
+    closed:
+      description: When the record was closed, or null.
+      type: str
+      returned: always
+      sample: null
+    outcome:
+      description: The drill's outcome once closed (C(succeeded) unless O(outcome) says otherwise), or null.
+      type: str
+      returned: always
+      sample: null
+    notes:
+      description: The closing notes (O(notes), and why a resource was not deleted).
+      type: list
+      elements: str
+      returned: once closed
+      sample: []
 tagged:
   description: With O(state=add), the resources tagged C(restorekit:drill=<drill_id>) by this call.
   returned: always
