@@ -132,10 +132,10 @@ data:
           returned: always
           sample: "2026-11-24T03:10:00Z"
         duration_seconds:
-          description: From C(started) to C(finished).
-          type: float
+          description: Whole seconds from C(started) to C(finished).
+          type: int
           returned: always
-          sample: 1800.0
+          sample: 1800
         check_mode:
           description: Whether the run was a dry run.
           type: bool
