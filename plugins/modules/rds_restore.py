@@ -672,7 +672,7 @@ request:
       returned: for a backup restore
       sample: "arn:aws:iam::123456789012:role/multi-tenant-app-prod-backup-role"
     Metadata:
-      description: The restore metadata sent (as RV(metadata) shows it, EC2 user data not shown).
+      description: The restore metadata sent, AWS restore metadata keys of the RDS recovery point to their values as text.
       type: dict
       returned: for a backup restore
       sample: {"DestinationBucketName": "multi-tenant-app-prod-tenant-1-restore", "NewBucket": "false"}
