@@ -149,6 +149,54 @@ backup_jobs:
       state: "COMPLETED"
       creation_date: "2026-11-20T05:00:00+00:00"
       recovery_point_arn: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e-1111-2222-3333-444455556666"
+  contains:
+    backup_job_id:
+      description:
+        - The job's id. Each job is AWS's ListBackupJobs answer for it in snake_case, with every other member AWS returns
+          (for example C(backup_size_in_bytes), C(iam_role_arn), C(created_by), C(percent_done)).
+      type: str
+      returned: always
+      sample: "6B2E8F4A-1111-2222-3333-444455556666"
+    backup_vault_name:
+      description: The vault the recovery point is saved in.
+      type: str
+      returned: always
+      sample: "multi-tenant-app-prod-backup-vault"
+    resource_arn:
+      description: The protected resource.
+      type: str
+      returned: always
+      sample: "arn:aws:s3:::multi-tenant-app-prod-tenant-1"
+    resource_type:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: "S3"
+    state:
+      description: The job's state (C(CREATED), C(PENDING), C(RUNNING), C(COMPLETED), C(FAILED), C(ABORTED), C(EXPIRED), C(PARTIAL), ...).
+      type: str
+      returned: always
+      sample: "COMPLETED"
+    status_message:
+      description: Why the job ended so, as AWS says.
+      type: str
+      returned: when AWS returns it
+      sample: "Access denied to the bucket"
+    creation_date:
+      description: When the job was created (ISO 8601).
+      type: str
+      returned: always
+      sample: "2026-11-20T05:00:00+00:00"
+    completion_date:
+      description: When the job ended (ISO 8601).
+      type: str
+      returned: when the job has ended
+      sample: "2026-11-20T05:20:00+00:00"
+    recovery_point_arn:
+      description: The recovery point the job made.
+      type: str
+      returned: when the job made one
+      sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e-1111-2222-3333-444455556666"
 copy_jobs:
   description:
     - The copy jobs of the window that match the filters, newest first. The keys of ListCopyJobs, in snake_case.
@@ -161,6 +209,64 @@ copy_jobs:
       destination_backup_vault_arn: "arn:aws:backup:us-west-2:123456789012:backup-vault:multi-tenant-app-prod-backup-vault-dr"
       state: "COMPLETED"
       creation_date: "2026-11-20T05:10:00+00:00"
+  contains:
+    copy_job_id:
+      description:
+        - The job's id. Each job is AWS's ListCopyJobs answer for it in snake_case, with every other member AWS returns
+          (for example C(backup_size_in_bytes), C(iam_role_arn), C(parent_job_id)).
+      type: str
+      returned: always
+      sample: "9A1C7D3E-1111-2222-3333-444455556666"
+    resource_arn:
+      description: The protected resource whose recovery point is copied.
+      type: str
+      returned: always
+      sample: "arn:aws:s3:::multi-tenant-app-prod-tenant-1"
+    resource_type:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: "S3"
+    source_backup_vault_arn:
+      description: The vault copied from.
+      type: str
+      returned: always
+      sample: "arn:aws:backup:us-east-1:123456789012:backup-vault:multi-tenant-app-prod-backup-vault"
+    source_recovery_point_arn:
+      description: The recovery point copied.
+      type: str
+      returned: always
+      sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e-1111-2222-3333-444455556666"
+    destination_backup_vault_arn:
+      description: The vault copied to.
+      type: str
+      returned: always
+      sample: "arn:aws:backup:us-west-2:123456789012:backup-vault:multi-tenant-app-prod-backup-vault-dr"
+    destination_recovery_point_arn:
+      description: The copy, in the destination vault.
+      type: str
+      returned: when the copy exists
+      sample: "arn:aws:backup:us-west-2:123456789012:recovery-point:7d1e2f3a-1111-2222-3333-444455556666"
+    state:
+      description: The job's state (C(CREATED), C(RUNNING), C(COMPLETED), C(FAILED), C(PARTIAL)).
+      type: str
+      returned: always
+      sample: "COMPLETED"
+    status_message:
+      description: Why the job ended so, as AWS says.
+      type: str
+      returned: when AWS returns it
+      sample: "Access denied to the destination vault"
+    creation_date:
+      description: When the job was created (ISO 8601).
+      type: str
+      returned: always
+      sample: "2026-11-20T05:10:00+00:00"
+    completion_date:
+      description: When the job ended (ISO 8601).
+      type: str
+      returned: when the job has ended
+      sample: "2026-11-20T05:15:00+00:00"
 restore_jobs:
   description:
     - The restore jobs of the window that match the filters, newest first. The keys of ListRestoreJobs, in snake_case
@@ -175,11 +281,70 @@ restore_jobs:
       status: "COMPLETED"
       created_resource_arn: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
       creation_date: "2026-11-20T06:00:00+00:00"
+  contains:
+    restore_job_id:
+      description:
+        - The job's id. Each job is AWS's ListRestoreJobs answer for it in snake_case, with every other member AWS returns
+          (for example C(iam_role_arn), C(percent_done), C(backup_size_in_bytes), C(expected_completion_time_minutes)).
+      type: str
+      returned: always
+      sample: "4F0B2C6D-1111-2222-3333-444455556666"
+    recovery_point_arn:
+      description: The recovery point restored from.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1234"
+    resource_type:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: "RDS"
+    status:
+      description: The job's state (C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED), C(FAILED)).
+      type: str
+      returned: always
+      sample: "COMPLETED"
+    status_message:
+      description: Why the job ended so, as AWS says.
+      type: str
+      returned: when AWS returns it
+      sample: "DB instance already exists"
+    created_resource_arn:
+      description: The resource the restore made.
+      type: str
+      returned: when the restore made one
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    creation_date:
+      description: When the job was created (ISO 8601).
+      type: str
+      returned: always
+      sample: "2026-11-20T06:00:00+00:00"
+    completion_date:
+      description: When the job ended (ISO 8601).
+      type: str
+      returned: when the job has ended
+      sample: "2026-11-20T06:25:00+00:00"
 counts:
   description:
     - For each kind of job in O(job_types), the number of listed jobs in each state.
   returned: always
   type: dict
+  contains:
+    backup:
+      description: The backup jobs listed, by state (a job state such as C(COMPLETED) to its number of jobs; only states seen).
+      type: dict
+      returned: when V(backup) is in O(job_types)
+      sample: {"COMPLETED": 40, "FAILED": 1}
+    copy:
+      description: The copy jobs listed, by state (a job state to its number of jobs; only states seen).
+      type: dict
+      returned: when V(copy) is in O(job_types)
+      sample: {"COMPLETED": 40}
+    restore:
+      description: The restore jobs listed, by status (a job status to its number of jobs; only statuses seen).
+      type: dict
+      returned: when V(restore) is in O(job_types)
+      sample: {}
   sample:
     backup:
       COMPLETED: 40
@@ -322,12 +487,44 @@ legal_holds:
       type: list
       elements: dict
       returned: always
+      contains:
+        recovery_point_arn:
+          description: The held recovery point.
+          type: str
+          returned: always
+          sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e"
+        resource_arn:
+          description: The resource it is a recovery point of.
+          type: str
+          returned: always
+          sample: "arn:aws:s3:::multi-tenant-app-prod-tenant-1"
+        resource_type:
+          description: The AWS Backup resource type.
+          type: str
+          returned: always
+          sample: "S3"
+        backup_vault_name:
+          description: The vault that holds it.
+          type: str
+          returned: always
+          sample: "multi-tenant-app-prod-backup-vault"
       sample: [{recovery_point_arn: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e", resource_type: "S3",
                 resource_arn: "arn:aws:s3:::multi-tenant-app-prod-tenant-1", backup_vault_name: "multi-tenant-app-prod-backup-vault"}]
 window:
   description: The window searched, resolved to ISO 8601 in UTC.
   returned: always
   type: dict
+  contains:
+    since:
+      description: Jobs created at or after this time were listed.
+      type: str
+      returned: always
+      sample: "2026-11-19T12:00:00+00:00"
+    until:
+      description: Jobs created before this time were listed (now when O(until) is not given).
+      type: str
+      returned: always
+      sample: "2026-11-20T12:00:00+00:00"
   sample:
     since: "2026-11-19T12:00:00+00:00"
     until: "2026-11-20T12:00:00+00:00"

@@ -69,6 +69,28 @@ derived:
   returned: always
   type: dict
   sample: {"tenants": [{"id": "12", "production_bucket": "app-prod-tenant-12", "staging_bucket": "app-prod-tenant-12-restore"}]}
+  contains:
+    tenants:
+      description: The tenants to restore, in the order given, each with its production and staging bucket.
+      type: list
+      elements: dict
+      returned: when O(role) is V(s3_restore) and its variables are good
+      contains:
+        id:
+          description: The tenant's id, as given in C(s3_restore_tenant_ids).
+          type: str
+          returned: always
+          sample: "12"
+        production_bucket:
+          description: The tenant's production bucket, C(<project>-<environment>-tenant-<id>).
+          type: str
+          returned: always
+          sample: "app-prod-tenant-12"
+        staging_bucket:
+          description: The bucket the tenant is restored into, C(<project>-<environment>-tenant-<id>-restore).
+          type: str
+          returned: always
+          sample: "app-prod-tenant-12-restore"
 errors:
   description: One line per bad variable - its name, its value and what it must be.
   returned: failure

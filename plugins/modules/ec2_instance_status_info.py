@@ -79,12 +79,59 @@ statuses:
       description: Each check's details as EC2 gives them (name, status, impaired since).
       type: list
       elements: dict
+      returned: always
       sample: [{"check": "instance", "name": "reachability", "status": "passed"}]
+      contains:
+        check:
+          description: Which status check the detail belongs to, C(system) or C(instance).
+          type: str
+          returned: always
+          sample: instance
+        name:
+          description: The detail's name (EC2 has C(reachability)).
+          type: str
+          returned: always
+          sample: reachability
+        status:
+          description: C(passed), C(failed), C(insufficient-data) or C(initializing).
+          type: str
+          returned: always
+          sample: passed
+        impaired_since:
+          description: When the check started failing, as EC2 gives it.
+          type: str
+          returned: when the check is failing
+          sample: "2026-11-20 05:00:00+00:00"
     events:
       description: Scheduled events of the instance (reboots, retirements), in snake_case.
       type: list
       elements: dict
+      returned: always
       sample: []
+      contains:
+        code:
+          description:
+            - The event's kind (C(instance-reboot), C(system-reboot), C(system-maintenance), C(instance-retirement),
+              C(instance-stop)). Each event is EC2's DescribeInstanceStatus event in snake_case, with every other member
+              EC2 returns (for example C(instance_event_id), C(not_before_deadline)).
+          type: str
+          returned: always
+          sample: instance-retirement
+        description:
+          description: What EC2 says of the event.
+          type: str
+          returned: always
+          sample: "The instance is running on degraded hardware"
+        not_before:
+          description: The earliest start of the event's window.
+          type: str
+          returned: always
+          sample: "2026-11-27T00:00:00+00:00"
+        not_after:
+          description: The latest end of the event's window.
+          type: str
+          returned: when EC2 gives one
+          sample: "2026-11-27T04:00:00+00:00"
     availability_zone:
       description: The instance's availability zone.
       type: str

@@ -234,14 +234,50 @@ differences:
       check: checksum
       against: source
       reason: "static table plans: checksum 123 != source 456 (rows 3, source 3)"
+  contains:
+    table:
+      description: The table, C(database.table) (C(null) for a smoke query).
+      type: str
+      returned: always
+      sample: app.plans
+    check:
+      description:
+        - The kind of check - C(schema), C(check_table), C(checksum), C(row_count), C(freshness), C(smoke_query)
+          or C(error) (a statement that failed).
+      type: str
+      returned: always
+      sample: checksum
+    against:
+      description: What the table was compared with, C(source) or C(baseline).
+      type: str
+      returned: when the difference comes from a comparison
+      sample: source
+    reason:
+      description: The difference in words.
+      type: str
+      returned: always
+      sample: "static table plans: checksum 123 != source 456 (rows 3, source 3)"
 tables:
   description: The facts gathered on the checked endpoint, keyed by C(database.table) - type, engine, columns, indexes,
     C(check) (status, ok, messages), C(rows), C(checksum), C(newest) (of a live table's timestamp column), C(errors).
   returned: always
   type: dict
+  sample:
+    app.plans:
+      database: app
+      table: plans
+      type: table
+      engine: InnoDB
+      columns: [{"name": "id", "type": "int(11)", "nullable": false}]
+      indexes: [{"name": "PRIMARY", "unique": true, "columns": ["id"]}]
+      check: {"status": "OK", "ok": true, "messages": []}
+      rows: 3
+      checksum: 123
+      errors: {}
 freshness:
-  description: Per live table with a timestamp column - its newest value, C(lag_minutes) to the recovery point (the RPO
-    the data achieved), and whether it is within O(max_staleness_minutes).
+  description: Per live table with a timestamp column, keyed by its name - C(table), C(column), its C(newest) value,
+    C(lag_minutes) to the recovery point (the RPO the data achieved), C(max_staleness_minutes), C(recovery_point_time),
+    and C(ok), whether it is within O(max_staleness_minutes) (null without a recovery point time).
   returned: always
   type: dict
   sample:
@@ -253,10 +289,32 @@ freshness:
       recovery_point_time: "2026-11-23T05:00:00+00:00"
       ok: true
 smoke_queries:
-  description: Each smoke query's rows, expected value and C(ok).
+  description: Each smoke query's rows and expected value, in the order given.
   returned: always
   type: list
   elements: dict
+  contains:
+    name:
+      description: The smoke query's name.
+      type: str
+      returned: always
+      sample: plans_count
+    expect:
+      description: The expected value, as given.
+      type: raw
+      returned: always
+      sample: 3
+    rows:
+      description: The rows the query returned, each a list of plain values.
+      type: list
+      elements: list
+      returned: when the query ran
+      sample: [[3]]
+    error:
+      description: The server's error message, when the query failed.
+      type: str
+      returned: when the query failed
+      sample: "Table 'app.plan' doesn't exist"
 undeclared_tables:
   description: Tables neither static nor live, compared by schema and C(CHECK TABLE) only (against a source).
   returned: always
@@ -268,6 +326,97 @@ checks:
   returned: always
   type: list
   elements: dict
+  contains:
+    name:
+      description: C(mysql table <table>) or C(mysql smoke query <name>).
+      type: str
+      returned: always
+      sample: mysql table plans
+    target:
+      description: O(report_target), or C(host:port) of the checked endpoint.
+      type: str
+      returned: always
+      sample: "multi-tenant-app-prod-db-restore:3306"
+    result:
+      description: V(pass) or V(fail).
+      type: str
+      returned: always
+      sample: pass
+    details:
+      description:
+        - C(reasons) (the differences found). For a table also its C(rows), C(checksum), C(check_table) status and
+          C(freshness) when known; for a smoke query its C(rows) and C(expect).
+      type: dict
+      returned: always
+      sample: {"reasons": [], "rows": 3, "checksum": 123, "check_table": "OK"}
+      contains:
+        reasons:
+          description: The reason of each difference found for the table or smoke query.
+          type: list
+          elements: str
+          returned: always
+          sample: []
+        rows:
+          description: The table's row count, or the smoke query's rows.
+          type: raw
+          returned: when counted or when the smoke query ran
+          sample: 3
+        checksum:
+          description: The table's C(CHECKSUM TABLE) value.
+          type: int
+          returned: when the table was checksummed
+          sample: 123
+        check_table:
+          description: The C(CHECK TABLE) status.
+          type: str
+          returned: when the table was checked
+          sample: OK
+        freshness:
+          description: The table's entry of RV(freshness).
+          type: dict
+          returned: for a live table with a timestamp column
+          sample: {"table": "orders", "column": "created_at", "newest": "2026-11-23T04:34:00", "lag_minutes": 26.0, "ok": true}
+          contains:
+            table:
+              description: The table's name.
+              type: str
+              returned: always
+              sample: orders
+            column:
+              description: Its timestamp column.
+              type: str
+              returned: always
+              sample: created_at
+            newest:
+              description: The newest value of the column (UTC, without offset), or null when it cannot be dated.
+              type: str
+              returned: always
+              sample: "2026-11-23T04:34:00"
+            lag_minutes:
+              description: Minutes from that value to the recovery point, or null.
+              type: float
+              returned: always
+              sample: 26.0
+            max_staleness_minutes:
+              description: O(max_staleness_minutes).
+              type: float
+              returned: always
+              sample: 60.0
+            recovery_point_time:
+              description: O(recovery_point_time) in ISO 8601, or null.
+              type: str
+              returned: always
+              sample: "2026-11-23T05:00:00+00:00"
+            ok:
+              description: Within O(max_staleness_minutes); null without a recovery point time.
+              type: bool
+              returned: always
+              sample: true
+        expect:
+          description: The smoke query's expected value.
+          type: raw
+          returned: for a smoke query
+          sample: 3
 baseline_path:
   description: The baseline written (O(mode=baseline)).
   returned: when O(mode=baseline)

@@ -117,6 +117,130 @@ db_instance:
   returned: unless check mode restores nothing
   type: dict
   sample: {"db_instance_identifier": "multi-tenant-app-prod-db-restore", "db_instance_status": "available"}
+  contains:
+    db_instance_identifier:
+      description:
+        - The instance's identifier. The instance is AWS's DescribeDBInstances answer in snake_case, with every other member AWS
+          returns (for example C(engine), C(engine_version), C(allocated_storage), C(vpc_security_groups), C(db_subnet_group)).
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db-restore
+    db_instance_arn:
+      description: The instance's ARN.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    dbi_resource_id:
+      description: The instance's resource id (its automated backups keep it after the instance is deleted).
+      type: str
+      returned: always
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    db_instance_status:
+      description: C(creating), C(available), C(modifying), C(backing-up), C(deleting), ...
+      type: str
+      returned: always
+      sample: available
+    db_instance_class:
+      description: The instance class.
+      type: str
+      returned: always
+      sample: db.t3.medium
+    db_name:
+      description: The database created with the instance.
+      type: str
+      returned: when the instance has one
+      sample: app
+    master_username:
+      description: The master user (a restore keeps the source's).
+      type: str
+      returned: always
+      sample: admin
+    master_user_secret:
+      description: The RDS-managed secret of the master password.
+      type: dict
+      returned: when RDS manages the master password
+      contains:
+        secret_arn:
+          description: The secret's ARN.
+          type: str
+          returned: always
+          sample: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf"
+        secret_status:
+          description: C(creating), C(active), C(rotating) or C(impaired).
+          type: str
+          returned: always
+          sample: active
+    endpoint:
+      description: Where the instance is reached.
+      type: dict
+      returned: once the instance has an endpoint
+      contains:
+        address:
+          description: Its DNS name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-db-restore.abc.us-east-1.rds.amazonaws.com
+        port:
+          description: Its port.
+          type: int
+          returned: always
+          sample: 3306
+        hosted_zone_id:
+          description: The Route 53 hosted zone of the DNS name.
+          type: str
+          returned: always
+          sample: Z2R2ITUGPM61AM
+    instance_create_time:
+      description: When the instance was created.
+      type: str
+      returned: once created
+      sample: "2026-11-20T14:40:00+00:00"
+    latest_restorable_time:
+      description: The latest time a point-in-time restore of the instance can restore to.
+      type: str
+      returned: when the instance has automated backups
+      sample: "2026-11-20T14:55:00+00:00"
+    backup_retention_period:
+      description: Days the automated backups are kept (0 for none).
+      type: int
+      returned: always
+      sample: 7
+    multi_az:
+      description: Whether the instance is Multi-AZ.
+      type: bool
+      returned: always
+      sample: false
+    publicly_accessible:
+      description: Whether the instance has a public address.
+      type: bool
+      returned: always
+      sample: false
+    deletion_protection:
+      description: Whether deletion protection is on.
+      type: bool
+      returned: always
+      sample: false
+    db_parameter_groups:
+      description: The instance's parameter groups.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        db_parameter_group_name:
+          description: The group's name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-mysql8
+        parameter_apply_status:
+          description: C(in-sync), C(pending-reboot) or C(applying).
+          type: str
+          returned: always
+          sample: in-sync
+    tags:
+      description: The instance's tags, tag key to value (AWS's TagList made a dict; empty for none).
+      type: dict
+      returned: always
+      sample: {"restorekit:restored-from": "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"}
 adopted:
   description: The target existed with the asked tags; nothing was restored.
   returned: always
@@ -127,6 +251,90 @@ request:
   returned: always
   type: dict
   sample: {"SourceDBInstanceAutomatedBackupsArn": "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc", "RestoreTime": "2026-11-20T14:30:00+00:00"}
+  contains:
+    TargetDBInstanceIdentifier:
+      description: The new instance.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db-restore
+    SourceDBInstanceIdentifier:
+      description: The source instance, when restoring from a live one.
+      type: str
+      returned: when the source is named by its identifier
+      sample: multi-tenant-app-prod-db
+    SourceDbiResourceId:
+      description: The source's resource id.
+      type: str
+      returned: when the source is named by its resource id
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    SourceDBInstanceAutomatedBackupsArn:
+      description: The retained automated backups of a deleted source.
+      type: str
+      returned: when restoring from retained automated backups
+      sample: "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc123"
+    RestoreTime:
+      description: The time restored to (ISO 8601).
+      type: str
+      returned: when a time is restored to
+      sample: "2026-11-20T14:30:00+00:00"
+    UseLatestRestorableTime:
+      description: True when restoring to the latest restorable time.
+      type: bool
+      returned: when no time is given
+      sample: true
+    DBInstanceClass:
+      description: The instance class asked for.
+      type: str
+      returned: when given
+      sample: db.t3.medium
+    DBSubnetGroupName:
+      description: The subnet group asked for.
+      type: str
+      returned: when given
+      sample: multi-tenant-app-prod-db-subnets
+    VpcSecurityGroupIds:
+      description: The security groups asked for.
+      type: list
+      elements: str
+      returned: when given
+      sample: ["sg-0123"]
+    MultiAZ:
+      description: Multi-AZ, as asked.
+      type: bool
+      returned: when given
+      sample: false
+    PubliclyAccessible:
+      description: Public address, as asked.
+      type: bool
+      returned: when given
+      sample: false
+    DBParameterGroupName:
+      description: The parameter group asked for.
+      type: str
+      returned: when given
+      sample: multi-tenant-app-prod-mysql8
+    DeletionProtection:
+      description: Deletion protection, as asked.
+      type: bool
+      returned: when given
+      sample: false
+    Tags:
+      description: The tags the new instance is made with.
+      type: list
+      elements: dict
+      returned: when tags are given
+      sample: [{"Key": "restorekit:restored-from", "Value": "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"}]
+      contains:
+        Key:
+          description: The tag's key.
+          type: str
+          returned: always
+          sample: restorekit:restored-from
+        Value:
+          description: The tag's value.
+          type: str
+          returned: always
+          sample: "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"
 """
 
 try:

@@ -198,6 +198,130 @@ source:
   returned: always
   type: dict
   sample: {"db_instance_identifier": "multi-tenant-app-prod-db", "master_username": "admin"}
+  contains:
+    db_instance_identifier:
+      description:
+        - The instance's identifier. The instance is AWS's DescribeDBInstances answer in snake_case, with every other member AWS
+          returns (for example C(engine), C(engine_version), C(allocated_storage), C(vpc_security_groups), C(db_subnet_group)).
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db-restore
+    db_instance_arn:
+      description: The instance's ARN.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    dbi_resource_id:
+      description: The instance's resource id (its automated backups keep it after the instance is deleted).
+      type: str
+      returned: always
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    db_instance_status:
+      description: C(creating), C(available), C(modifying), C(backing-up), C(deleting), ...
+      type: str
+      returned: always
+      sample: available
+    db_instance_class:
+      description: The instance class.
+      type: str
+      returned: always
+      sample: db.t3.medium
+    db_name:
+      description: The database created with the instance.
+      type: str
+      returned: when the instance has one
+      sample: app
+    master_username:
+      description: The master user (a restore keeps the source's).
+      type: str
+      returned: always
+      sample: admin
+    master_user_secret:
+      description: The RDS-managed secret of the master password.
+      type: dict
+      returned: when RDS manages the master password
+      contains:
+        secret_arn:
+          description: The secret's ARN.
+          type: str
+          returned: always
+          sample: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf"
+        secret_status:
+          description: C(creating), C(active), C(rotating) or C(impaired).
+          type: str
+          returned: always
+          sample: active
+    endpoint:
+      description: Where the instance is reached.
+      type: dict
+      returned: once the instance has an endpoint
+      contains:
+        address:
+          description: Its DNS name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-db-restore.abc.us-east-1.rds.amazonaws.com
+        port:
+          description: Its port.
+          type: int
+          returned: always
+          sample: 3306
+        hosted_zone_id:
+          description: The Route 53 hosted zone of the DNS name.
+          type: str
+          returned: always
+          sample: Z2R2ITUGPM61AM
+    instance_create_time:
+      description: When the instance was created.
+      type: str
+      returned: once created
+      sample: "2026-11-20T14:40:00+00:00"
+    latest_restorable_time:
+      description: The latest time a point-in-time restore of the instance can restore to.
+      type: str
+      returned: when the instance has automated backups
+      sample: "2026-11-20T14:55:00+00:00"
+    backup_retention_period:
+      description: Days the automated backups are kept (0 for none).
+      type: int
+      returned: always
+      sample: 7
+    multi_az:
+      description: Whether the instance is Multi-AZ.
+      type: bool
+      returned: always
+      sample: false
+    publicly_accessible:
+      description: Whether the instance has a public address.
+      type: bool
+      returned: always
+      sample: false
+    deletion_protection:
+      description: Whether deletion protection is on.
+      type: bool
+      returned: always
+      sample: false
+    db_parameter_groups:
+      description: The instance's parameter groups.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        db_parameter_group_name:
+          description: The group's name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-mysql8
+        parameter_apply_status:
+          description: C(in-sync), C(pending-reboot) or C(applying).
+          type: str
+          returned: always
+          sample: in-sync
+    tags:
+      description: The instance's tags, tag key to value (AWS's TagList made a dict; empty for none).
+      type: dict
+      returned: always
+      sample: {"restorekit:restored-from": "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"}
 recovery_point:
   description: The AWS Backup recovery point selected (snake_case); empty when none was needed or found.
   returned: always
@@ -221,6 +345,54 @@ restore_job:
     restore_job:
       description: The job as DescribeRestoreJob returns it, snake_case.
       type: dict
+      contains:
+        restore_job_id:
+          description:
+            - The job's id. The job is AWS's DescribeRestoreJob answer in snake_case, with every other member AWS returns (for example
+              C(iam_role_arn), C(backup_size_in_bytes), C(expected_completion_time_minutes), C(validation_status)).
+          type: str
+          returned: always
+          sample: 1043ABAA-1111-2222-3333-444455556666
+        recovery_point_arn:
+          description: The recovery point restored.
+          type: str
+          returned: always
+          sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+        resource_type:
+          description: The AWS Backup resource type.
+          type: str
+          returned: always
+          sample: RDS
+        status:
+          description: C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED) or C(FAILED).
+          type: str
+          returned: always
+          sample: COMPLETED
+        status_message:
+          description: Why the job ended so, as AWS says.
+          type: str
+          returned: when AWS returns it
+          sample: "DB instance already exists"
+        percent_done:
+          description: How far the job is, as AWS says (a percentage as text).
+          type: str
+          returned: while AWS reports it
+          sample: "45.00%"
+        creation_date:
+          description: When the job was created.
+          type: str
+          returned: always
+          sample: "2026-11-20T06:00:00+00:00"
+        completion_date:
+          description: When the job ended.
+          type: str
+          returned: when the job has ended
+          sample: "2026-11-20T06:25:00+00:00"
+        created_resource_arn:
+          description: What the job created.
+          type: str
+          returned: when the job has created it
+          sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
     elapsed_seconds:
       description: Seconds from its creation to its completion, or to now while it runs.
       type: float
@@ -233,6 +405,130 @@ instance:
   returned: always
   type: dict
   sample: {"db_instance_identifier": "multi-tenant-app-prod-db-restore", "db_instance_status": "available"}
+  contains:
+    db_instance_identifier:
+      description:
+        - The instance's identifier. The instance is AWS's DescribeDBInstances answer in snake_case, with every other member AWS
+          returns (for example C(engine), C(engine_version), C(allocated_storage), C(vpc_security_groups), C(db_subnet_group)).
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db-restore
+    db_instance_arn:
+      description: The instance's ARN.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    dbi_resource_id:
+      description: The instance's resource id (its automated backups keep it after the instance is deleted).
+      type: str
+      returned: always
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    db_instance_status:
+      description: C(creating), C(available), C(modifying), C(backing-up), C(deleting), ...
+      type: str
+      returned: always
+      sample: available
+    db_instance_class:
+      description: The instance class.
+      type: str
+      returned: always
+      sample: db.t3.medium
+    db_name:
+      description: The database created with the instance.
+      type: str
+      returned: when the instance has one
+      sample: app
+    master_username:
+      description: The master user (a restore keeps the source's).
+      type: str
+      returned: always
+      sample: admin
+    master_user_secret:
+      description: The RDS-managed secret of the master password.
+      type: dict
+      returned: when RDS manages the master password
+      contains:
+        secret_arn:
+          description: The secret's ARN.
+          type: str
+          returned: always
+          sample: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf"
+        secret_status:
+          description: C(creating), C(active), C(rotating) or C(impaired).
+          type: str
+          returned: always
+          sample: active
+    endpoint:
+      description: Where the instance is reached.
+      type: dict
+      returned: once the instance has an endpoint
+      contains:
+        address:
+          description: Its DNS name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-db-restore.abc.us-east-1.rds.amazonaws.com
+        port:
+          description: Its port.
+          type: int
+          returned: always
+          sample: 3306
+        hosted_zone_id:
+          description: The Route 53 hosted zone of the DNS name.
+          type: str
+          returned: always
+          sample: Z2R2ITUGPM61AM
+    instance_create_time:
+      description: When the instance was created.
+      type: str
+      returned: once created
+      sample: "2026-11-20T14:40:00+00:00"
+    latest_restorable_time:
+      description: The latest time a point-in-time restore of the instance can restore to.
+      type: str
+      returned: when the instance has automated backups
+      sample: "2026-11-20T14:55:00+00:00"
+    backup_retention_period:
+      description: Days the automated backups are kept (0 for none).
+      type: int
+      returned: always
+      sample: 7
+    multi_az:
+      description: Whether the instance is Multi-AZ.
+      type: bool
+      returned: always
+      sample: false
+    publicly_accessible:
+      description: Whether the instance has a public address.
+      type: bool
+      returned: always
+      sample: false
+    deletion_protection:
+      description: Whether deletion protection is on.
+      type: bool
+      returned: always
+      sample: false
+    db_parameter_groups:
+      description: The instance's parameter groups.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        db_parameter_group_name:
+          description: The group's name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-mysql8
+        parameter_apply_status:
+          description: C(in-sync), C(pending-reboot) or C(applying).
+          type: str
+          returned: always
+          sample: in-sync
+    tags:
+      description: The instance's tags, tag key to value (AWS's TagList made a dict; empty for none).
+      type: dict
+      returned: always
+      sample: {"restorekit:restored-from": "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"}
 endpoint:
   description: Where to reach the restored instance.
   returned: always
@@ -273,10 +569,126 @@ settings_applied:
   elements: str
   sample: ["BackupRetentionPeriod", "DeletionProtection"]
 request:
-  description: The restore request sent (or, in check mode, that would be sent).
+  description:
+    - The restore request sent (or, in check mode, that would be sent) - RestoreDBInstanceToPointInTime's arguments
+      for a native restore, AWS Backup StartRestoreJob's for a backup restore.
   returned: when a restore was started or planned
   type: dict
   sample: {"TargetDBInstanceIdentifier": "multi-tenant-app-prod-db-restore"}
+  contains:
+    TargetDBInstanceIdentifier:
+      description: The new instance.
+      type: str
+      returned: for a native restore
+      sample: multi-tenant-app-prod-db-restore
+    SourceDBInstanceIdentifier:
+      description: The source instance, when restoring from a live one.
+      type: str
+      returned: when the source is named by its identifier
+      sample: multi-tenant-app-prod-db
+    SourceDbiResourceId:
+      description: The source's resource id.
+      type: str
+      returned: when the source is named by its resource id
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    SourceDBInstanceAutomatedBackupsArn:
+      description: The retained automated backups of a deleted source.
+      type: str
+      returned: when restoring from retained automated backups
+      sample: "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc123"
+    RestoreTime:
+      description: The time restored to (ISO 8601).
+      type: str
+      returned: when a time is restored to
+      sample: "2026-11-20T14:30:00+00:00"
+    UseLatestRestorableTime:
+      description: True when restoring to the latest restorable time.
+      type: bool
+      returned: when no time is given
+      sample: true
+    DBInstanceClass:
+      description: The instance class asked for.
+      type: str
+      returned: when given
+      sample: db.t3.medium
+    DBSubnetGroupName:
+      description: The subnet group asked for.
+      type: str
+      returned: when given
+      sample: multi-tenant-app-prod-db-subnets
+    VpcSecurityGroupIds:
+      description: The security groups asked for.
+      type: list
+      elements: str
+      returned: when given
+      sample: ["sg-0123"]
+    MultiAZ:
+      description: Multi-AZ, as asked.
+      type: bool
+      returned: when given
+      sample: false
+    PubliclyAccessible:
+      description: Public address, as asked.
+      type: bool
+      returned: when given
+      sample: false
+    DBParameterGroupName:
+      description: The parameter group asked for.
+      type: str
+      returned: when given
+      sample: multi-tenant-app-prod-mysql8
+    DeletionProtection:
+      description: Deletion protection, as asked.
+      type: bool
+      returned: when given
+      sample: false
+    Tags:
+      description: The tags the new instance is made with.
+      type: list
+      elements: dict
+      returned: when tags are given
+      sample: [{"Key": "restorekit:restored-from", "Value": "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"}]
+      contains:
+        Key:
+          description: The tag's key.
+          type: str
+          returned: always
+          sample: restorekit:restored-from
+        Value:
+          description: The tag's value.
+          type: str
+          returned: always
+          sample: "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"
+    RecoveryPointArn:
+      description: The recovery point restored.
+      type: str
+      returned: for a backup restore
+      sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e-1111-2222-3333-444455556666"
+    ResourceType:
+      description: The AWS Backup resource type.
+      type: str
+      returned: for a backup restore
+      sample: S3
+    IamRoleArn:
+      description: The role AWS Backup restores with.
+      type: str
+      returned: for a backup restore
+      sample: "arn:aws:iam::123456789012:role/multi-tenant-app-prod-backup-role"
+    Metadata:
+      description: The restore metadata sent, AWS restore metadata keys of the RDS recovery point to their values as text.
+      type: dict
+      returned: for a backup restore
+      sample: {"DestinationBucketName": "multi-tenant-app-prod-tenant-1-restore", "NewBucket": "false"}
+    IdempotencyToken:
+      description: The token that makes a second start of the same restore the same job.
+      type: str
+      returned: for a backup restore
+      sample: restorekit-6f1c2e3d4b5a69788796a5b4c3d2e1f04a3b2c1d
+    CopySourceTagsToRestoredResource:
+      description: True when the restored resource gets the source's tags.
+      type: bool
+      returned: when asked for
+      sample: true
 pending:
   description: Whether the restore is still going on (O(wait=false), or O(wait_slice) ended first).
   returned: always
@@ -298,6 +710,42 @@ resume:
   returned: when decided
   type: dict
   sample: {"method": "backup", "data_time": "2026-11-20T02:00:00Z", "recovery_point_arn": "arn:aws:rds:..."}
+  contains:
+    method:
+      description: RV(method).
+      type: str
+      returned: always
+      sample: backup
+    reason:
+      description: RV(reason).
+      type: str
+      returned: always
+      sample: "no target time: the newest AWS Backup recovery point, as the runbook restores (arn:aws:rds:...)"
+    data_time:
+      description: RV(data_time).
+      type: str
+      returned: always
+      sample: "2026-11-20T02:00:00Z"
+    restored_from:
+      description: RV(restored_from).
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+    window:
+      description: RV(window).
+      type: str
+      returned: always
+      sample: "2026-11-13T14:30:00Z to 2026-11-20T14:55:00Z"
+    adopted:
+      description: RV(adopted).
+      type: bool
+      returned: always
+      sample: false
+    recovery_point_arn:
+      description: The recovery point of a backup restore; empty for a native one.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
 """
 
 import datetime

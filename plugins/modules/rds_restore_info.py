@@ -84,27 +84,406 @@ source:
   returned: always
   type: dict
   sample: {"db_instance_identifier": "multi-tenant-app-prod-db", "db_instance_status": "available", "tags": {"Backup": "true"}}
+  contains:
+    db_instance_identifier:
+      description:
+        - The instance's identifier. The instance is AWS's DescribeDBInstances answer in snake_case, with every other member AWS
+          returns (for example C(engine), C(engine_version), C(allocated_storage), C(vpc_security_groups), C(db_subnet_group)).
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db-restore
+    db_instance_arn:
+      description: The instance's ARN.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    dbi_resource_id:
+      description: The instance's resource id (its automated backups keep it after the instance is deleted).
+      type: str
+      returned: always
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    db_instance_status:
+      description: C(creating), C(available), C(modifying), C(backing-up), C(deleting), ...
+      type: str
+      returned: always
+      sample: available
+    db_instance_class:
+      description: The instance class.
+      type: str
+      returned: always
+      sample: db.t3.medium
+    db_name:
+      description: The database created with the instance.
+      type: str
+      returned: when the instance has one
+      sample: app
+    master_username:
+      description: The master user (a restore keeps the source's).
+      type: str
+      returned: always
+      sample: admin
+    master_user_secret:
+      description: The RDS-managed secret of the master password.
+      type: dict
+      returned: when RDS manages the master password
+      contains:
+        secret_arn:
+          description: The secret's ARN.
+          type: str
+          returned: always
+          sample: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf"
+        secret_status:
+          description: C(creating), C(active), C(rotating) or C(impaired).
+          type: str
+          returned: always
+          sample: active
+    endpoint:
+      description: Where the instance is reached.
+      type: dict
+      returned: once the instance has an endpoint
+      contains:
+        address:
+          description: Its DNS name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-db-restore.abc.us-east-1.rds.amazonaws.com
+        port:
+          description: Its port.
+          type: int
+          returned: always
+          sample: 3306
+        hosted_zone_id:
+          description: The Route 53 hosted zone of the DNS name.
+          type: str
+          returned: always
+          sample: Z2R2ITUGPM61AM
+    instance_create_time:
+      description: When the instance was created.
+      type: str
+      returned: once created
+      sample: "2026-11-20T14:40:00+00:00"
+    latest_restorable_time:
+      description: The latest time a point-in-time restore of the instance can restore to.
+      type: str
+      returned: when the instance has automated backups
+      sample: "2026-11-20T14:55:00+00:00"
+    backup_retention_period:
+      description: Days the automated backups are kept (0 for none).
+      type: int
+      returned: always
+      sample: 7
+    multi_az:
+      description: Whether the instance is Multi-AZ.
+      type: bool
+      returned: always
+      sample: false
+    publicly_accessible:
+      description: Whether the instance has a public address.
+      type: bool
+      returned: always
+      sample: false
+    deletion_protection:
+      description: Whether deletion protection is on.
+      type: bool
+      returned: always
+      sample: false
+    db_parameter_groups:
+      description: The instance's parameter groups.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        db_parameter_group_name:
+          description: The group's name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-mysql8
+        parameter_apply_status:
+          description: C(in-sync), C(pending-reboot) or C(applying).
+          type: str
+          returned: always
+          sample: in-sync
+    tags:
+      description: The instance's tags, tag key to value (AWS's TagList made a dict; empty for none).
+      type: dict
+      returned: always
+      sample: {"restorekit:restored-from": "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"}
 target:
   description: The target instance, the same way; empty when it does not exist or was not asked for.
   returned: always
   type: dict
   sample: {}
+  contains:
+    db_instance_identifier:
+      description:
+        - The instance's identifier. The instance is AWS's DescribeDBInstances answer in snake_case, with every other member AWS
+          returns (for example C(engine), C(engine_version), C(allocated_storage), C(vpc_security_groups), C(db_subnet_group)).
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db-restore
+    db_instance_arn:
+      description: The instance's ARN.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    dbi_resource_id:
+      description: The instance's resource id (its automated backups keep it after the instance is deleted).
+      type: str
+      returned: always
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    db_instance_status:
+      description: C(creating), C(available), C(modifying), C(backing-up), C(deleting), ...
+      type: str
+      returned: always
+      sample: available
+    db_instance_class:
+      description: The instance class.
+      type: str
+      returned: always
+      sample: db.t3.medium
+    db_name:
+      description: The database created with the instance.
+      type: str
+      returned: when the instance has one
+      sample: app
+    master_username:
+      description: The master user (a restore keeps the source's).
+      type: str
+      returned: always
+      sample: admin
+    master_user_secret:
+      description: The RDS-managed secret of the master password.
+      type: dict
+      returned: when RDS manages the master password
+      contains:
+        secret_arn:
+          description: The secret's ARN.
+          type: str
+          returned: always
+          sample: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf"
+        secret_status:
+          description: C(creating), C(active), C(rotating) or C(impaired).
+          type: str
+          returned: always
+          sample: active
+    endpoint:
+      description: Where the instance is reached.
+      type: dict
+      returned: once the instance has an endpoint
+      contains:
+        address:
+          description: Its DNS name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-db-restore.abc.us-east-1.rds.amazonaws.com
+        port:
+          description: Its port.
+          type: int
+          returned: always
+          sample: 3306
+        hosted_zone_id:
+          description: The Route 53 hosted zone of the DNS name.
+          type: str
+          returned: always
+          sample: Z2R2ITUGPM61AM
+    instance_create_time:
+      description: When the instance was created.
+      type: str
+      returned: once created
+      sample: "2026-11-20T14:40:00+00:00"
+    latest_restorable_time:
+      description: The latest time a point-in-time restore of the instance can restore to.
+      type: str
+      returned: when the instance has automated backups
+      sample: "2026-11-20T14:55:00+00:00"
+    backup_retention_period:
+      description: Days the automated backups are kept (0 for none).
+      type: int
+      returned: always
+      sample: 7
+    multi_az:
+      description: Whether the instance is Multi-AZ.
+      type: bool
+      returned: always
+      sample: false
+    publicly_accessible:
+      description: Whether the instance has a public address.
+      type: bool
+      returned: always
+      sample: false
+    deletion_protection:
+      description: Whether deletion protection is on.
+      type: bool
+      returned: always
+      sample: false
+    db_parameter_groups:
+      description: The instance's parameter groups.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        db_parameter_group_name:
+          description: The group's name.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-mysql8
+        parameter_apply_status:
+          description: C(in-sync), C(pending-reboot) or C(applying).
+          type: str
+          returned: always
+          sample: in-sync
+    tags:
+      description: The instance's tags, tag key to value (AWS's TagList made a dict; empty for none).
+      type: dict
+      returned: always
+      sample: {"restorekit:restored-from": "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"}
 automated_backups:
   description: The source's automated backups (DescribeDBInstanceAutomatedBackups, snake_case), newest window first.
   returned: always
   type: list
   elements: dict
   sample: [{"status": "retained", "restore_window": {"earliest_time": "2026-11-17T02:00:00+00:00", "latest_time": "2026-11-24T03:10:00+00:00"}}]
+  contains:
+    db_instance_automated_backups_arn:
+      description:
+        - The automated backups' ARN, the source of a restore from retained automated backups. Each entry is AWS's
+          DescribeDBInstanceAutomatedBackups answer in snake_case, with every other member AWS returns (for example
+          C(engine), C(allocated_storage), C(backup_retention_period)).
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc123"
+    db_instance_identifier:
+      description: The instance the backups are of.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db
+    db_instance_arn:
+      description: That instance's ARN.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db"
+    dbi_resource_id:
+      description: That instance's resource id.
+      type: str
+      returned: always
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    status:
+      description: C(active) (the instance exists), C(retained) (it was deleted keeping them) or C(creating).
+      type: str
+      returned: always
+      sample: retained
+    master_username:
+      description: The instance's master user.
+      type: str
+      returned: always
+      sample: admin
+    restore_window:
+      description: The times a point-in-time restore from these backups can restore to.
+      type: dict
+      returned: always
+      contains:
+        earliest_time:
+          description: The earliest.
+          type: str
+          returned: always
+          sample: "2026-11-17T02:00:00+00:00"
+        latest_time:
+          description: The latest.
+          type: str
+          returned: always
+          sample: "2026-11-24T03:10:00+00:00"
 retained_automated_backup:
   description: The newest C(retained) entry of RV(automated_backups) (the source was deleted keeping them); empty when none.
   returned: always
   type: dict
   sample: {"db_instance_automated_backups_arn": "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc123", "dbi_resource_id": "db-ABC"}
+  contains:
+    db_instance_automated_backups_arn:
+      description:
+        - The automated backups' ARN, the source of a restore from retained automated backups. Each entry is AWS's
+          DescribeDBInstanceAutomatedBackups answer in snake_case, with every other member AWS returns (for example
+          C(engine), C(allocated_storage), C(backup_retention_period)).
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-abc123"
+    db_instance_identifier:
+      description: The instance the backups are of.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db
+    db_instance_arn:
+      description: That instance's ARN.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db"
+    dbi_resource_id:
+      description: That instance's resource id.
+      type: str
+      returned: always
+      sample: db-ABCDEFGHIJKLMNOPQRSTUVWXYZ
+    status:
+      description: C(active) (the instance exists), C(retained) (it was deleted keeping them) or C(creating).
+      type: str
+      returned: always
+      sample: retained
+    master_username:
+      description: The instance's master user.
+      type: str
+      returned: always
+      sample: admin
+    restore_window:
+      description: The times a point-in-time restore from these backups can restore to.
+      type: dict
+      returned: always
+      contains:
+        earliest_time:
+          description: The earliest.
+          type: str
+          returned: always
+          sample: "2026-11-17T02:00:00+00:00"
+        latest_time:
+          description: The latest.
+          type: str
+          returned: always
+          sample: "2026-11-24T03:10:00+00:00"
 recovery_point:
   description: The recovery point selected (as M(restorekit.aws.recovery_point_info) returns it); empty when none matched.
   returned: always
   type: dict
   sample: {"recovery_point_arn": "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1", "creation_date": "2026-11-20T02:00:00+00:00"}
+  contains:
+    recovery_point_arn:
+      description:
+        - The ARN of the recovery point. The point is AWS's ListRecoveryPointsByBackupVault answer for it in snake_case,
+          with every other member AWS returns (for example C(backup_size_in_bytes), C(completion_date), C(lifecycle)).
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+    resource_arn:
+      description: The ARN of the protected resource.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db"
+    resource_type:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: RDS
+    status:
+      description: The status of the recovery point.
+      type: str
+      returned: always
+      sample: COMPLETED
+    creation_date:
+      description: When the recovery point was created (the time its data is as of).
+      type: str
+      returned: always
+      sample: "2026-11-20T02:00:00+00:00"
+    backup_vault_name:
+      description: The vault that holds the recovery point.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-backup-vault
 recovery_point_message:
   description: Why no recovery point was selected; empty when one was.
   returned: always
@@ -116,6 +495,22 @@ security_groups:
   type: list
   elements: dict
   sample: [{"group_id": "sg-0123", "group_name": "multi-tenant-app-prod-db-sg", "vpc_id": "vpc-0123"}]
+  contains:
+    group_id:
+      description: The security group's id.
+      type: str
+      returned: always
+      sample: sg-0123
+    group_name:
+      description: Its name.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-db-sg
+    vpc_id:
+      description: Its VPC.
+      type: str
+      returned: always
+      sample: vpc-0123
 missing_security_group_names:
   description: Names in O(security_group_names) with no security group in the region.
   returned: always

@@ -245,6 +245,39 @@ recovery_point:
     resource_type: "S3"
     status: "COMPLETED"
     creation_date: "2026-11-20T05:00:00+00:00"
+  contains:
+    recovery_point_arn:
+      description:
+        - The ARN of the recovery point. The point is AWS's ListRecoveryPointsByBackupVault answer for it in snake_case,
+          with every other member AWS returns (for example C(backup_size_in_bytes), C(completion_date), C(lifecycle)).
+      type: str
+      returned: always
+      sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e-1111-2222-3333-444455556666"
+    resource_arn:
+      description: The ARN of the protected resource.
+      type: str
+      returned: always
+      sample: "arn:aws:s3:::multi-tenant-app-prod-tenant-1"
+    resource_type:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: S3
+    status:
+      description: The status of the recovery point.
+      type: str
+      returned: always
+      sample: COMPLETED
+    creation_date:
+      description: When the recovery point was created (the time its data is as of).
+      type: str
+      returned: always
+      sample: "2026-11-20T02:00:00+00:00"
+    backup_vault_name:
+      description: The vault that holds the recovery point.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-backup-vault
 searched:
   description:
     - The vault and the filters used; times resolved to ISO 8601 in UTC. Unused filters are null.
@@ -262,6 +295,63 @@ searched:
     select: "latest"
     point_in_time: null
     seed: null
+  contains:
+    backup_vault_name:
+      description: The vault searched (O(backup_vault_name), or named after O(project_name) and O(environment)).
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-backup-vault
+    resource_type:
+      description: O(resource_type), or null.
+      type: str
+      returned: always
+      sample: S3
+    resource_arn:
+      description: O(resource_arn), or null.
+      type: str
+      returned: always
+      sample: null
+    resource_name:
+      description: The resource name filtered on (O(resource_name), or the bucket of O(tenant_id)), or null.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-tenant-1
+    created_after:
+      description: O(created_after) in ISO 8601 UTC, or null.
+      type: str
+      returned: always
+      sample: null
+    created_before:
+      description: O(created_before) in ISO 8601 UTC, or null.
+      type: str
+      returned: always
+      sample: null
+    backup_plan_id:
+      description: O(backup_plan_id), or null.
+      type: str
+      returned: always
+      sample: null
+    statuses:
+      description: The statuses kept.
+      type: list
+      returned: always
+      elements: str
+      sample: ["COMPLETED"]
+    select:
+      description: O(select).
+      type: str
+      returned: always
+      sample: latest
+    point_in_time:
+      description: O(point_in_time) in ISO 8601 UTC, or null.
+      type: str
+      returned: always
+      sample: null
+    seed:
+      description: O(seed), or null.
+      type: raw
+      returned: always
+      sample: null
 seen:
   description:
     - What the server-side filters returned, before the resource name and status filters.

@@ -207,6 +207,171 @@ record:
     removed: []
     closed: null
     outcome: null
+  contains:
+    version:
+      description: The version of the record's format.
+      type: int
+      returned: always
+      sample: 1
+    drill_id:
+      description: The drill's id.
+      type: str
+      returned: always
+      sample: "20261124-030000"
+    state:
+      description: C(open) or C(closed).
+      type: str
+      returned: always
+      sample: open
+    opened:
+      description: When the record was opened (ISO 8601 UTC).
+      type: str
+      returned: always
+      sample: "2026-11-24T03:00:00Z"
+    lease_until:
+      description: Until when other drills' cleanup leaves the open record alone.
+      type: str
+      returned: always
+      sample: "2026-11-24T07:00:00Z"
+    seed:
+      description: The drill's seed (its random choices), as given at O(state=open).
+      type: int
+      returned: always
+      sample: 81722
+    details:
+      description: The free-form facts O(details) gave at O(state=open), as given.
+      type: dict
+      returned: always
+      sample: {"resource_types": ["RDS", "S3"]}
+    recovery_points:
+      description: The recovery points the drill restores from, each as O(recovery_point) gave it (as M(restorekit.aws.recovery_point_info) returns it).
+      type: list
+      elements: dict
+      returned: always
+      sample: []
+      contains:
+        recovery_point_arn:
+          description:
+            - The ARN of the recovery point. The point is AWS's ListRecoveryPointsByBackupVault answer for it in snake_case,
+              with every other member AWS returns (for example C(backup_size_in_bytes), C(completion_date), C(lifecycle)).
+          type: str
+          returned: always
+          sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+        resource_arn:
+          description: The ARN of the protected resource.
+          type: str
+          returned: always
+          sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db"
+        resource_type:
+          description: The AWS Backup resource type.
+          type: str
+          returned: always
+          sample: RDS
+        status:
+          description: The status of the recovery point.
+          type: str
+          returned: always
+          sample: COMPLETED
+        creation_date:
+          description: When the recovery point was created (the time its data is as of).
+          type: str
+          returned: always
+          sample: "2026-11-20T02:00:00+00:00"
+        backup_vault_name:
+          description: The vault that holds the recovery point.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-backup-vault
+    planned:
+      description: The restores about to start, recorded before their job id is known (the cleanup finds their jobs by them).
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        resource_type:
+          description: C(RDS), C(S3) or C(EC2).
+          type: str
+          returned: always
+          sample: RDS
+        target_name:
+          description: The name the restore creates.
+          type: str
+          returned: always
+          sample: multi-tenant-app-prod-drill-20261124-030000-db
+        recovery_point_arn:
+          description: The recovery point it restores.
+          type: str
+          returned: always
+          sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+    jobs:
+      description: The drill's restore jobs, as last described.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        restore_job_id:
+          description: The job's id.
+          type: str
+          returned: always
+          sample: "1043ABAA-F694-4692-A5C8-75D4270A478F"
+        resource_type:
+          description: C(RDS), C(S3) or C(EC2).
+          type: str
+          returned: when known
+          sample: RDS
+        target_name:
+          description: The name the restore was asked to create.
+          type: str
+          returned: when known
+          sample: multi-tenant-app-prod-drill-20261124-030000-db
+        recovery_point_arn:
+          description: The recovery point restored.
+          type: str
+          returned: when known
+          sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+        status:
+          description: The job's status when last described.
+          type: str
+          returned: when known
+          sample: COMPLETED
+        created_resource_arn:
+          description: What the job created, once COMPLETED.
+          type: str
+          returned: once the job has completed
+          sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-drill-20261124-030000-db"
+        found_by:
+          description: C(planned target) for a job the cleanup found by a planned restore.
+          type: str
+          returned: for a job found by its plan
+          sample: planned target
+    resources:
+      description: The ARNs of what the drill created.
+      type: list
+      elements: str
+      returned: always
+      sample: ["arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-drill-20261124-030000-db"]
+    removed:
+      description: The ARNs deleted by its cleanup.
+      type: list
+      elements: str
+      returned: always
+      sample: []
+    closed:
+      description: When the record was closed, or null.
+      type: str
+      returned: always
+      sample: null
+    outcome:
+      description: The drill's outcome once closed (C(succeeded) unless O(outcome) says otherwise), or null.
+      type: str
+      returned: always
+      sample: null
+    notes:
+      description: The closing notes (O(notes), and why a resource was not deleted).
+      type: list
+      elements: str
+      returned: once closed
+      sample: []
 tagged:
   description: With O(state=add), the resources tagged C(restorekit:drill=<drill_id>) by this call.
   returned: always
@@ -231,6 +396,56 @@ cleaned:
           reason: "under legal hold 'litigation 2026-114' (1e1f5b2c-aaaa-bbbb-cccc-ddddeeeeffff, ACTIVE)"
       protection_unread: null
   contains:
+    drill_id:
+      description: The record cleaned.
+      type: str
+      returned: always
+      sample: "20261124-030000"
+    removed:
+      description: The resources deleted (or, in check mode, that would be).
+      type: list
+      elements: str
+      returned: always
+      sample: ["arn:aws:s3:::multi-tenant-app-prod-drill-20261124-030000-tenant-12"]
+    already_gone:
+      description: The resources of the record that no longer existed.
+      type: list
+      elements: str
+      returned: always
+      sample: []
+    refused:
+      description: The resources not deleted, each with C(arn) and C(reason) (as in RV(refused), without C(drill_id)).
+      type: list
+      elements: dict
+      returned: always
+      sample: []
+      contains:
+        arn:
+          description: The resource not deleted.
+          type: str
+          returned: always
+          sample: "arn:aws:s3:::multi-tenant-app-prod-tenant-12"
+        reason:
+          description: Why it was not deleted.
+          type: str
+          returned: always
+          sample: "it is the source of a recovery point this drill restored (production); never deleted"
+    running_jobs:
+      description: The ids of the record's restore jobs still running.
+      type: list
+      elements: str
+      returned: always
+      sample: []
+    complete:
+      description: True when no restore job of the record still runs.
+      type: bool
+      returned: always
+      sample: true
+    closed:
+      description: Whether the record was closed (it is, once complete).
+      type: bool
+      returned: always
+      sample: true
     protected_points:
       description:
         - The recovery points the drill restored that a legal hold in force or a Vault Lock protects, each with
@@ -239,6 +454,18 @@ cleaned:
           and backup:DescribeBackupVault.
       type: list
       elements: dict
+      returned: always
+      contains:
+        recovery_point_arn:
+          description: The protected recovery point.
+          type: str
+          returned: always
+          sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e"
+        reason:
+          description: What protects it - each legal hold in force and Vault Lock, joined by C(; ).
+          type: str
+          returned: always
+          sample: "under legal hold 'litigation 2026-114' (1e1f5b2c-aaaa-bbbb-cccc-ddddeeeeffff, ACTIVE)"
     protection_unread:
       description: Why legal holds or vault locks could not be read (a permission missing), or null.
       type: str
@@ -254,6 +481,22 @@ refused:
   type: list
   elements: dict
   sample: []
+  contains:
+    arn:
+      description: The resource not deleted.
+      type: str
+      returned: always
+      sample: "arn:aws:s3:::multi-tenant-app-prod-tenant-12"
+    reason:
+      description: Why it was not deleted.
+      type: str
+      returned: always
+      sample: "it is the source of a recovery point this drill restored (production); never deleted"
+    drill_id:
+      description: The record that pointed at it.
+      type: str
+      returned: always
+      sample: "20261124-030000"
 left_open:
   description: Records left open because restore jobs of theirs still run (or their lease has not run out).
   returned: always

@@ -249,13 +249,64 @@ restore_job:
     percent_done: "100.00%"
     recovery_point_arn: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-3089bc46"
     created_resource_arn: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+  contains:
+    restore_job_id:
+      description:
+        - The job's id. The job is AWS's DescribeRestoreJob answer in snake_case, with every other member AWS returns (for example
+          C(iam_role_arn), C(backup_size_in_bytes), C(expected_completion_time_minutes), C(validation_status)).
+      type: str
+      returned: always
+      sample: 1043ABAA-1111-2222-3333-444455556666
+    recovery_point_arn:
+      description: The recovery point restored.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+    resource_type:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: RDS
+    status:
+      description: C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED) or C(FAILED).
+      type: str
+      returned: always
+      sample: COMPLETED
+    status_message:
+      description: Why the job ended so, as AWS says.
+      type: str
+      returned: when AWS returns it
+      sample: "DB instance already exists"
+    percent_done:
+      description: How far the job is, as AWS says (a percentage as text).
+      type: str
+      returned: while AWS reports it
+      sample: "45.00%"
+    creation_date:
+      description: When the job was created.
+      type: str
+      returned: always
+      sample: "2026-11-20T06:00:00+00:00"
+    completion_date:
+      description: When the job ended.
+      type: str
+      returned: when the job has ended
+      sample: "2026-11-20T06:25:00+00:00"
+    created_resource_arn:
+      description: What the job created.
+      type: str
+      returned: when the job has created it
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
 created_resource_arn:
   description: What the restore created, once the job completed.
   returned: when the job completed
   type: str
   sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
 metadata:
-  description: The final restore metadata (sent, or that would be sent in check mode). EC2 C(UserData) is replaced by its length.
+  description:
+    - The final restore metadata (sent, or that would be sent in check mode). EC2 C(UserData) is replaced by its length.
+    - Its keys are AWS Backup's restore metadata keys of the resource type (the recovery point's own, merged with
+      O(metadata) and the target), its values text, as AWS takes them.
   returned: when a restore was requested
   type: dict
   sample:
@@ -273,6 +324,37 @@ request:
     ResourceType: RDS
     IdempotencyToken: "restorekit-5b1c..."
     Metadata: {}
+  contains:
+    RecoveryPointArn:
+      description: The recovery point restored.
+      type: str
+      returned: always
+      sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e-1111-2222-3333-444455556666"
+    ResourceType:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: S3
+    IamRoleArn:
+      description: The role AWS Backup restores with.
+      type: str
+      returned: always
+      sample: "arn:aws:iam::123456789012:role/multi-tenant-app-prod-backup-role"
+    Metadata:
+      description: The restore metadata sent (as RV(metadata) shows it, EC2 user data not shown).
+      type: dict
+      returned: always
+      sample: {"DestinationBucketName": "multi-tenant-app-prod-tenant-1-restore", "NewBucket": "false"}
+    IdempotencyToken:
+      description: The token that makes a second start of the same restore the same job.
+      type: str
+      returned: always
+      sample: restorekit-6f1c2e3d4b5a69788796a5b4c3d2e1f04a3b2c1d
+    CopySourceTagsToRestoredResource:
+      description: True when the restored resource gets the source's tags.
+      type: bool
+      returned: when asked for
+      sample: true
 source:
   description: The resource the recovery point was taken from (name), which the target may not be unless allowed.
   returned: when a restore was requested
@@ -297,6 +379,138 @@ restore_jobs:
       restore_job: {status: COMPLETED, percent_done: "100.00%"}
       elapsed_seconds: 31.2
       created_resource_arn: "arn:aws:s3:::multi-tenant-app-prod-tenant-12-restore"
+  contains:
+    restore_job_id:
+      description: The restore job's id.
+      type: str
+      returned: when a job was started, adopted or described
+      sample: "1043ABAA-F694-4692-A5C8-75D4270A478F"
+    restore_job:
+      description: The job as DescribeRestoreJob returns it, in snake_case (as RV(restore_job)).
+      type: dict
+      returned: when a job was started, adopted or described
+      sample: {"status": "COMPLETED", "percent_done": "100.00%"}
+      contains:
+        restore_job_id:
+          description:
+            - The job's id. The job is AWS's DescribeRestoreJob answer in snake_case, with every other member AWS returns (for example
+              C(iam_role_arn), C(backup_size_in_bytes), C(expected_completion_time_minutes), C(validation_status)).
+          type: str
+          returned: always
+          sample: 1043ABAA-1111-2222-3333-444455556666
+        recovery_point_arn:
+          description: The recovery point restored.
+          type: str
+          returned: always
+          sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+        resource_type:
+          description: The AWS Backup resource type.
+          type: str
+          returned: always
+          sample: RDS
+        status:
+          description: C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED) or C(FAILED).
+          type: str
+          returned: always
+          sample: COMPLETED
+        status_message:
+          description: Why the job ended so, as AWS says.
+          type: str
+          returned: when AWS returns it
+          sample: "DB instance already exists"
+        percent_done:
+          description: How far the job is, as AWS says (a percentage as text).
+          type: str
+          returned: while AWS reports it
+          sample: "45.00%"
+        creation_date:
+          description: When the job was created.
+          type: str
+          returned: always
+          sample: "2026-11-20T06:00:00+00:00"
+        completion_date:
+          description: When the job ended.
+          type: str
+          returned: when the job has ended
+          sample: "2026-11-20T06:25:00+00:00"
+        created_resource_arn:
+          description: What the job created.
+          type: str
+          returned: when the job has created it
+          sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    elapsed_seconds:
+      description: Seconds from the job's creation to its completion, or to now while it runs.
+      type: float
+      returned: when a job was started, adopted or described
+      sample: 31.2
+    created_resource_arn:
+      description: What the restore created, once the job completed.
+      type: str
+      returned: when the job completed
+      sample: "arn:aws:s3:::multi-tenant-app-prod-tenant-12-restore"
+    adopted:
+      description: Whether an existing job of the same restore was adopted (O(restores) only).
+      type: bool
+      returned: with O(restores)
+      sample: false
+    changed:
+      description: Whether this restore started a job (O(restores) only).
+      type: bool
+      returned: with O(restores)
+      sample: true
+    resource_type:
+      description: The AWS Backup resource type restored (O(restores) only).
+      type: str
+      returned: with O(restores)
+      sample: S3
+    source:
+      description: The resource the recovery point was taken from (name) (O(restores) only).
+      type: str
+      returned: with O(restores)
+      sample: multi-tenant-app-prod-tenant-12
+    metadata:
+      description:
+        - The final restore metadata of this restore (O(restores) only), as RV(metadata) - AWS restore metadata keys of
+          the resource type, to their values as text.
+      type: dict
+      returned: with O(restores)
+      sample: {"DestinationBucketName": "multi-tenant-app-prod-tenant-12-restore", "NewBucket": "false"}
+    request:
+      description: The StartRestoreJob request of this restore (O(restores) only), as RV(request).
+      type: dict
+      returned: with O(restores)
+      sample: {"RecoveryPointArn": "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e", "ResourceType": "S3"}
+      contains:
+        RecoveryPointArn:
+          description: The recovery point restored.
+          type: str
+          returned: always
+          sample: "arn:aws:backup:us-east-1:123456789012:recovery-point:3c5b9a2e-1111-2222-3333-444455556666"
+        ResourceType:
+          description: The AWS Backup resource type.
+          type: str
+          returned: always
+          sample: S3
+        IamRoleArn:
+          description: The role AWS Backup restores with.
+          type: str
+          returned: always
+          sample: "arn:aws:iam::123456789012:role/multi-tenant-app-prod-backup-role"
+        Metadata:
+          description: The restore metadata sent (as RV(metadata) shows it, EC2 user data not shown).
+          type: dict
+          returned: always
+          sample: {"DestinationBucketName": "multi-tenant-app-prod-tenant-1-restore", "NewBucket": "false"}
+        IdempotencyToken:
+          description: The token that makes a second start of the same restore the same job.
+          type: str
+          returned: always
+          sample: restorekit-6f1c2e3d4b5a69788796a5b4c3d2e1f04a3b2c1d
+        CopySourceTagsToRestoredResource:
+          description: True when the restored resource gets the source's tags.
+          type: bool
+          returned: when asked for
+          sample: true
 progress:
   description: The progress lines shown while waiting, one per poll.
   returned: when the module waited

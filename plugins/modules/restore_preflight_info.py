@@ -315,10 +315,29 @@ permissions:
       elements: str
       sample: [arn:aws:iam::123456789012:policy/oncall-restore]
 opt_in:
-  description: AWS Backup's C(ResourceTypeOptInPreference) for the region, as read.
+  description:
+    - AWS Backup's C(ResourceTypeOptInPreference) for the region, as read - a resource type to whether AWS Backup is
+      opted in to it, for every type AWS lists (C(Aurora), C(DynamoDB), C(EBS), C(EFS) and others besides the three this
+      collection restores); empty when the settings could not be read.
   returned: when O(check_opt_in=true)
   type: dict
   sample: {"RDS": true, "S3": false, "EC2": true}
+  contains:
+    RDS:
+      description: Whether AWS Backup protects RDS in the region.
+      type: bool
+      returned: when the region settings could be read
+      sample: true
+    S3:
+      description: Whether AWS Backup protects S3 in the region.
+      type: bool
+      returned: when the region settings could be read
+      sample: false
+    EC2:
+      description: Whether AWS Backup protects EC2 in the region.
+      type: bool
+      returned: when the region settings could be read
+      sample: true
 """
 
 import re

@@ -108,6 +108,74 @@ data:
     run:
       description: The run - C(id), C(playbook), C(started), C(finished), C(duration_seconds), C(check_mode), C(who).
       type: dict
+      returned: always
+      contains:
+        id:
+          description: The run's id, the report's file name without extension.
+          type: str
+          returned: always
+          sample: rds-restore-20261124T031000Z
+        playbook:
+          description: The playbook that ran.
+          type: str
+          returned: always
+          sample: rds_restore.yml
+        started:
+          description: When the run started (ISO 8601 UTC).
+          type: str
+          returned: always
+          sample: "2026-11-24T02:40:00Z"
+        finished:
+          description: When it finished (ISO 8601 UTC).
+          type: str
+          returned: always
+          sample: "2026-11-24T03:10:00Z"
+        duration_seconds:
+          description: Whole seconds from C(started) to C(finished).
+          type: int
+          returned: always
+          sample: 1800
+        check_mode:
+          description: Whether the run was a dry run.
+          type: bool
+          returned: always
+          sample: false
+        who:
+          description: Who ran it - C(kind) V(awx) with the AWX job, or V(local) with the user and host.
+          type: dict
+          returned: always
+          sample: {"kind": "local", "user": "oncall", "host": "bastion-1"}
+          contains:
+            kind:
+              description: V(awx) or V(local).
+              type: str
+              returned: always
+              sample: local
+            awx_job_id:
+              description: The AWX job's id.
+              type: str
+              returned: when C(kind) is V(awx)
+              sample: "4711"
+            awx_job_template:
+              description: The AWX job template, or null.
+              type: str
+              returned: when C(kind) is V(awx)
+              sample: rds-restore
+            awx_user:
+              description: The AWX user who launched the job, or null.
+              type: str
+              returned: when C(kind) is V(awx)
+              sample: alice
+            user:
+              description: The user who ran the playbook (the one behind C(sudo) when there is one).
+              type: str
+              returned: when C(kind) is V(local)
+              sample: oncall
+            host:
+              description: The host it ran on.
+              type: str
+              returned: when C(kind) is V(local)
+              sample: bastion-1
     outcome:
       description: C(succeeded) or C(failed).
       type: str
@@ -116,6 +184,33 @@ data:
       description: Each check, C({name, target, result, details}).
       type: list
       elements: dict
+      returned: always
+      contains:
+        name:
+          description: The check's name.
+          type: str
+          returned: always
+          sample: mysql table plans
+        target:
+          description: What was checked, or null.
+          type: str
+          returned: always
+          sample: "multi-tenant-app-prod-db-restore:3306"
+        result:
+          description: V(pass), V(fail), V(warn) or V(skip).
+          type: str
+          returned: always
+          sample: pass
+        details:
+          description: The check's details, free form, as given (keys that look like credentials removed).
+          type: raw
+          returned: always
+          sample: {"reasons": [], "rows": 3}
+        time:
+          description: When the check ran (ISO 8601 UTC), or null when not given.
+          type: str
+          returned: always
+          sample: "2026-11-24T03:08:00Z"
 paths:
   description: Absolute paths of the files written.
   returned: success

@@ -185,14 +185,208 @@ restore_testing_plan:
     recovery_point_selection:
       description: How points are picked.
       type: dict
+      returned: always
+      sample: {"algorithm": "LATEST_WITHIN_WINDOW", "include_vaults": ["*"], "recovery_point_types": ["SNAPSHOT"]}
+      contains:
+        algorithm:
+          description: V(LATEST_WITHIN_WINDOW) or V(RANDOM_WITHIN_WINDOW).
+          type: str
+          returned: always
+          sample: LATEST_WITHIN_WINDOW
+        include_vaults:
+          description: The vaults (names, ARNs or V(*)) points are picked from.
+          type: list
+          elements: str
+          returned: always
+          sample: ["*"]
+        exclude_vaults:
+          description: The vaults left out.
+          type: list
+          elements: str
+          returned: when set
+          sample: []
+        recovery_point_types:
+          description: V(SNAPSHOT) and/or V(CONTINUOUS).
+          type: list
+          elements: str
+          returned: always
+          sample: ["SNAPSHOT"]
+        selection_window_days:
+          description: How many days back points are picked from.
+          type: int
+          returned: when set
+          sample: 7
 restore_testing_selections:
-  description: The plan's selections after the run, by name (snake_case; the restore metadata keys keep their spelling).
+  description:
+    - The plan's selections after the run, by selection name, each as AWS Backup's GetRestoreTestingSelection gives it
+      in snake_case (without timestamps and its plan name) - C(restore_testing_selection_name), C(protected_resource_type),
+      C(iam_role_arn), C(protected_resource_arns), C(protected_resource_conditions), C(validation_window_hours),
+      C(restore_metadata_overrides) (whose restore metadata keys keep their spelling).
   returned: always
   type: dict
+  sample:
+    database:
+      restore_testing_selection_name: database
+      protected_resource_type: RDS
+      iam_role_arn: "arn:aws:iam::123456789012:role/multi-tenant-app-prod-restore-testing-role"
+      protected_resource_arns: ["arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db"]
+      validation_window_hours: 4
+      restore_metadata_overrides: {"DBInstanceClass": "db.t3.small"}
 diff:
   description: Before and after, when run with C(--diff).
   returned: when diff mode is on
   type: dict
+  contains:
+    before:
+      description:
+        - The plan and its selections before the run, as AWS Backup's GetRestoreTestingPlan
+          and GetRestoreTestingSelection give them (without timestamps); empty when absent.
+      type: dict
+      returned: always
+      contains:
+        plan:
+          description: The plan.
+          type: dict
+          returned: when the plan exists
+          contains:
+            RestoreTestingPlanName:
+              description: The plan's name.
+              type: str
+              returned: always
+              sample: multi_tenant_app_prod_restore_testing
+            RestoreTestingPlanArn:
+              description: The plan's ARN; V(null) in check mode for a plan not created yet.
+              type: str
+              returned: always
+              sample: "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:multi_tenant_app_prod_restore_testing-abc"
+            ScheduleExpression:
+              description: Its schedule.
+              type: str
+              returned: always
+              sample: cron(0 5 ? * SUN *)
+            ScheduleExpressionTimezone:
+              description: The schedule's time zone.
+              type: str
+              returned: when set
+              sample: Etc/UTC
+            StartWindowHours:
+              description: Hours a test may wait to start.
+              type: int
+              returned: when set
+              sample: 1
+            RecoveryPointSelection:
+              description: How points are picked.
+              type: dict
+              returned: always
+              contains:
+                Algorithm:
+                  description: V(LATEST_WITHIN_WINDOW) or V(RANDOM_WITHIN_WINDOW).
+                  type: str
+                  returned: always
+                  sample: LATEST_WITHIN_WINDOW
+                IncludeVaults:
+                  description: The vaults (names, ARNs or V(*)) points are picked from.
+                  type: list
+                  elements: str
+                  returned: always
+                  sample: ["*"]
+                ExcludeVaults:
+                  description: The vaults left out.
+                  type: list
+                  elements: str
+                  returned: when set
+                  sample: []
+                RecoveryPointTypes:
+                  description: V(SNAPSHOT) and/or V(CONTINUOUS).
+                  type: list
+                  elements: str
+                  returned: always
+                  sample: ["SNAPSHOT"]
+                SelectionWindowDays:
+                  description: How many days back points are picked from.
+                  type: int
+                  returned: when set
+                  sample: 7
+        selections:
+          description: The selections, by selection name, each as GetRestoreTestingSelection gives it (without its plan name).
+          type: dict
+          returned: when the plan exists
+          sample: {"database": {"ProtectedResourceType": "RDS", "IamRoleArn": "arn:aws:iam::123456789012:role/restore-testing"}}
+    after:
+      description:
+        - The plan and its selections after the run, as AWS Backup's GetRestoreTestingPlan
+          and GetRestoreTestingSelection give them (without timestamps); empty when absent.
+      type: dict
+      returned: always
+      contains:
+        plan:
+          description: The plan.
+          type: dict
+          returned: when the plan exists
+          contains:
+            RestoreTestingPlanName:
+              description: The plan's name.
+              type: str
+              returned: always
+              sample: multi_tenant_app_prod_restore_testing
+            RestoreTestingPlanArn:
+              description: The plan's ARN; V(null) in check mode for a plan not created yet.
+              type: str
+              returned: always
+              sample: "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:multi_tenant_app_prod_restore_testing-abc"
+            ScheduleExpression:
+              description: Its schedule.
+              type: str
+              returned: always
+              sample: cron(0 5 ? * SUN *)
+            ScheduleExpressionTimezone:
+              description: The schedule's time zone.
+              type: str
+              returned: when set
+              sample: Etc/UTC
+            StartWindowHours:
+              description: Hours a test may wait to start.
+              type: int
+              returned: when set
+              sample: 1
+            RecoveryPointSelection:
+              description: How points are picked.
+              type: dict
+              returned: always
+              contains:
+                Algorithm:
+                  description: V(LATEST_WITHIN_WINDOW) or V(RANDOM_WITHIN_WINDOW).
+                  type: str
+                  returned: always
+                  sample: LATEST_WITHIN_WINDOW
+                IncludeVaults:
+                  description: The vaults (names, ARNs or V(*)) points are picked from.
+                  type: list
+                  elements: str
+                  returned: always
+                  sample: ["*"]
+                ExcludeVaults:
+                  description: The vaults left out.
+                  type: list
+                  elements: str
+                  returned: when set
+                  sample: []
+                RecoveryPointTypes:
+                  description: V(SNAPSHOT) and/or V(CONTINUOUS).
+                  type: list
+                  elements: str
+                  returned: always
+                  sample: ["SNAPSHOT"]
+                SelectionWindowDays:
+                  description: How many days back points are picked from.
+                  type: int
+                  returned: when set
+                  sample: 7
+        selections:
+          description: The selections, by selection name, each as GetRestoreTestingSelection gives it (without its plan name).
+          type: dict
+          returned: when the plan exists
+          sample: {"database": {"ProtectedResourceType": "RDS", "IamRoleArn": "arn:aws:iam::123456789012:role/restore-testing"}}
 """
 
 try:

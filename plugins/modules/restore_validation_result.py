@@ -59,15 +59,105 @@ before:
   returned: always
   type: dict
   sample: {"validation_status": "VALIDATING", "validation_status_message": null}
+  contains:
+    validation_status:
+      description: The validation status before the report (V(FAILED), V(SUCCESSFUL), V(TIMED_OUT) or V(VALIDATING); null when none was reported).
+      type: str
+      returned: always
+      sample: VALIDATING
+    validation_status_message:
+      description: Its message, or null.
+      type: str
+      returned: always
+      sample: "12 checks passed"
 after:
   description: The validation status and message reported.
   returned: always
   type: dict
   sample: {"validation_status": "SUCCESSFUL", "validation_status_message": "12 checks passed"}
+  contains:
+    validation_status:
+      description: The validation status reported (V(FAILED), V(SUCCESSFUL), V(TIMED_OUT) or V(VALIDATING); null when none was reported).
+      type: str
+      returned: always
+      sample: VALIDATING
+    validation_status_message:
+      description: Its message, or null.
+      type: str
+      returned: always
+      sample: "12 checks passed"
 restore_job:
   description: The job as DescribeRestoreJob returns it after the report (snake_case; before it in check mode).
   returned: always
   type: dict
+  contains:
+    restore_job_id:
+      description:
+        - The job's id. The job is AWS's DescribeRestoreJob answer in snake_case, with every other member AWS returns (for example
+          C(iam_role_arn), C(backup_size_in_bytes), C(expected_completion_time_minutes)).
+      type: str
+      returned: always
+      sample: 1043ABAA-1111-2222-3333-444455556666
+    recovery_point_arn:
+      description: The recovery point restored.
+      type: str
+      returned: always
+      sample: "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-1"
+    resource_type:
+      description: The AWS Backup resource type.
+      type: str
+      returned: always
+      sample: RDS
+    status:
+      description: C(PENDING), C(RUNNING), C(COMPLETED), C(ABORTED) or C(FAILED).
+      type: str
+      returned: always
+      sample: COMPLETED
+    status_message:
+      description: Why the job ended so, as AWS says.
+      type: str
+      returned: when AWS returns it
+      sample: "DB instance already exists"
+    percent_done:
+      description: How far the job is, as AWS says (a percentage as text).
+      type: str
+      returned: while AWS reports it
+      sample: "45.00%"
+    creation_date:
+      description: When the job was created.
+      type: str
+      returned: always
+      sample: "2026-11-20T06:00:00+00:00"
+    completion_date:
+      description: When the job ended.
+      type: str
+      returned: when the job has ended
+      sample: "2026-11-20T06:25:00+00:00"
+    created_resource_arn:
+      description: What the job created.
+      type: str
+      returned: when the job has created it
+      sample: "arn:aws:rds:us-east-1:123456789012:db:multi-tenant-app-prod-db-restore"
+    validation_status:
+      description: The job's validation status, as AWS Backup has it.
+      type: str
+      returned: when one was reported
+      sample: SUCCESSFUL
+    validation_status_message:
+      description: Its message.
+      type: str
+      returned: when one was reported
+      sample: "12 checks passed"
+    created_by:
+      description: What started the job.
+      type: dict
+      returned: always
+      contains:
+        restore_testing_plan_arn:
+          description: The restore testing plan that started it.
+          type: str
+          returned: always
+          sample: "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:multi_tenant_app_prod_restore_testing-abc"
 """
 
 try:

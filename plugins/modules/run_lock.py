@@ -118,6 +118,27 @@ broken_lock:
   returned: always
   type: dict
   sample: null
+  contains:
+    holder:
+      description: Who held the lock.
+      type: str
+      returned: always
+      sample: bob (AWX job 41)
+    run_id:
+      description: The run that held it (O(break_run_id)).
+      type: str
+      returned: always
+      sample: swap-20261123T221500Z-1177
+    since:
+      description: When it was taken, UTC.
+      type: str
+      returned: always
+      sample: "2026-11-23T22:15:00Z"
+    purpose:
+      description: What that run was doing (empty when not said).
+      type: str
+      returned: always
+      sample: in-place swap of multi-tenant-app-prod-db
 held_by_other:
   description: With O(state=absent), true when the lock was found held by another run and left alone.
   returned: always

@@ -175,16 +175,163 @@ plan:
       returned: always
       sample: {"restore": 3, "undelete": 1, "delete_marker": 0, "unchanged": 120, "created_after": 2,
                "unknown_history": 0, "ambiguous": 0, "unsupported": 0, "failed": 0}
+      contains:
+        restore:
+          description: The keys of V(restore) (changed after the time, its version then copied on top).
+          type: int
+          returned: always
+          sample: 3
+        undelete:
+          description: The keys of V(undelete) (deleted after the time, brought back).
+          type: int
+          returned: always
+          sample: 1
+        delete_marker:
+          description: The keys of V(delete_marker) (created after the time, hidden).
+          type: int
+          returned: always
+          sample: 0
+        unchanged:
+          description: The keys of V(unchanged) (as they were at the time).
+          type: int
+          returned: always
+          sample: 120
+        created_after:
+          description: The keys of V(created_after) (created after the time, left).
+          type: int
+          returned: always
+          sample: 2
+        unknown_history:
+          description: The keys of V(unknown_history) (history starting after the time, not touched).
+          type: int
+          returned: always
+          sample: 0
+        ambiguous:
+          description: The keys of V(ambiguous) (decided by a same-second version and delete marker, not touched).
+          type: int
+          returned: always
+          sample: 0
+        unsupported:
+          description: The keys of V(unsupported) (archived or over 5 GiB, not touched).
+          type: int
+          returned: always
+          sample: 0
+        failed:
+          description: The keys of V(failed) (whose call failed after retries).
+          type: int
+          returned: always
+          sample: 0
     bytes:
-      description: The bytes of the versions concerned, per action.
+      description: The bytes of the versions concerned, per action (every action present, zero when none).
       type: dict
       returned: always
       sample: {"restore": 3072, "undelete": 17, "unchanged": 1048576}
+      contains:
+        restore:
+          description: The bytes of the versions of V(restore) (changed after the time, its version then copied on top).
+          type: int
+          returned: always
+          sample: 3072
+        undelete:
+          description: The bytes of the versions of V(undelete) (deleted after the time, brought back).
+          type: int
+          returned: always
+          sample: 17
+        delete_marker:
+          description: The bytes of the versions of V(delete_marker) (created after the time, hidden).
+          type: int
+          returned: always
+          sample: 0
+        unchanged:
+          description: The bytes of the versions of V(unchanged) (as they were at the time).
+          type: int
+          returned: always
+          sample: 1048576
+        created_after:
+          description: The bytes of the versions of V(created_after) (created after the time, left).
+          type: int
+          returned: always
+          sample: 2048
+        unknown_history:
+          description: The bytes of the versions of V(unknown_history) (history starting after the time, not touched).
+          type: int
+          returned: always
+          sample: 0
+        ambiguous:
+          description: The bytes of the versions of V(ambiguous) (decided by a same-second version and delete marker, not touched).
+          type: int
+          returned: always
+          sample: 0
+        unsupported:
+          description: The bytes of the versions of V(unsupported) (archived or over 5 GiB, not touched).
+          type: int
+          returned: always
+          sample: 0
+        failed:
+          description: The bytes of the versions of V(failed) (whose call failed after retries).
+          type: int
+          returned: always
+          sample: 0
     first_keys:
       description: The first O(plan_sample) keys of each action that has any, in listing order.
       type: dict
       returned: always
       sample: {"restore": ["reports/day-01.csv"], "created_after": ["reports/day-09.csv"]}
+      contains:
+        restore:
+          description: The first keys of V(restore) (changed after the time, its version then copied on top).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["reports/day-01.csv"]
+        undelete:
+          description: The first keys of V(undelete) (deleted after the time, brought back).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["reports/day-02.csv"]
+        delete_marker:
+          description: The first keys of V(delete_marker) (created after the time, hidden).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["tmp/scratch.csv"]
+        unchanged:
+          description: The first keys of V(unchanged) (as they were at the time).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["reports/day-00.csv"]
+        created_after:
+          description: The first keys of V(created_after) (created after the time, left).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["reports/day-09.csv"]
+        unknown_history:
+          description: The first keys of V(unknown_history) (history starting after the time, not touched).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["logs/new.log"]
+        ambiguous:
+          description: The first keys of V(ambiguous) (decided by a same-second version and delete marker, not touched).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["reports/day-03.csv"]
+        unsupported:
+          description: The first keys of V(unsupported) (archived or over 5 GiB, not touched).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["archive/2025.tar"]
+        failed:
+          description: The first keys of V(failed) (whose call failed after retries).
+          type: list
+          elements: str
+          returned: when the action has keys
+          sample: ["reports/day-04.csv"]
     keys_total:
       description: The number of keys selected.
       type: int
@@ -216,6 +363,17 @@ failures:
   type: list
   elements: dict
   sample: [{"key": "reports/day-01.csv", "reason": "restore failed: An error occurred (AccessDenied) ..."}]
+  contains:
+    key:
+      description: The object key.
+      type: str
+      returned: always
+      sample: reports/day-01.csv
+    reason:
+      description: What was tried and the error.
+      type: str
+      returned: always
+      sample: "restore failed: An error occurred (AccessDenied) ..."
 """
 
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule

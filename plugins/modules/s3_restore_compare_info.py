@@ -132,6 +132,209 @@ checks:
       target: multi-tenant-app-prod-drill-20261124-030000-tenant-12
       result: pass
       details: {objects: 14, bytes: 310}
+  contains:
+    name:
+      description: The check's name.
+      type: str
+      returned: always
+      sample: restored bucket holds objects
+    target:
+      description: The bucket checked.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-drill-20261124-030000-tenant-12
+    result:
+      description: V(pass), V(fail) or V(warn).
+      type: str
+      returned: always
+      sample: pass
+    summary:
+      description: The finding in one line (empty for the kept-objects check).
+      type: str
+      returned: with O(restores)
+      sample: "multi-tenant-app-prod-tenant-12: 0 of 4 restored object(s) differ in content"
+    details:
+      description: The check's figures; which keys depends on the check (see RV(checks)).
+      type: dict
+      returned: always
+      sample: {objects: 14, bytes: 310}
+      contains:
+        restored_objects:
+          description: The objects in the restored set (in the restored-objects check).
+          type: int
+          returned: with O(restores), in the restored-objects check
+          sample: 4
+        restored_bytes:
+          description: Their bytes.
+          type: int
+          returned: with O(restores), in the restored-objects check
+          sample: 310
+        matched_objects:
+          description: Restored objects whose content matches staging.
+          type: int
+          returned: with O(restores), in the restored-objects check
+          sample: 4
+        content_proven_by:
+          description: How many were proven equal by ETag or checksum, how many by reading both objects.
+          type: dict
+          returned: with O(restores), in the restored-objects check
+          sample: {"etag_or_checksum": 4, "sha256_of_both_objects_read": 0}
+          contains:
+            etag_or_checksum:
+              description: Proven by ETag or checksum.
+              type: int
+              returned: always
+              sample: 4
+            sha256_of_both_objects_read:
+              description: Proven by reading both objects.
+              type: int
+              returned: always
+              sample: 0
+        differences:
+          description: The first 50 objects whose content differs or is missing, each C(key) and C(reason).
+          type: list
+          elements: dict
+          returned: with O(restores), in the restored-objects check
+          sample: []
+          contains:
+            key:
+              description: The object key.
+              type: str
+              returned: always
+              sample: reports/day-01.csv
+            reason:
+              description: How it differs.
+              type: str
+              returned: always
+              sample: "missing in production"
+        details_compared:
+          description: Objects whose metadata, headers and encryption were compared.
+          type: int
+          returned: with O(restores), in the restored-objects check
+          sample: 4
+        tags_compared:
+          description: Objects whose tags were compared (a sample).
+          type: int
+          returned: with O(restores), in the restored-objects check
+          sample: 4
+        detail_differences:
+          description: The first 50 objects whose metadata, headers, encryption or tags differ.
+          type: list
+          elements: dict
+          returned: with O(restores), in the restored-objects check
+          sample: []
+          contains:
+            key:
+              description: The object key.
+              type: str
+              returned: always
+              sample: reports/day-01.csv
+            critical:
+              description: False (a critical key's differences are in its own check).
+              type: bool
+              returned: always
+              sample: false
+            reasons:
+              description: What differs.
+              type: list
+              elements: str
+              returned: always
+              sample: ["ContentType differs: \"application/octet-stream\" in production, \"text/csv\" in staging"]
+        not_selected_by_the_copy:
+          description: Staging objects not in the copy's manifest, so not compared.
+          type: int
+          returned: with O(restores), in the restored-objects check
+          sample: 0
+        reasons:
+          description: Why the check failed (empty when it passed).
+          type: list
+          elements: str
+          returned: in a critical key check, and when the comparison of a restore did not run
+          sample: []
+        count:
+          description: How many objects the check lists.
+          type: int
+          returned: in the kept-objects check, and without O(restores) in the public ACL check
+          sample: 1
+        keys:
+          description: The first 50 of them - object keys, or for the kept objects each C(key), C(action) and C(reason).
+          type: list
+          elements: raw
+          returned: in the kept-objects check, and without O(restores) in the public ACL check
+          sample: ["reports/day-01.csv"]
+        objects:
+          description: The objects in the restored bucket.
+          type: int
+          returned: without O(restores), in the holds-objects check
+          sample: 14
+        bytes:
+          description: Their bytes.
+          type: int
+          returned: without O(restores), in the holds-objects check
+          sample: 310
+        critical_keys:
+          description: The critical keys asked for.
+          type: list
+          elements: str
+          returned: without O(restores), in the critical keys check
+          sample: ["config/tenant.json"]
+        missing:
+          description: The critical keys, or objects unchanged since the point, missing from the restore (at most 50 of the latter).
+          type: list
+          elements: str
+          returned: without O(restores), in the critical keys and unchanged-objects checks
+          sample: []
+        source:
+          description: The source bucket compared with.
+          type: str
+          returned: without O(restores), in the unchanged-objects and public ACL checks
+          sample: multi-tenant-app-prod-tenant-12
+        source_objects:
+          description: The objects of the source.
+          type: int
+          returned: without O(restores), in the unchanged-objects check
+          sample: 16
+        older_than_point:
+          description: Source objects last modified at or before the point.
+          type: int
+          returned: without O(restores), in the unchanged-objects check
+          sample: 14
+        newer_than_point:
+          description: Source objects modified after it.
+          type: int
+          returned: without O(restores), in the unchanged-objects check
+          sample: 2
+        different:
+          description: The first 50 objects unchanged since the point whose restored content differs.
+          type: list
+          elements: str
+          returned: without O(restores), in the unchanged-objects check
+          sample: []
+        why:
+          description: Why such objects are not restored.
+          type: str
+          returned: without O(restores), in the public ACL check
+          sample: "not restored: it carries a public ACL ..."
+        identical:
+          description: Objects identical in both buckets.
+          type: int
+          returned: without O(restores), in the compared-with-the-source check
+          sample: 14
+        changed_since:
+          description: Objects changed in the source since the point.
+          type: int
+          returned: without O(restores), in the compared-with-the-source check
+          sample: 2
+        only_in_restore:
+          description: Objects only in the restore.
+          type: int
+          returned: without O(restores), in the compared-with-the-source check
+          sample: 0
+        only_in_source:
+          description: Objects only in the source.
+          type: int
+          returned: without O(restores), in the compared-with-the-source check
+          sample: 2
 passed:
   description:
     - Whether no check failed (V(warn) passes). Without O(restores) every check is V(pass) or V(fail).

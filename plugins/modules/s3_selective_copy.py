@@ -260,11 +260,111 @@ actions:
     skip_identical: {count: 2, bytes: 90, first_keys: ["deep/a/b/c/d/e/f/leaf.json", "docs/100% done.txt"]}
     skip_newer: {count: 1, bytes: 40, first_keys: ["docs/naïve café ☕.txt"]}
     skip_existing: {count: 0, bytes: 0, first_keys: []}
+  contains:
+    copy:
+      description: The objects copied (or to copy in a dry run).
+      type: dict
+      returned: always
+      sample: {count: 2, bytes: 120, first_keys: ["docs/read me.txt", "docs/a+b=c.txt"]}
+      contains:
+        count:
+          description: How many objects.
+          type: int
+          returned: always
+          sample: 2
+        bytes:
+          description: Their bytes.
+          type: int
+          returned: always
+          sample: 120
+        first_keys:
+          description: Their first keys, up to O(sample_size).
+          type: list
+          elements: str
+          returned: always
+          sample: ["docs/read me.txt", "docs/a+b=c.txt"]
+    skip_identical:
+      description: The objects left alone, the destination holding the same content.
+      type: dict
+      returned: always
+      sample: {count: 2, bytes: 90, first_keys: ["deep/a/b/c/d/e/f/leaf.json"]}
+      contains:
+        count:
+          description: How many objects.
+          type: int
+          returned: always
+          sample: 2
+        bytes:
+          description: Their bytes.
+          type: int
+          returned: always
+          sample: 90
+        first_keys:
+          description: Their first keys, up to O(sample_size).
+          type: list
+          elements: str
+          returned: always
+          sample: ["deep/a/b/c/d/e/f/leaf.json"]
+    skip_newer:
+      description: The objects left alone, the destination's object being newer.
+      type: dict
+      returned: always
+      sample: {count: 1, bytes: 40, first_keys: ["docs/naive cafe.txt"]}
+      contains:
+        count:
+          description: How many objects.
+          type: int
+          returned: always
+          sample: 1
+        bytes:
+          description: Their bytes.
+          type: int
+          returned: always
+          sample: 40
+        first_keys:
+          description: Their first keys, up to O(sample_size).
+          type: list
+          elements: str
+          returned: always
+          sample: ["docs/naive cafe.txt"]
+    skip_existing:
+      description: The objects left alone by the conflict policy, the destination holding the key.
+      type: dict
+      returned: always
+      sample: {count: 0, bytes: 0, first_keys: []}
+      contains:
+        count:
+          description: How many objects.
+          type: int
+          returned: always
+          sample: 0
+        bytes:
+          description: Their bytes.
+          type: int
+          returned: always
+          sample: 0
+        first_keys:
+          description: Their first keys, up to O(sample_size).
+          type: list
+          elements: str
+          returned: always
+          sample: []
 copied:
   description: Objects actually copied and their bytes (0 in a dry run).
   returned: always
   type: dict
   sample: {count: 2, bytes: 120}
+  contains:
+    count:
+      description: How many objects were copied.
+      type: int
+      returned: always
+      sample: 2
+    bytes:
+      description: Their bytes.
+      type: int
+      returned: always
+      sample: 120
 multipart_copies:
   description: How many of the copies were multipart copies.
   returned: always
@@ -276,6 +376,17 @@ errors:
   type: list
   elements: dict
   sample: []
+  contains:
+    key:
+      description: The object key.
+      type: str
+      returned: always
+      sample: docs/read me.txt
+    error:
+      description: The last error.
+      type: str
+      returned: always
+      sample: "An error occurred (AccessDenied) when calling the CopyObject operation: Access Denied"
 manifest_path:
   description: The manifest written, or null.
   returned: when O(copies) is not given
@@ -299,6 +410,179 @@ copies:
       multipart_copies: 0
       errors: []
       manifest_path: /var/tmp/tenant-12-plan.jsonl
+  contains:
+    source_bucket:
+      description: The copy's source bucket.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-tenant-12-restore
+    dest_bucket:
+      description: Its destination bucket.
+      type: str
+      returned: always
+      sample: multi-tenant-app-prod-tenant-12
+    changed:
+      description: Whether this copy copied objects (in a dry run, would copy).
+      type: bool
+      returned: always
+      sample: true
+    dry_run:
+      description: As RV(dry_run).
+      type: bool
+      returned: always
+      sample: true
+    selected:
+      description: As RV(selected), for this copy.
+      type: int
+      returned: always
+      sample: 3
+    actions:
+      description: As RV(actions), for this copy.
+      type: dict
+      returned: always
+      sample: {copy: {count: 3, bytes: 120, first_keys: [docs/readme.txt]}}
+      contains:
+        copy:
+          description: The objects copied (or to copy in a dry run).
+          type: dict
+          returned: always
+          sample: {count: 2, bytes: 120, first_keys: ["docs/read me.txt", "docs/a+b=c.txt"]}
+          contains:
+            count:
+              description: How many objects.
+              type: int
+              returned: always
+              sample: 2
+            bytes:
+              description: Their bytes.
+              type: int
+              returned: always
+              sample: 120
+            first_keys:
+              description: Their first keys, up to O(sample_size).
+              type: list
+              elements: str
+              returned: always
+              sample: ["docs/read me.txt", "docs/a+b=c.txt"]
+        skip_identical:
+          description: The objects left alone, the destination holding the same content.
+          type: dict
+          returned: always
+          sample: {count: 2, bytes: 90, first_keys: ["deep/a/b/c/d/e/f/leaf.json"]}
+          contains:
+            count:
+              description: How many objects.
+              type: int
+              returned: always
+              sample: 2
+            bytes:
+              description: Their bytes.
+              type: int
+              returned: always
+              sample: 90
+            first_keys:
+              description: Their first keys, up to O(sample_size).
+              type: list
+              elements: str
+              returned: always
+              sample: ["deep/a/b/c/d/e/f/leaf.json"]
+        skip_newer:
+          description: The objects left alone, the destination's object being newer.
+          type: dict
+          returned: always
+          sample: {count: 1, bytes: 40, first_keys: ["docs/naive cafe.txt"]}
+          contains:
+            count:
+              description: How many objects.
+              type: int
+              returned: always
+              sample: 1
+            bytes:
+              description: Their bytes.
+              type: int
+              returned: always
+              sample: 40
+            first_keys:
+              description: Their first keys, up to O(sample_size).
+              type: list
+              elements: str
+              returned: always
+              sample: ["docs/naive cafe.txt"]
+        skip_existing:
+          description: The objects left alone by the conflict policy, the destination holding the key.
+          type: dict
+          returned: always
+          sample: {count: 0, bytes: 0, first_keys: []}
+          contains:
+            count:
+              description: How many objects.
+              type: int
+              returned: always
+              sample: 0
+            bytes:
+              description: Their bytes.
+              type: int
+              returned: always
+              sample: 0
+            first_keys:
+              description: Their first keys, up to O(sample_size).
+              type: list
+              elements: str
+              returned: always
+              sample: []
+    copied:
+      description: As RV(copied), for this copy.
+      type: dict
+      returned: always
+      sample: {count: 0, bytes: 0}
+      contains:
+        count:
+          description: How many objects were copied.
+          type: int
+          returned: always
+          sample: 2
+        bytes:
+          description: Their bytes.
+          type: int
+          returned: always
+          sample: 120
+    multipart_copies:
+      description: As RV(multipart_copies), for this copy.
+      type: int
+      returned: always
+      sample: 0
+    errors:
+      description: As RV(errors), for this copy.
+      type: list
+      elements: dict
+      returned: always
+      sample: []
+      contains:
+        key:
+          description: The object key.
+          type: str
+          returned: always
+          sample: docs/read me.txt
+        error:
+          description: The last error.
+          type: str
+          returned: always
+          sample: "An error occurred (AccessDenied) when calling the CopyObject operation: Access Denied"
+    manifest_path:
+      description: As RV(manifest_path), for this copy.
+      type: str
+      returned: always
+      sample: /var/tmp/tenant-12-plan.jsonl
+    failed:
+      description: True when this copy's listing failed.
+      type: bool
+      returned: when the copy's listing failed
+      sample: true
+    msg:
+      description: Why it failed.
+      type: str
+      returned: when the copy's listing failed
+      sample: "listing failed: An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation"
 """
 
 try:

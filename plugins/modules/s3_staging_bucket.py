@@ -134,8 +134,11 @@ buckets:
       description: Whether the staging bucket exists (O(secure=false)).
       type: bool
     staging_tags:
-      description: The staging bucket's tags (after the change with O(secure=true)).
+      description:
+        - The staging bucket's tags (after the change with O(secure=true)), tag key to value - the bucket's own tags
+          with the pair's C(tags) set over them; empty when the bucket has none.
       type: dict
+      sample: {"restorekit:run": "s3-restore-20261124T031000Z", "restorekit:staging-for": "multi-tenant-app-prod-tenant-12"}
     production_acls_enabled:
       description:
         - Whether the production bucket has ACLs enabled (object ownership other than C(BucketOwnerEnforced))
