@@ -36,6 +36,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import AnsibleBackupError
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import compare
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 
@@ -409,7 +410,7 @@ def protected_points(backup, record):
                     if point.get("backup_vault_name") == vault_name:
                         reasons.setdefault(arn, []).append("in vault %s under a Vault Lock (minimum retention %s days)"
                                                            % (vault_name, vault.get("MinRetentionDays", "none")))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, jobs_health.JobHealthError) as e:
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, AnsibleBackupError) as e:
         return ([{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()],
                 "legal holds and vault locks not fully read (%s): the drill deletes no recovery point either way" % e)
     return [{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()], None

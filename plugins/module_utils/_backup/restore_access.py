@@ -26,6 +26,7 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import AnsibleBackupError
 
 RESTORE_ACCESS = "RESTORE_ACCESS_BACKUP_VAULT"
 # A backup vault's ARN; the name follows CreateBackupVault's pattern (2 to 50 letters, digits, hyphens, underscores).
@@ -36,11 +37,11 @@ MAX_COMMENT = 1024
 STATE_ORDER = {"AVAILABLE": 0, "CREATING": 1, "FAILED": 2}
 
 
-class RestoreAccessError(Exception):
+class RestoreAccessError(AnsibleBackupError):
     """A refusal or a failure, with what to do about it; ``vault`` is the restore access vault concerned, if any."""
 
-    def __init__(self, message, vault=None, progress=None):
-        super().__init__(message)
+    def __init__(self, message, vault=None, progress=None, exception=None):
+        super().__init__(message=message, exception=exception)
         self.vault = vault
         self.progress = progress or []
 

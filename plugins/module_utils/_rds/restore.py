@@ -27,6 +27,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import AnsibleRDSError
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import RdsErrorHandler
 
 # 1-63 letters, digits or hyphens, a letter first, no '--', no '-' last (the rule of _inputs.db_identifier).
 IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
@@ -36,12 +38,12 @@ RESOURCE_ID = re.compile(r"^db-[A-Z0-9]+$")
 NEVER_AVAILABLE = ("failed", "incompatible-restore", "incompatible-parameters", "deleting", "inaccessible-encryption-credentials")
 
 
-class RdsRestoreError(Exception):
-    """Bad input, named by option and value; raised before any call that changes anything."""
+class RdsRestoreError(AnsibleRDSError):
+    """A restore that cannot go on: bad input, named by option and value (raised before any call that changes anything),
+    or an instance that never becomes available."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, exception=None):
+        super().__init__(message=message, exception=exception)
 
 
 def _code(error):

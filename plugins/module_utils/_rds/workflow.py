@@ -27,6 +27,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import choice as rc
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import AnsibleRDSError
 
 UTC = datetime.timezone.utc
 RESTORED_FROM = "restorekit:restored-from"
@@ -38,12 +39,11 @@ ADOPT_WINDOW_HOURS = 72
 RESUME_KEYS = ("method", "reason", "data_time", "restored_from", "window", "adopted", "recovery_point_arn")
 
 
-class WorkflowError(Exception):
+class WorkflowError(AnsibleRDSError):
     """The restore cannot go on; ``result`` is what was done and learnt until then."""
 
-    def __init__(self, message, result=None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, result=None, exception=None):
+        super().__init__(message=message, exception=exception)
         self.result = result or {}
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import AnsibleS3Error
 
 try:
     import botocore
@@ -149,12 +150,11 @@ def harden(client, pair, check_mode=False, prepare=False):
             "staging_tags": wanted}
 
 
-class StagingBucketError(Exception):
+class StagingBucketError(AnsibleS3Error):
     """A staging bucket that cannot be made private and tagged."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, exception=None):
+        super().__init__(message=message, exception=exception)
 
 
 def for_each(function, pairs, concurrency):

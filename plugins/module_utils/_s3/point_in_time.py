@@ -29,7 +29,6 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RecoveryPointError
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import parse_time
@@ -37,6 +36,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_po
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import KeyFilter
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import Manifest
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import iter_pages
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import AnsibleS3Error
 
 # What happens to a key. The first three change the bucket (each adds a version or a delete marker, never removes one).
 RESTORE = "restore"                  # changed after T: the version current at T is copied on top
@@ -60,7 +60,7 @@ HEAD_FIELDS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentL
                "WebsiteRedirectLocation", "Metadata", "ServerSideEncryption", "SSEKMSKeyId")
 
 
-class PointInTimeError(AnsibleAWSError):
+class PointInTimeError(AnsibleS3Error):
     """A request that cannot be carried out: bad options, or a bucket that cannot be rolled back."""
 
 
