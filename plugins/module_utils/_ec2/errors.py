@@ -7,6 +7,7 @@
 - ``AnsibleEC2Error`` is amazon.aws's; the collection's EC2 errors derive from it.
 - ``EC2InstanceErrorHandler`` is amazon.aws's, with a malformed instance id also "missing": an id that cannot exist
   names no instance (``list_error_handler`` returns its default).
+- ``EC2SecurityGroupsErrorHandler`` is amazon.aws's (``InvalidGroup.NotFound`` is missing).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error  # pylint: disable=unused-import
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import EC2InstanceErrorHandler as AmazonEC2InstanceErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import EC2SecurityGroupsErrorHandler  # pylint: disable=unused-import
 
 MISSING = ["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"]
 
