@@ -95,3 +95,46 @@ def test_a_restore_job_that_is_not_there_is_named():
 ])
 def test_the_collections_errors_around_aws_calls_are_their_services(error, service):
     assert issubclass(error, service) and issubclass(service, AnsibleAWSError)
+
+
+class Bucket:
+    """S3 answering HeadBucket with CODE (None: the bucket is there, with no tags and no settings)."""
+
+    def __init__(self, code=None):
+        self.code = code
+        self.calls = []
+
+    def head_bucket(self, Bucket):  # pylint: disable=invalid-name
+        if self.code:
+            raise botocore.exceptions.ClientError({"Error": {"Code": self.code, "Message": "the answer"}}, "HeadBucket")
+
+    def __getattr__(self, name):
+        def call(**request):
+            self.calls.append(name)
+            if name.startswith("get_"):
+                failing({"get_bucket_tagging": "NoSuchTagSet", "get_public_access_block": "NoSuchPublicAccessBlockConfiguration",
+                         "get_bucket_ownership_controls": "OwnershipControlsNotFoundError"}[name])()
+        return call
+
+
+def pair():
+    return {"production_bucket": "prod", "staging_bucket": "prod-restore", "tags": {"restore": "r1"}}
+
+
+def test_a_staging_bucket_without_settings_reads_as_their_defaults_and_is_hardened():
+    client = Bucket()
+    done = buckets.for_each(lambda p: buckets.harden(client, p), [pair()], 1)[0]
+    assert done["changed"] and done["public_access_blocked"] and done["tags_set"] == ["restore"]
+    assert client.calls == ["get_public_access_block", "get_bucket_tagging", "put_public_access_block", "put_bucket_tagging"]
+
+
+@pytest.mark.parametrize("code, error", [
+    ("404", "staging bucket prod-restore does not exist (the restore job did not create it)"),
+    ("403", "Failed to read bucket (permission denied): An error occurred (403) when calling the HeadBucket operation: the answer"),
+    ("InternalError", "Failed to read bucket: An error occurred (InternalError) when calling the HeadBucket operation: the answer"),
+])
+def test_a_bucket_that_cannot_be_hardened_is_named_and_the_others_go_on(code, error):
+    failed, done = buckets.for_each(lambda p: buckets.harden(Bucket(code) if p["staging_bucket"] == "prod-restore" else Bucket(), p),
+                                    [pair(), dict(pair(), staging_bucket="other-restore")], 2)
+    assert failed == {"production_bucket": "prod", "staging_bucket": "prod-restore", "error": error}
+    assert done["changed"] and "error" not in done
