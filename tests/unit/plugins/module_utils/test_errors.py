@@ -15,6 +15,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_access
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import errors as ec2_errors
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import errors as rds_errors
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rds_restore
@@ -80,6 +81,21 @@ def test_a_restore_job_that_is_not_there_is_named():
 
     with pytest.raises(restore_jobs.RestoreJobError, match="restore_job_id='j1': no such restore job"):
         restore_jobs.describe(Backup(), "j1")
+
+
+def test_a_restore_testing_plan_or_job_that_is_not_there():
+    class Backup:
+        def get_restore_testing_plan(self, **request):
+            failing("ResourceNotFoundException")()
+
+        def describe_restore_job(self, **request):
+            failing("ResourceNotFoundException")()
+
+    assert restore_testing.get_plan(Backup(), "p1") is None
+    with pytest.raises(restore_testing.RestoreTestingError, match="restore_testing_plan='p1': no restore testing plan"):
+        restore_testing.plan_arn(Backup(), "p1")
+    with pytest.raises(restore_testing.RestoreTestingError, match="restore_job_id='j1': no such restore job"):
+        restore_testing.put_validation(Backup(), "j1", "SUCCESSFUL", None, False)
 
 
 @pytest.mark.parametrize("error, service", [
