@@ -9,6 +9,7 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.restorekit.aws.plugins.module_utils import _lock
 from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import errors as backup_errors
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health
@@ -33,6 +34,7 @@ HANDLERS = [
     (s3_errors.S3ErrorHandler, s3_errors.AnsibleS3Error, "NoSuchLifecycleConfiguration"),
     (ec2_errors.EC2InstanceErrorHandler, ec2_errors.AnsibleEC2Error, "InvalidInstanceID.NotFound"),
     (ec2_errors.EC2InstanceErrorHandler, ec2_errors.AnsibleEC2Error, "InvalidInstanceID.Malformed"),
+    (_lock.SSMErrorHandler, _lock.AnsibleSSMError, "ParameterNotFound"),
 ]
 
 
@@ -154,3 +156,59 @@ def test_a_bucket_that_cannot_be_hardened_is_named_and_the_others_go_on(code, er
                                     [pair(), dict(pair(), staging_bucket="other-restore")], 2)
     assert failed == {"production_bucket": "prod", "staging_bucket": "prod-restore", "error": error}
     assert done["changed"] and "error" not in done
+
+
+class Parameters:
+    """SSM holding PARAMETERS (name -> value); a put of an existing name is refused, as with Overwrite=false."""
+
+    def __init__(self, parameters=None, put_error=None):
+        self.parameters = dict(parameters or {})
+        self.put_error = put_error
+
+    def get_parameter(self, Name):  # pylint: disable=invalid-name
+        if Name not in self.parameters:
+            failing("ParameterNotFound")()
+        return {"Parameter": {"Value": self.parameters[Name]}}
+
+    def put_parameter(self, Name, Value, **request):  # pylint: disable=invalid-name
+        if self.put_error:
+            failing(self.put_error)()
+        if Name in self.parameters:
+            failing("ParameterAlreadyExists")()
+        self.parameters[Name] = Value
+
+    def delete_parameter(self, Name):  # pylint: disable=invalid-name
+        if Name not in self.parameters:
+            failing("ParameterNotFound")()
+        del self.parameters[Name]
+
+
+def test_the_run_lock_is_taken_once_and_released_only_by_its_run():
+    ssm = Parameters()
+    mine = _lock.make_record("me", "run-1")
+    assert _lock.read_lock(ssm, "/lock") is None
+    assert _lock.acquire(ssm, "/lock", mine)[0] is True
+    with pytest.raises(_lock.LockError, match="held by me"):
+        _lock.acquire(ssm, "/lock", _lock.make_record("you", "run-2"))
+    assert _lock.release(ssm, "/lock", "run-2") == (False, _lock.read_lock(ssm, "/lock"))
+    assert _lock.release(ssm, "/lock", "run-1")[0] is True and _lock.read_lock(ssm, "/lock") is None
+
+
+def test_a_lock_lost_in_the_race_names_its_holder():
+    class Racing(Parameters):
+        def get_parameter(self, Name):  # pylint: disable=invalid-name
+            if not self.parameters.get("seen"):
+                self.parameters["seen"] = "1"
+                failing("ParameterNotFound")()
+            return {"Parameter": {"Value": '{"holder": "you", "run_id": "run-2"}'}}
+
+        def put_parameter(self, Name, Value, **request):  # pylint: disable=invalid-name
+            failing("ParameterAlreadyExists")()
+
+    with pytest.raises(_lock.LockError, match="held by you"):
+        _lock.acquire(Racing(), "/lock", _lock.make_record("me", "run-1"))
+
+
+def test_a_lock_ssm_refuses_is_an_ssm_error():
+    with pytest.raises(_lock.AnsibleSSMError, match="Failed to take the run lock: .*AccessDeniedException"):
+        _lock.acquire(Parameters(put_error="AccessDeniedException"), "/lock", _lock.make_record("me", "run-1"))
