@@ -9,6 +9,7 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.restorekit.aws.plugins.module_utils import _drill
 from ansible_collections.restorekit.aws.plugins.module_utils import _lock
 from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import errors as backup_errors
@@ -212,3 +213,24 @@ def test_a_lock_lost_in_the_race_names_its_holder():
 def test_a_lock_ssm_refuses_is_an_ssm_error():
     with pytest.raises(_lock.AnsibleSSMError, match="Failed to take the run lock: .*AccessDeniedException"):
         _lock.acquire(Parameters(put_error="AccessDeniedException"), "/lock", _lock.make_record("me", "run-1"))
+
+
+class Answering:
+    """A client of any service whose every call fails with CODE."""
+
+    def __init__(self, code):
+        self.code = code
+
+    def __getattr__(self, name):
+        return lambda **request: failing(self.code)()
+
+
+@pytest.mark.parametrize("arn, missing, error", [
+    ("arn:aws:rds:eu-west-1:123456789012:db:drill-db", "DBInstanceNotFound", rds_errors.AnsibleRDSError),
+    ("arn:aws:s3:::drill-bucket", "404", s3_errors.AnsibleS3Error),
+    ("arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0", "InvalidInstanceID.NotFound", ec2_errors.AnsibleEC2Error),
+])
+def test_what_a_drill_made_is_gone_when_its_service_says_missing_and_a_refusal_is_that_services_error(arn, missing, error):
+    assert _drill.describe_resource(lambda service: Answering(missing), arn) == _drill.GONE
+    with pytest.raises(error, match="ValidationException"):
+        _drill.describe_resource(lambda service: Answering("ValidationException"), arn)
