@@ -210,6 +210,7 @@ failures:
   sample: [{"key": "reports/day-01.csv", "reason": "restore failed: An error occurred (AccessDenied) ..."}]
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
@@ -260,7 +261,7 @@ def main():
     try:
         run.check_bucket()
         plan = run.run()
-    except pit.PointInTimeError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     for warning in run.warnings:
         module.warn(warning)

@@ -234,3 +234,34 @@ def test_what_a_drill_made_is_gone_when_its_service_says_missing_and_a_refusal_i
     assert _drill.describe_resource(lambda service: Answering(missing), arn) == _drill.GONE
     with pytest.raises(error, match="ValidationException"):
         _drill.describe_resource(lambda service: Answering("ValidationException"), arn)
+
+
+class Versioned:
+    """A bucket answering GetBucketVersioning with VERSIONING (a code: that error) and no lifecycle configuration."""
+
+    def __init__(self, versioning):
+        self.versioning = versioning
+
+    def get_bucket_versioning(self, Bucket):  # pylint: disable=invalid-name
+        if not isinstance(self.versioning, dict):
+            failing(self.versioning)()
+        return self.versioning
+
+    def get_bucket_lifecycle_configuration(self, Bucket):  # pylint: disable=invalid-name
+        failing("NoSuchLifecycleConfiguration")()
+
+
+@pytest.mark.parametrize("versioning, error, message", [
+    ({"Status": "Enabled"}, None, None),
+    ("NoSuchBucket", point_in_time.PointInTimeError, "bucket='b1' does not exist"),
+    ({"Status": "Suspended"}, point_in_time.PointInTimeError, "versioning suspended"),
+    ("AccessDenied", s3_errors.AnsibleS3Error, "Failed to read the versioning of bucket 'b1' \\(permission denied\\)"),
+])
+def test_a_point_in_time_bucket_is_checked_through_the_s3_handler(versioning, error, message):
+    run = point_in_time.PointInTime(Versioned(versioning), {"bucket": "b1", "plan_sample": 1})
+    if error is None:
+        run.check_bucket()
+        assert run.history_complete and not run.warnings
+    else:
+        with pytest.raises(error, match=message):
+            run.check_bucket()
