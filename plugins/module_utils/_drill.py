@@ -488,4 +488,5 @@ def compare_buckets(s3, restored, source, point_time, critical_keys, parallelism
     The collection's one S3 comparison (``_s3.compare.compare_with_source``): every source object last modified at or
     before the point must be in the restore with the same content; objects both hold are counted identical or changed;
     the critical keys must be in the restore; the restore must not be empty."""
-    return compare.compare_with_source(s3, restored, source, point_time, critical_keys, parallelism)
+    compared = S3ErrorHandler.common_error_handler(f"compare {restored} with {source}")(compare.compare_with_source)
+    return compared(s3, restored, source, point_time, critical_keys, parallelism)
