@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error  # pylint: disable=unused-import
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import EC2InstanceErrorHandler as AmazonEC2InstanceErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.ec2 import EC2SecurityGroupsErrorHandler  # pylint: disable=unused-import
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import EC2SecurityGroupsErrorHandler
+
+__all__ = ["AnsibleEC2Error", "EC2InstanceErrorHandler", "EC2SecurityGroupsErrorHandler"]
 
 MISSING = ["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"]
 

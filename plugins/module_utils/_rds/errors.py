@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.rds import AnsibleRDSError  # pylint: disable=unused-import
+from ansible_collections.amazon.aws.plugins.module_utils.rds import AnsibleRDSError
 from ansible_collections.amazon.aws.plugins.module_utils.rds import RDSErrorHandler
+
+__all__ = ["AnsibleRDSError", "RdsErrorHandler"]
 
 MISSING = ["DBInstanceNotFound", "DBInstanceNotFoundFault", "DBInstanceAutomatedBackupNotFound",
            "DBInstanceAutomatedBackupNotFoundFault", "DBSnapshotNotFound", "DBClusterNotFound", "DBClusterSnapshotNotFoundFault"]

@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.s3 import AnsibleS3Error  # pylint: disable=unused-import
+from ansible_collections.amazon.aws.plugins.module_utils.s3 import AnsibleS3Error
 from ansible_collections.amazon.aws.plugins.module_utils.s3 import S3ErrorHandler as AmazonS3ErrorHandler
+
+__all__ = ["AnsibleS3Error", "S3ErrorHandler"]
 
 MISSING = ["404", "NotFound", "NoSuchBucket", "NoSuchKey", "NoSuchTagSet", "NoSuchTagSetError", "NoSuchBucketPolicy",
            "NoSuchLifecycleConfiguration", "NoSuchPublicAccessBlockConfiguration", "OwnershipControlsNotFoundError",
