@@ -41,8 +41,8 @@ STATE_ORDER = {"AVAILABLE": 0, "CREATING": 1, "FAILED": 2}
 class RestoreAccessError(AnsibleBackupError):
     """A refusal or a failure, with what to do about it; ``vault`` is the restore access vault concerned, if any."""
 
-    def __init__(self, message, vault=None, progress=None, exception=None):
-        super().__init__(message=message, exception=exception)
+    def __init__(self, message, vault=None, progress=None):
+        super().__init__(message=message)
         self.vault = vault
         self.progress = progress or []
 

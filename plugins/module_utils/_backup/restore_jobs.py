@@ -40,8 +40,8 @@ class RestoreJobError(AnsibleBackupError):
     """A restore that cannot go on; ``job`` is the restore job as AWS describes it, when there is one, and ``jobs``
     every job of a ``wait_many`` (their last state)."""
 
-    def __init__(self, message, job=None, jobs=None, exception=None):
-        super().__init__(message=message, exception=exception)
+    def __init__(self, message, job=None, jobs=None):
+        super().__init__(message=message)
         self.job = job
         self.jobs = jobs or []
 

@@ -37,9 +37,6 @@ class RdsRestoreError(AnsibleRDSError):
     """A restore that cannot go on: bad input, named by option and value (raised before any call that changes anything),
     or an instance that never becomes available."""
 
-    def __init__(self, message, exception=None):
-        super().__init__(message=message, exception=exception)
-
 
 def tags_of(instance):
     return {tag["Key"]: tag["Value"] for tag in instance.get("TagList") or []}

@@ -43,8 +43,8 @@ RESUME_KEYS = ("method", "reason", "data_time", "restored_from", "window", "adop
 class WorkflowError(AnsibleRDSError):
     """The restore cannot go on; ``result`` is what was done and learnt until then."""
 
-    def __init__(self, message, result=None, exception=None):
-        super().__init__(message=message, exception=exception)
+    def __init__(self, message, result=None):
+        super().__init__(message=message)
         self.result = result or {}
 
 

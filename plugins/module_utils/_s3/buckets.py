@@ -158,9 +158,6 @@ def harden(client, pair, check_mode=False, prepare=False):
 class StagingBucketError(AnsibleS3Error):
     """A staging bucket that cannot be made private and tagged."""
 
-    def __init__(self, message, exception=None):
-        super().__init__(message=message, exception=exception)
-
 
 def for_each(function, pairs, concurrency):
     """FUNCTION(pair) for every pair on at most CONCURRENCY threads; results in the order of PAIRS.

@@ -74,9 +74,6 @@ RETRYABLE_CODES = frozenset(["InternalError", "ServiceUnavailable", "SlowDown", 
 class CopyError(AnsibleS3Error):
     """Bad options (raised before any AWS call) or a listing that failed."""
 
-    def __init__(self, message, exception=None):
-        super().__init__(message=message, exception=exception)
-
 
 def validate(options):
     """Refuse bad options before any AWS call, naming the option and its value. Returns nothing."""
