@@ -265,3 +265,28 @@ def test_a_point_in_time_bucket_is_checked_through_the_s3_handler(versioning, er
     else:
         with pytest.raises(error, match=message):
             run.check_bucket()
+
+
+class Rds:
+    """RDS answering every read with CODE."""
+
+    def __init__(self, code):
+        self.code = code
+
+    def describe_db_instances(self, **request):
+        failing(self.code)()
+
+    def get_paginator(self, name):
+        return self
+
+    def paginate(self, **request):
+        failing(self.code)()
+
+
+def test_an_rds_instance_or_backup_that_is_not_there_is_none_and_a_refusal_is_an_rds_error():
+    assert rds_restore.describe_instance(Rds("DBInstanceNotFound"), "db1") is None
+    assert rds_restore.automated_backups(Rds("DBInstanceAutomatedBackupNotFoundFault"), "db1") == []
+    # The restorable window is a best effort: unread, it is not checked (RDS checks the time itself).
+    assert rds_restore.restore_window(Rds("AccessDenied"), {"SourceDBInstanceIdentifier": "db1"}) is None
+    with pytest.raises(rds_errors.AnsibleRDSError, match="Failed to describe DB instance: .*AccessDenied"):
+        rds_restore.describe_instance(Rds("AccessDenied"), "db1")
