@@ -28,15 +28,14 @@ import datetime
 import json
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Modules are responsible for handling this.
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import BackupErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._ec2.errors import EC2InstanceErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import RdsErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import compare
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import S3ErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 
 TAG_KEY = "restorekit:drill"
@@ -44,8 +43,7 @@ RECORD_VERSION = 1
 DRILL_ID_PATTERN = re.compile(r"^[a-z0-9](?:-?[a-z0-9])*$")
 DRILL_ID_MAX = 24
 ACTIVE_JOB_STATES = ("CREATED", "PENDING", "RUNNING")
-NOT_FOUND = ["DBInstanceNotFound", "DBInstanceNotFoundFault", "404", "NoSuchBucket", "NotFound",
-             "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"]
+GONE = {"exists": False, "tags": {}, "created": None, "detail": {}}
 
 
 class DrillError(Exception):
@@ -82,6 +80,8 @@ def check_prefix(prefix):
 
 
 # ---------------------------------------------------------------------------------------------------------------- calls
+# Every AWS call below is retried (_retries) and fails with its service's AnsibleAWSError ("Failed to <what was being
+# done>: <what AWS said>"); a thing that is not there is the reader's default (the service's list handler).
 @jittered_backoff()
 def _call(client, method, **request):
     return getattr(client, method)(**request)
@@ -93,6 +93,22 @@ def _paginate(client, method, key, **request):
         return list(client.get_paginator(method).paginate(**request))
     for page in pages():
         yield from page.get(key, [])
+
+
+@S3ErrorHandler.list_error_handler("read bucket", default_value=False)
+def _bucket_exists(s3, bucket):
+    _call(s3, "head_bucket", Bucket=bucket)
+    return True
+
+
+@S3ErrorHandler.list_error_handler("read the drill record")
+def _record_body(s3, bucket, key):
+    return _call(s3, "get_object", Bucket=bucket, Key=key)["Body"].read()
+
+
+@S3ErrorHandler.list_error_handler("get bucket tags", default_value=[])
+def _bucket_tag_set(s3, bucket):
+    return _call(s3, "get_bucket_tagging", Bucket=bucket).get("TagSet", [])
 
 
 # ---------------------------------------------------------------------------------------------------------------- record
@@ -108,25 +124,22 @@ class RecordStore:
         return "%s%s.json" % (self.prefix, drill_id)
 
     def check_bucket(self):
-        try:
-            _call(self.s3, "head_bucket", Bucket=self.bucket)
-        except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]) as e:
+        if not _bucket_exists(self.s3, self.bucket):
             raise DrillError("record_bucket=%r does not exist: the drill keeps its records there; create it first "
-                             "(versioned, private)" % self.bucket) from e
+                             "(versioned, private)" % self.bucket)
 
     def read(self, drill_id):
-        try:
-            body = _call(self.s3, "get_object", Bucket=self.bucket, Key=self.key(drill_id))["Body"].read()
-        except is_boto3_error_code(["NoSuchKey", "404"]):
-            return None
-        return json.loads(body)
+        body = _record_body(self.s3, self.bucket, self.key(drill_id))
+        return None if body is None else json.loads(body)
 
+    @S3ErrorHandler.common_error_handler("write the drill record")
     def write(self, record):
         record["updated"] = iso(now_utc())
         _call(self.s3, "put_object", Bucket=self.bucket, Key=self.key(record["drill_id"]),
               Body=json.dumps(record, indent=2, sort_keys=True).encode("utf-8"), ContentType="application/json",
               ServerSideEncryption="AES256")
 
+    @S3ErrorHandler.common_error_handler("list the drill records")
     def list_ids(self):
         ids = []
         for item in _paginate(self.s3, "list_objects_v2", "Contents", Bucket=self.bucket, Prefix=self.prefix):
@@ -199,37 +212,47 @@ def _name(arn):
     return arn.rsplit("/", 1)[1]
 
 
+@RdsErrorHandler.list_error_handler("describe DB instance", default_value=GONE)
+def _describe_db(rds, name):
+    db = _call(rds, "describe_db_instances", DBInstanceIdentifier=name)["DBInstances"][0]
+    tags = db.get("TagList")
+    if tags is None:
+        tags = _call(rds, "list_tags_for_resource", ResourceName=db["DBInstanceArn"]).get("TagList", [])
+    return {"exists": db.get("DBInstanceStatus") != "deleting", "tags": {t["Key"]: t["Value"] for t in tags},
+            "created": db.get("InstanceCreateTime"), "detail": db}
+
+
+@S3ErrorHandler.common_error_handler("list buckets")
+def _bucket_created(s3, name):
+    return next((b.get("CreationDate") for b in _call(s3, "list_buckets").get("Buckets", []) if b["Name"] == name), None)
+
+
+def _describe_bucket(s3, name):
+    if not _bucket_exists(s3, name):
+        return GONE
+    created = _bucket_created(s3, name)
+    return {"exists": True, "tags": {t["Key"]: t["Value"] for t in _bucket_tag_set(s3, name)}, "created": created, "detail": {}}
+
+
+@EC2InstanceErrorHandler.list_error_handler("describe instance", default_value=GONE)
+def _describe_instance(ec2, name):
+    found = _call(ec2, "describe_instances", InstanceIds=[name])
+    instances = [i for r in found.get("Reservations", []) for i in r.get("Instances", [])]
+    if not instances or instances[0]["State"]["Name"] in ("terminated", "shutting-down"):
+        return GONE
+    return {"exists": True, "tags": {t["Key"]: t["Value"] for t in instances[0].get("Tags", [])},
+            "created": instances[0].get("LaunchTime"), "detail": instances[0]}
+
+
 def describe_resource(clients, arn):
     """{'exists', 'tags', 'created', 'detail'} for a DB instance, bucket or EC2 instance; exists=False when gone."""
     service = service_of(arn)
     name = _name(arn)
-    try:
-        if service == "rds":
-            rds = clients("rds")
-            db = _call(rds, "describe_db_instances", DBInstanceIdentifier=name)["DBInstances"][0]
-            tags = db.get("TagList")
-            if tags is None:
-                tags = _call(rds, "list_tags_for_resource", ResourceName=db["DBInstanceArn"]).get("TagList", [])
-            return {"exists": db.get("DBInstanceStatus") != "deleting", "tags": {t["Key"]: t["Value"] for t in tags},
-                    "created": db.get("InstanceCreateTime"), "detail": db}
-        if service == "s3":
-            s3 = clients("s3")
-            _call(s3, "head_bucket", Bucket=name)
-            created = next((b.get("CreationDate") for b in _call(s3, "list_buckets").get("Buckets", []) if b["Name"] == name), None)
-            try:
-                tags = _call(s3, "get_bucket_tagging", Bucket=name).get("TagSet", [])
-            except is_boto3_error_code(["NoSuchTagSet", "NoSuchTagSetError"]):
-                tags = []
-            return {"exists": True, "tags": {t["Key"]: t["Value"] for t in tags}, "created": created, "detail": {}}
-        ec2 = clients("ec2")
-        found = _call(ec2, "describe_instances", InstanceIds=[name])
-        instances = [i for r in found.get("Reservations", []) for i in r.get("Instances", [])]
-        if not instances or instances[0]["State"]["Name"] in ("terminated", "shutting-down"):
-            return {"exists": False, "tags": {}, "created": None, "detail": {}}
-        return {"exists": True, "tags": {t["Key"]: t["Value"] for t in instances[0].get("Tags", [])},
-                "created": instances[0].get("LaunchTime"), "detail": instances[0]}
-    except is_boto3_error_code(NOT_FOUND):
-        return {"exists": False, "tags": {}, "created": None, "detail": {}}
+    if service == "rds":
+        return _describe_db(clients("rds"), name)
+    if service == "s3":
+        return _describe_bucket(clients("s3"), name)
+    return _describe_instance(clients("ec2"), name)
 
 
 def tag_resource(clients, arn, drill_id):
@@ -238,18 +261,28 @@ def tag_resource(clients, arn, drill_id):
     name = _name(arn)
     tag = [{"Key": TAG_KEY, "Value": drill_id}]
     if service == "rds":
-        db = _call(clients("rds"), "describe_db_instances", DBInstanceIdentifier=name)["DBInstances"][0]
-        _call(clients("rds"), "add_tags_to_resource", ResourceName=db["DBInstanceArn"], Tags=tag)
+        _tag_db(clients("rds"), name, tag)
     elif service == "s3":
         s3 = clients("s3")
-        try:
-            tags = _call(s3, "get_bucket_tagging", Bucket=name).get("TagSet", [])
-        except is_boto3_error_code(["NoSuchTagSet", "NoSuchTagSetError"]):
-            tags = []
-        tags = [t for t in tags if t["Key"] != TAG_KEY] + tag
-        _call(s3, "put_bucket_tagging", Bucket=name, Tagging={"TagSet": tags})
+        _tag_bucket(s3, name, [t for t in _bucket_tag_set(s3, name) if t["Key"] != TAG_KEY] + tag)
     else:
-        _call(clients("ec2"), "create_tags", Resources=[name], Tags=tag)
+        _tag_instance(clients("ec2"), name, tag)
+
+
+@RdsErrorHandler.common_error_handler("tag DB instance")
+def _tag_db(rds, name, tag):
+    db = _call(rds, "describe_db_instances", DBInstanceIdentifier=name)["DBInstances"][0]
+    _call(rds, "add_tags_to_resource", ResourceName=db["DBInstanceArn"], Tags=tag)
+
+
+@S3ErrorHandler.common_error_handler("tag bucket")
+def _tag_bucket(s3, name, tags):
+    _call(s3, "put_bucket_tagging", Bucket=name, Tagging={"TagSet": tags})
+
+
+@EC2InstanceErrorHandler.common_error_handler("tag instance")
+def _tag_instance(ec2, name, tag):
+    _call(ec2, "create_tags", Resources=[name], Tags=tag)
 
 
 def ownership(record, arn, found, skew_seconds):
@@ -277,24 +310,38 @@ def delete_resource(clients, arn, found):
     service = service_of(arn)
     name = _name(arn)
     if service == "rds":
-        rds = clients("rds")
-        if found["detail"].get("DeletionProtection"):
-            _call(rds, "modify_db_instance", DBInstanceIdentifier=name, DeletionProtection=False, ApplyImmediately=True)
-        _call(rds, "delete_db_instance", DBInstanceIdentifier=name, SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
+        _delete_db(clients("rds"), name, found)
     elif service == "s3":
-        s3 = clients("s3")
-        batch = []
-        for page_key in ("Versions", "DeleteMarkers"):
-            for item in _paginate(s3, "list_object_versions", page_key, Bucket=name):
-                batch.append({"Key": item["Key"], "VersionId": item["VersionId"]})
-        for item in _paginate(s3, "list_objects_v2", "Contents", Bucket=name):
-            if not any(b["Key"] == item["Key"] for b in batch):
-                batch.append({"Key": item["Key"]})
-        for start in range(0, len(batch), 1000):
-            _call(s3, "delete_objects", Bucket=name, Delete={"Objects": batch[start:start + 1000], "Quiet": True})
-        _call(s3, "delete_bucket", Bucket=name)
+        _delete_bucket(clients("s3"), name)
     else:
-        _call(clients("ec2"), "terminate_instances", InstanceIds=[name])
+        _terminate_instance(clients("ec2"), name)
+
+
+@RdsErrorHandler.common_error_handler("delete DB instance")
+def _delete_db(rds, name, found):
+    if found["detail"].get("DeletionProtection"):
+        _call(rds, "modify_db_instance", DBInstanceIdentifier=name, DeletionProtection=False, ApplyImmediately=True)
+    _call(rds, "delete_db_instance", DBInstanceIdentifier=name, SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
+
+
+@S3ErrorHandler.common_error_handler("delete bucket")
+def _delete_bucket(s3, name):
+    """Every version and delete marker, then the bucket."""
+    batch = []
+    for page_key in ("Versions", "DeleteMarkers"):
+        for item in _paginate(s3, "list_object_versions", page_key, Bucket=name):
+            batch.append({"Key": item["Key"], "VersionId": item["VersionId"]})
+    for item in _paginate(s3, "list_objects_v2", "Contents", Bucket=name):
+        if not any(b["Key"] == item["Key"] for b in batch):
+            batch.append({"Key": item["Key"]})
+    for start in range(0, len(batch), 1000):
+        _call(s3, "delete_objects", Bucket=name, Delete={"Objects": batch[start:start + 1000], "Quiet": True})
+    _call(s3, "delete_bucket", Bucket=name)
+
+
+@EC2InstanceErrorHandler.common_error_handler("terminate instance")
+def _terminate_instance(ec2, name):
+    _call(ec2, "terminate_instances", InstanceIds=[name])
 
 
 def planned_target_arn(planned, job):
@@ -311,6 +358,21 @@ def planned_target_arn(planned, job):
     return False
 
 
+@BackupErrorHandler.common_error_handler("list restore jobs")
+def _restore_jobs_since(backup, since):
+    return list(_paginate(backup, "list_restore_jobs", "RestoreJobs", ByCreatedAfter=since))
+
+
+@BackupErrorHandler.list_error_handler("describe restore job")
+def _describe_restore_job(backup, job_id):
+    return _call(backup, "describe_restore_job", RestoreJobId=job_id)
+
+
+@BackupErrorHandler.common_error_handler("describe backup vault")
+def _describe_vault(backup, name):
+    return _call(backup, "describe_backup_vault", BackupVaultName=name)
+
+
 def find_unrecorded_jobs(backup, record):
     """A kill between StartRestoreJob and the record's write loses the job id: find such jobs by the planned restores.
 
@@ -322,7 +384,7 @@ def find_unrecorded_jobs(backup, record):
     if not open_plans or opened is None:
         return [], []
     found, undecided = [], []
-    for job in _paginate(backup, "list_restore_jobs", "RestoreJobs", ByCreatedAfter=opened - datetime.timedelta(minutes=5)):
+    for job in _restore_jobs_since(backup, opened - datetime.timedelta(minutes=5)):
         for plan in open_plans:
             if planned_target_arn(plan, job):
                 found.append({"restore_job_id": job["RestoreJobId"], "resource_type": plan["resource_type"],
@@ -344,9 +406,8 @@ def refresh_jobs(backup, record):
         if job["restore_job_id"] not in [j["restore_job_id"] for j in record["jobs"]]:
             record["jobs"].append(job)
     for job in record["jobs"]:
-        try:
-            described = _call(backup, "describe_restore_job", RestoreJobId=job["restore_job_id"])
-        except is_boto3_error_code(["ResourceNotFoundException"]):
+        described = _describe_restore_job(backup, job["restore_job_id"])
+        if described is None:
             job["status"] = "NOT_FOUND"
             continue
         job["status"] = described.get("Status")
@@ -403,13 +464,13 @@ def protected_points(backup, record):
                     reasons.setdefault(held["recovery_point_arn"], []).append(
                         "under legal hold %r (%s, %s)" % (hold["title"], hold["legal_hold_id"], hold["status"]))
         for vault_name in sorted(set(p.get("backup_vault_name") for p in points.values() if p.get("backup_vault_name"))):
-            vault = _call(backup, "describe_backup_vault", BackupVaultName=vault_name)
+            vault = _describe_vault(backup, vault_name)
             if vault.get("Locked"):
                 for arn, point in points.items():
                     if point.get("backup_vault_name") == vault_name:
                         reasons.setdefault(arn, []).append("in vault %s under a Vault Lock (minimum retention %s days)"
                                                            % (vault_name, vault.get("MinRetentionDays", "none")))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, jobs_health.JobHealthError) as e:
+    except AnsibleAWSError as e:
         return ([{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()],
                 "legal holds and vault locks not fully read (%s): the drill deletes no recovery point either way" % e)
     return [{"recovery_point_arn": arn, "reason": "; ".join(why)} for arn, why in reasons.items()], None
@@ -427,4 +488,5 @@ def compare_buckets(s3, restored, source, point_time, critical_keys, parallelism
     The collection's one S3 comparison (``_s3.compare.compare_with_source``): every source object last modified at or
     before the point must be in the restore with the same content; objects both hold are counted identical or changed;
     the critical keys must be in the restore; the restore must not be empty."""
-    return compare.compare_with_source(s3, restored, source, point_time, critical_keys, parallelism)
+    compared = S3ErrorHandler.common_error_handler(f"compare {restored} with {source}")(compare.compare_with_source)
+    return compared(s3, restored, source, point_time, critical_keys, parallelism)

@@ -21,10 +21,24 @@ import datetime
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 DESCRIPTION = "restorekit run lock: delete only when its holder's run is known to be dead"
+
+
+class AnsibleSSMError(AnsibleAWSError):
+    """An SSM call that failed."""
+
+
+class SSMErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleSSMError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ParameterNotFound")
 
 
 class LockError(Exception):
@@ -70,6 +84,9 @@ def held_message(name, lock):
                                        (", " + lock["purpose"]) if lock.get("purpose") else "", lock["run_id"] or "<run id>"))
 
 
+# A failed call raises AnsibleSSMError ("Failed to <what was being done>: <what SSM said>").
+
+@SSMErrorHandler.list_error_handler("read the run lock")
 @jittered_backoff()
 def _get(client, name):
     return client.get_parameter(Name=name)
@@ -80,9 +97,11 @@ def _put(client, name, value):
     return client.put_parameter(Name=name, Value=value, Type="String", Overwrite=False, Description=DESCRIPTION)
 
 
+@SSMErrorHandler.deletion_error_handler("delete the run lock")
 @jittered_backoff()
 def _delete(client, name):
-    return client.delete_parameter(Name=name)
+    client.delete_parameter(Name=name)
+    return True
 
 
 def check_name(name, option="name"):
@@ -96,18 +115,8 @@ def check_name(name, option="name"):
 
 def read_lock(client, name):
     """The current lock record, or None when nobody holds the lock."""
-    try:
-        value = _get(client, name)["Parameter"]["Value"]
-    except is_boto3_error_code("ParameterNotFound"):
-        return None
-    return parse_record(value)
-
-
-def _delete_if_present(client, name):
-    try:
-        _delete(client, name)
-    except is_boto3_error_code("ParameterNotFound"):
-        pass
+    found = _get(client, name)
+    return None if found is None else parse_record(found["Parameter"]["Value"])
 
 
 def acquire(client, name, record, break_run_id=None, check_mode=False):
@@ -133,17 +142,25 @@ def acquire(client, name, record, break_run_id=None, check_mode=False):
     if check_mode:
         return True, record, broken
     if broken is not None:
-        _delete_if_present(client, name)
-    try:
-        _put(client, name, json.dumps(record, sort_keys=True))
-    except is_boto3_error_code("ParameterAlreadyExists"):
+        _delete(client, name)
+    if not _take(client, name, record):
         # Lost the race (or a retry of our own write landed first): whoever holds it now decides.
         current = read_lock(client, name)
         if current is not None and current["run_id"] == record["run_id"]:
             return True, current, broken
         current = current or {"holder": "unknown", "run_id": "", "since": "unknown", "purpose": ""}
-        raise LockError(held_message(name, current), current) from None
+        raise LockError(held_message(name, current), current)
     return True, record, broken
+
+
+@SSMErrorHandler.common_error_handler("take the run lock")
+def _take(client, name, record):
+    """The conditional write: True when it created the lock, False when SSM answers that it exists already."""
+    try:
+        _put(client, name, json.dumps(record, sort_keys=True))
+    except is_boto3_error_code("ParameterAlreadyExists"):
+        return False
+    return True
 
 
 def release(client, name, run_id, check_mode=False):
@@ -156,5 +173,5 @@ def release(client, name, run_id, check_mode=False):
     if current is None or current["run_id"] != run_id:
         return False, current
     if not check_mode:
-        _delete_if_present(client, name)
+        _delete(client, name)
     return True, current

@@ -532,6 +532,7 @@ window:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
@@ -575,7 +576,7 @@ def main():
     client = module.client("backup")
     try:
         health = jh.job_health(client, query)
-    except jh.JobHealthError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 
     result = dict(changed=False, counts=health["counts"], problems=health["problems"], window=jh.window(query))

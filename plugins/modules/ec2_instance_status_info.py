@@ -144,42 +144,32 @@ statuses:
 
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.restorekit.aws.plugins.module_utils._ec2.errors import EC2InstanceErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 MAX_INSTANCES = 100
 INSTANCE_ID = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 
 
-@AWSRetry.jittered_backoff()
+@EC2InstanceErrorHandler.list_error_handler("describe instance status")
+@jittered_backoff()
 def describe(client, instance_ids):
-    """Every page of DescribeInstanceStatus for these instances, not-running ones included."""
+    """Every page of DescribeInstanceStatus for these instances, not-running ones included; None when one is missing."""
     paginator = client.get_paginator("describe_instance_status")
     return paginator.paginate(InstanceIds=instance_ids, IncludeAllInstances=True).build_full_result()["InstanceStatuses"]
 
 
 def describe_each(client, instance_ids):
     """Statuses of the instances that exist: a missing id fails the whole call, so it is retried one id at a time."""
-    try:
-        return describe(client, instance_ids)
-    except botocore.exceptions.ClientError as e:
-        if not e.response.get("Error", {}).get("Code", "").startswith("InvalidInstanceID"):
-            raise
-    found = []
-    for instance_id in instance_ids:
-        try:
-            found.extend(describe(client, [instance_id]))
-        except botocore.exceptions.ClientError as e:
-            if not e.response.get("Error", {}).get("Code", "").startswith("InvalidInstanceID"):
-                raise
-    return found
+    found = describe(client, instance_ids)
+    if found is not None:
+        return found
+    return [status for instance_id in instance_ids for status in describe(client, [instance_id]) or []]
 
 
 def summarise(instance_id, status):
@@ -219,8 +209,8 @@ def main():
     client = module.client("ec2")
     try:
         found = {s["InstanceId"]: s for s in describe_each(client, list(dict.fromkeys(instance_ids)))}
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Could not describe the status of instances %s" % ", ".join(instance_ids))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     module.exit_json(changed=False, statuses=[summarise(i, found.get(i)) for i in instance_ids])
 
 

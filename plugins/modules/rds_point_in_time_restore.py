@@ -337,11 +337,7 @@ request:
           sample: "pitr:multi-tenant-app-prod-db@2026-11-20T14:30:00Z"
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
@@ -421,7 +417,7 @@ def main():
             result["changed"] = True
             module.exit_json(**result)
         else:
-            client.restore_db_instance_to_point_in_time(aws_retry=True, **request)
+            rr.restore_to_point_in_time(client, request)
             result["changed"] = True
         instance = existing
         if params["wait"] and not module.check_mode:
@@ -431,8 +427,8 @@ def main():
         result["db_instance"] = rr.snake_instance(instance)
     except rr.RdsRestoreError as e:
         module.fail_json(msg=e.message, **result)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="Could not restore %s to a point in time" % target)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

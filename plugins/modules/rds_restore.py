@@ -750,11 +750,7 @@ resume:
 
 import datetime
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
-
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
@@ -858,10 +854,11 @@ def main():
         fail(module, e.message, dict(run.result, **e.result))
     except (rp.RecoveryPointError, jobs.RestoreJobError) as e:
         fail(module, e.message, run.result)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        what = "Could not restore %s into %s" % (params["source_db_instance_identifier"], params["target_db_instance_identifier"])
+    except AnsibleAWSError as e:
+        # What the run did and learnt until then goes with the failure: a re-run resumes from it.
         warn(module, run.result)
-        module.fail_json_aws(e, msg=what, **run.result)
+        module.fail_json_aws(e.exception or e, msg="Could not restore %s into %s: %s" % (
+            params["source_db_instance_identifier"], params["target_db_instance_identifier"], e.message), **run.result)
     warn(module, result)
     module.exit_json(**result)
 

@@ -519,11 +519,7 @@ missing_security_group_names:
   sample: []
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
@@ -576,10 +572,8 @@ def main():
     try:
         result.update(workflow.read(client_for(module), params["source_db_instance_identifier"], params["target_db_instance_identifier"],
                                     query, params["security_group_names"], params["automated_backups"]))
-    except rp.RecoveryPointError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="Could not read what the RDS restore decides on")
     module.exit_json(**result)
 
 

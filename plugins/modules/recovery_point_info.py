@@ -384,6 +384,7 @@ seen:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
@@ -428,7 +429,7 @@ def main():
     client = module.client("backup")
     try:
         points = rp.list_recovery_points(client, query)
-    except rp.RecoveryPointError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
 
     found = rp.find_recovery_points(points, query)

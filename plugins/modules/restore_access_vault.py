@@ -227,12 +227,8 @@ progress:
   elements: str
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_access as ra
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
@@ -257,16 +253,13 @@ def ensure_present(module, backup):
             result["restore_access_vault"] = {"backup_vault_name": params["backup_vault_name"]} if params["backup_vault_name"] else {}
             result["resources"] = ra.report_resources(source)
             return result
-        try:
-            made = backup.create_restore_access_backup_vault(**ra.create_request(params))
-        except botocore.exceptions.ClientError as error:
-            module.fail_json(msg=ra.explain(error.response["Error"].get("Code"), error.response["Error"].get("Message"), params))
-        vault = ra.describe_fields(backup.describe_backup_vault(BackupVaultName=made["RestoreAccessBackupVaultName"]))
+        made = ra.request_vault(backup, params)
+        vault = ra.describe_vault(backup, made["RestoreAccessBackupVaultName"])
     else:
         result["notes"].append("adopted restore access vault %s (%s)" % (vault["BackupVaultName"], vault["VaultState"]))
     if params["wait"] and not module.check_mode and vault.get("VaultState") == "CREATING":
         vault, result["progress"] = ra.wait_available(
-            lambda name: backup.describe_backup_vault(BackupVaultName=name), vault, params["wait_timeout"], params["poll_interval"])
+            lambda name: ra.describe_vault(backup, name), vault, params["wait_timeout"], params["poll_interval"])
     result["restore_access_vault"] = vault
     result["resources"] = ra.report_resources(source, vault.get("BackupVaultArn") if result["actions"] else None)
     result["notes"].append(ra.restore_hint(vault))
@@ -290,8 +283,7 @@ def ensure_absent(module, backup):
     if module.check_mode:
         return result
     for vault in revoke:
-        backup.revoke_restore_access_backup_vault(BackupVaultName=source_name, RestoreAccessBackupVaultArn=vault["BackupVaultArn"],
-                                                  RequesterComment=params["reason"])
+        ra.revoke(backup, source_name, vault["BackupVaultArn"], params["reason"])
     if params["wait"] and result["revoked"]:
         result["progress"] = ra.wait_revoked(current, set(result["revoked"]), params["wait_timeout"], params["poll_interval"])
     return result
@@ -324,8 +316,8 @@ def main():
             result = ensure_absent(module, backup)
     except ra.RestoreAccessError as e:
         module.fail_json(msg=str(e), restore_access_vault=snake_vault(e.vault), progress=e.progress)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to manage the restore access vault of %s" % module.params["source_backup_vault_arn"])
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     result["restore_access_vault"] = snake_vault(result.get("restore_access_vault"))
     result["source_backup_vault_arn"] = module.params["source_backup_vault_arn"]
     module.exit_json(**result)

@@ -506,16 +506,13 @@ left_open:
 """
 
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
-
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _drill
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs
 
 
 def closed(record, outcome, notes, removed):
@@ -555,7 +552,7 @@ def do_add(module, store, result):
     created = params["created_resource_arn"]
     job = None
     if params["restore_job_id"]:
-        described = module.client("backup").describe_restore_job(RestoreJobId=params["restore_job_id"])
+        described = restore_jobs.describe(module.client("backup"), params["restore_job_id"])
         job = {"restore_job_id": params["restore_job_id"], "resource_type": params["resource_type"] or described.get("ResourceType"),
                "target_name": params["target_name"], "recovery_point_arn": described.get("RecoveryPointArn"),
                "status": described.get("Status"),
@@ -765,8 +762,8 @@ def main():
             result["record"] = store.read(params["drill_id"])
     except _drill.DrillError as e:
         module.fail_json(msg=str(e), **result)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="AWS refused a call of the drill record")
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     module.exit_json(**result)
 
 

@@ -519,11 +519,7 @@ progress:
   sample: ["restore job 1043ABAA: RUNNING 45.00% (waited 60s)"]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
-
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
@@ -868,8 +864,8 @@ def main():
             module.exit_json(**restore_many(module, client))
         validate(module)
         module.exit_json(**restore(module, client))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="AWS refused a call of the restore")
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

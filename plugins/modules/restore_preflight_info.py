@@ -342,15 +342,12 @@ opt_in:
 
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
 
 ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"
@@ -491,9 +488,9 @@ def main():
     wants_caller = bool(role_arn or params["simulate_permissions"])
     if wants_caller and caller_known and not (caller and account):
         try:
-            identity = client("sts").get_caller_identity(aws_retry=True)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            module.fail_json_aws(e, msg="Failed to read the caller identity (sts:GetCallerIdentity)")
+            identity = _sts.caller_identity(client("sts"))
+        except AnsibleAWSError as e:
+            module.fail_json_aws_error(e)
         caller = caller or identity["Arn"]
         account = identity["Account"]
     if wants_caller and caller_known:

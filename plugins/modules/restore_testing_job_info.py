@@ -130,12 +130,8 @@ restore_jobs:
 """
 
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
@@ -224,8 +220,8 @@ def main():
             jobs = wait_for(module, backup, arn, jobs)
     except restore_testing.RestoreTestingError as e:
         module.fail_json(msg=str(e))
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to list the restore jobs of the restore testing plan")
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     result["restore_jobs"] = [camel_dict_to_snake_dict(job) for job in jobs]
     module.exit_json(**result)
 

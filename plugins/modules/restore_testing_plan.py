@@ -389,12 +389,8 @@ diff:
           sample: {"database": {"ProtectedResourceType": "RDS", "IamRoleArn": "arn:aws:iam::123456789012:role/restore-testing"}}
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
@@ -449,8 +445,8 @@ def main():
     backup = module.client("backup", retry_decorator=jittered_backoff())
     try:
         changed, actions, before, after = restore_testing.ensure_plan(backup, params, module.check_mode)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to manage restore testing plan %s" % params["name"])
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     plan, selections = snake_view(after)
     result = dict(changed=changed, actions=actions, restore_testing_plan=plan, restore_testing_selections=selections)
     if module._diff:

@@ -160,12 +160,8 @@ restore_job:
           sample: "arn:aws:backup:us-east-1:123456789012:restore-testing-plan:multi_tenant_app_prod_restore_testing-abc"
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
@@ -196,8 +192,8 @@ def main():
             backup, params["restore_job_id"], params["validation_status"], message, module.check_mode)
     except restore_testing.RestoreTestingError as e:
         module.fail_json(msg=str(e))
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to report the validation result of restore job %s" % params["restore_job_id"])
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     module.exit_json(changed=changed, before=camel_dict_to_snake_dict(before), after=camel_dict_to_snake_dict(after),
                      restore_job=camel_dict_to_snake_dict(job))
 

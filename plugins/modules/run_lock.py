@@ -146,15 +146,11 @@ held_by_other:
   sample: false
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _lock
-
-try:
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule.
 
 
 def check_options(params):
@@ -205,8 +201,8 @@ def main():
         module.exit_json(changed=changed, lock=found, broken_lock=None, held_by_other=other)
     except _lock.LockError as e:
         module.fail_json(msg=e.message, lock=e.lock)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Could not read or write the run lock %s" % params["name"])
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
 
 
 if __name__ == "__main__":

@@ -376,6 +376,7 @@ failures:
       sample: "restore failed: An error occurred (AccessDenied) ..."
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
@@ -426,7 +427,7 @@ def main():
     try:
         run.check_bucket()
         plan = run.run()
-    except pit.PointInTimeError as e:
+    except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     for warning in run.warnings:
         module.warn(warning)

@@ -406,11 +406,7 @@ restores:
       staging_note: null
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
-
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _drill
@@ -468,8 +464,8 @@ def main():
     try:
         checks = _drill.compare_buckets(client, params["restored_bucket"], params["source_bucket"], point_time,
                                         params["critical_keys"], params["parallelism"])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="could not compare %s with %s" % (params["restored_bucket"], params["source_bucket"]))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
     module.exit_json(changed=False, checks=checks, passed=all(c["result"] == "pass" for c in checks))
 
 

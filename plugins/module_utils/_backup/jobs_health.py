@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import datetime
 
-try:
-    import botocore
-except ImportError:
-    pass  # Modules are responsible for handling this.
-
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import AnsibleBackupError
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import BackupErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RESOURCE_TYPES
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import utc_now
 
@@ -58,8 +54,8 @@ _JOB_API = {
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
-class JobHealthError(AnsibleAWSError):
-    """A request that cannot be answered: bad options, or an AWS call that failed."""
+class JobHealthError(AnsibleBackupError):
+    """A request that cannot be answered: bad options (the AWS calls fail with ``AnsibleBackupError``)."""
 
 
 def _iso(value):
@@ -270,50 +266,42 @@ def _paginate(client, paginator_name, **request):
 def list_jobs(client, job_type, request):
     """Every job of JOB_TYPE the server-side filters return, all pages, retried on throttling."""
     api = _JOB_API[job_type]
-    try:
-        return _paginate(client, api["paginator"], **request).get(api["items"], [])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise JobHealthError(message=f"Failed to list {job_type} jobs", exception=e) from e
+    listed = BackupErrorHandler.common_error_handler(f"list {job_type} jobs")(_paginate)
+    return listed(client, api["paginator"], **request).get(api["items"], [])
 
 
+@BackupErrorHandler.common_error_handler("list protected resources")
 def list_protected_resources(client, resource_type=None):
     """Every protected resource (all pages), of RESOURCE_TYPE when given (the API has no such filter)."""
-    try:
-        resources = _paginate(client, "list_protected_resources").get("Results", [])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise JobHealthError(message="Failed to list protected resources", exception=e) from e
+    resources = _paginate(client, "list_protected_resources").get("Results", [])
     return [resource for resource in resources if resource_type is None or resource.get("ResourceType") == resource_type]
 
 
 def list_resource_points(client, resource_arn):
     """Every recovery point of one resource, in every vault of the region, all pages."""
-    try:
-        return _paginate(client, "list_recovery_points_by_resource", ResourceArn=resource_arn).get("RecoveryPoints", [])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise JobHealthError(message=f"Failed to list the recovery points of {resource_arn}", exception=e) from e
+    listed = BackupErrorHandler.common_error_handler(f"list the recovery points of {resource_arn}")(_paginate)
+    return listed(client, "list_recovery_points_by_resource", ResourceArn=resource_arn).get("RecoveryPoints", [])
 
 
 HOLDS_IN_FORCE = ("CREATING", "ACTIVE", "CANCELING")
 
 
+@BackupErrorHandler.common_error_handler("list legal holds")
 def list_legal_holds(client):
     """Every legal hold (all pages), and for each in force (CREATING, ACTIVE, CANCELING) the recovery points it holds:
     ``[{legal_hold_id, title, status, creation_date, recovery_points: [{recovery_point_arn, resource_arn, resource_type,
     backup_vault_name}]}]``."""
-    try:
-        holds = _paginate(client, "list_legal_holds").get("LegalHolds", [])
-        out = []
-        for hold in holds:
-            points = []
-            if hold.get("Status") in HOLDS_IN_FORCE:
-                points = _paginate(client, "list_recovery_points_by_legal_hold", LegalHoldId=hold["LegalHoldId"]).get("RecoveryPoints", [])
-            out.append({"legal_hold_id": hold.get("LegalHoldId"), "title": hold.get("Title"), "status": hold.get("Status"),
-                        "creation_date": _iso(hold.get("CreationDate")),
-                        "recovery_points": [{"recovery_point_arn": p.get("RecoveryPointArn"), "resource_arn": p.get("ResourceArn"),
-                                             "resource_type": p.get("ResourceType"), "backup_vault_name": p.get("BackupVaultName")}
-                                            for p in points]})
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise JobHealthError(message="Failed to list legal holds", exception=e) from e
+    holds = _paginate(client, "list_legal_holds").get("LegalHolds", [])
+    out = []
+    for hold in holds:
+        points = []
+        if hold.get("Status") in HOLDS_IN_FORCE:
+            points = _paginate(client, "list_recovery_points_by_legal_hold", LegalHoldId=hold["LegalHoldId"]).get("RecoveryPoints", [])
+        out.append({"legal_hold_id": hold.get("LegalHoldId"), "title": hold.get("Title"), "status": hold.get("Status"),
+                    "creation_date": _iso(hold.get("CreationDate")),
+                    "recovery_points": [{"recovery_point_arn": p.get("RecoveryPointArn"), "resource_arn": p.get("ResourceArn"),
+                                         "resource_type": p.get("ResourceType"), "backup_vault_name": p.get("BackupVaultName")}
+                                        for p in points]})
     return out
 
 

@@ -23,6 +23,7 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import buckets
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import tenant_restore
@@ -245,7 +246,7 @@ def check_s3_restore(s3, pair):
             said.append(("production bucket " + tenant_restore.public_acls_left_out(production, staging),
                          "restore them by hand if they must "
                          "come back, or disable ACLs on the production bucket (BucketOwnerEnforced)"))
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+    except AnsibleAWSError as e:
         return result(check, None, "could not read the buckets' object ownership: %s" % e, "check s3:GetBucketOwnershipControls")
     if not said:
         return result(check, True, "no staging bucket with ACLs disabled, no production object can carry a public ACL")

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import random
 
-try:
-    import botocore
-except ImportError:
-    pass  # Modules are responsible for handling this.
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import VAULT_MISSING
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import AnsibleBackupError
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import BackupErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 # The AWS Backup resource types this selection understands, with the ARN service of each.
@@ -47,7 +44,7 @@ SELECT_MODES = ["all", "latest", "at_or_before", "random"]
 TIME_FORMATS = inputs.TIME_FORMATS
 
 
-class RecoveryPointError(AnsibleAWSError):
+class RecoveryPointError(AnsibleBackupError):
     """A request that cannot be answered: bad options, an unknown vault, or nothing matched."""
 
 
@@ -252,15 +249,21 @@ def _paginate_recovery_points(client, **request):
 
 
 def list_recovery_points(client, query):
-    """Every recovery point the server-side filters return, all pages, retried on throttling."""
+    """Every recovery point the server-side filters return, all pages, retried on throttling.
+
+    A vault AWS Backup answers with AccessDeniedException or ResourceNotFoundException is "not found, or not allowed"
+    (RecoveryPointError); any other failure is AnsibleBackupError."""
     vault = query["vault"]
-    try:
-        return _paginate_recovery_points(client, **query["request"]).get("RecoveryPoints", [])
-    except is_boto3_error_code(["AccessDeniedException", "ResourceNotFoundException"]) as e:
-        raise RecoveryPointError(message="%s. Fix: %s" % advice.vault_not_found_or_denied(vault, "backup:ListRecoveryPointsByBackupVault"),
-                                 exception=e) from e
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        raise RecoveryPointError(message=f"Failed to list recovery points of backup vault {vault!r}", exception=e) from e
+
+    @BackupErrorHandler.common_error_handler(f"list recovery points of backup vault {vault!r}")
+    def listed():
+        try:
+            return _paginate_recovery_points(client, **query["request"]).get("RecoveryPoints", [])
+        except is_boto3_error_code(VAULT_MISSING) as e:
+            raise RecoveryPointError(message="%s. Fix: %s" % advice.vault_not_found_or_denied(vault, "backup:ListRecoveryPointsByBackupVault"),
+                                     exception=e) from e
+
+    return listed()
 
 
 def _creation_key(point):

@@ -26,6 +26,8 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import AnsibleBackupError
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import BackupErrorHandler
 
 RESTORE_ACCESS = "RESTORE_ACCESS_BACKUP_VAULT"
 # A backup vault's ARN; the name follows CreateBackupVault's pattern (2 to 50 letters, digits, hyphens, underscores).
@@ -36,11 +38,11 @@ MAX_COMMENT = 1024
 STATE_ORDER = {"AVAILABLE": 0, "CREATING": 1, "FAILED": 2}
 
 
-class RestoreAccessError(Exception):
+class RestoreAccessError(AnsibleBackupError):
     """A refusal or a failure, with what to do about it; ``vault`` is the restore access vault concerned, if any."""
 
     def __init__(self, message, vault=None, progress=None):
-        super().__init__(message)
+        super().__init__(message=message)
         self.vault = vault
         self.progress = progress or []
 
@@ -256,6 +258,33 @@ def snake_point(point):
 
 
 # ------------------------------------------------------------------------------------------ calls
+# A failed call raises AnsibleBackupError ("Failed to <what was being done>: <what AWS said>").
+
+def request_vault(client, params):
+    """CreateRestoreAccessBackupVault of PARAMS (the module's options); its answer. A refusal is said in the
+    responder's words, by its code (``explain``): RestoreAccessError."""
+    @BackupErrorHandler.common_error_handler("request restore access vault")
+    def create():
+        try:
+            return client.create_restore_access_backup_vault(**create_request(params))
+        except botocore.exceptions.ClientError as error:
+            raise RestoreAccessError(explain(error.response["Error"].get("Code"), error.response["Error"].get("Message"), params)) from error
+
+    return create()
+
+
+@BackupErrorHandler.common_error_handler("describe restore access vault")
+def describe_vault(client, name):
+    """The vault NAME as DescribeBackupVault gives it (``describe_fields``)."""
+    return describe_fields(client.describe_backup_vault(BackupVaultName=name))
+
+
+@BackupErrorHandler.common_error_handler("revoke restore access vault")
+def revoke(client, source_name, vault_arn, comment):
+    client.revoke_restore_access_backup_vault(BackupVaultName=source_name, RestoreAccessBackupVaultArn=vault_arn, RequesterComment=comment)
+
+
+@BackupErrorHandler.common_error_handler("list restore access vaults")
 def access_vaults_of(client, source_arn):
     """Every restore access vault of this account and region whose source is SOURCE_ARN, as DescribeBackupVault gives
     it; found from the vault's side (ListBackupVaults by type), so it works in a recovery account."""
@@ -274,6 +303,7 @@ def access_vaults_of(client, source_arn):
     return order(found)
 
 
+@BackupErrorHandler.common_error_handler("list restore access vaults of the source vault")
 def with_revoke_requests(client, source_arn, vaults):
     """VAULTS with the ``LatestRevokeRequest`` ListRestoreAccessBackupVaults gives each."""
     latest = {}
@@ -284,6 +314,7 @@ def with_revoke_requests(client, source_arn, vaults):
     return [dict(v, LatestRevokeRequest=latest.get(v.get("BackupVaultArn"))) for v in vaults]
 
 
+@BackupErrorHandler.common_error_handler("list recovery points of restore access vault")
 def exposed_points(client, name):
     """The recovery points a restore access vault shows, all pages, newest first."""
     points = []

@@ -21,6 +21,12 @@ from ansible_collections.restorekit.aws.plugins.module_utils._retries import jit
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils import _sts
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import AnsibleBackupError
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import BackupErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._ec2.errors import EC2InstanceErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import RdsErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import S3ErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.restore_metadata import same_target
 
@@ -30,13 +36,12 @@ FINAL = ("COMPLETED",) + FAILED
 RESTORABLE_POINT_STATUSES = ("COMPLETED", "AVAILABLE")
 
 
-class RestoreJobError(Exception):
+class RestoreJobError(AnsibleBackupError):
     """A restore that cannot go on; ``job`` is the restore job as AWS describes it, when there is one, and ``jobs``
     every job of a ``wait_many`` (their last state)."""
 
     def __init__(self, message, job=None, jobs=None):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message=message)
         self.job = job
         self.jobs = jobs or []
 
@@ -51,6 +56,7 @@ def _call(client, method, **request):
     return getattr(client, method)(**request)
 
 
+@BackupErrorHandler.common_error_handler("describe recovery point")
 def describe_recovery_point(client, vault, arn):
     """DescribeRecoveryPoint, with a message that names the vault and the point when either is unknown."""
     try:
@@ -59,23 +65,40 @@ def describe_recovery_point(client, vault, arn):
         raise RestoreJobError("backup_vault_name=%r / recovery_point_arn=%r: %s" % (vault, arn, e.response["Error"].get("Message"))) from None
 
 
+@BackupErrorHandler.common_error_handler("get recovery point restore metadata")
 def recovery_point_metadata(client, vault, arn):
     return _call(client, "get_recovery_point_restore_metadata", BackupVaultName=vault, RecoveryPointArn=arn).get("RestoreMetadata", {})
 
 
+@BackupErrorHandler.list_error_handler("describe restore job")
+def _describe_restore_job(client, job_id):
+    return _call(client, "describe_restore_job", RestoreJobId=job_id)
+
+
 def describe(client, job_id):
-    try:
-        return _call(client, "describe_restore_job", RestoreJobId=job_id)
-    except is_boto3_error_code("ResourceNotFoundException"):
-        raise RestoreJobError("restore_job_id=%r: no such restore job in this account and region" % job_id) from None
+    job = _describe_restore_job(client, job_id)
+    if job is None:
+        raise RestoreJobError("restore_job_id=%r: no such restore job in this account and region" % job_id)
+    return job
 
 
 def account_id(sts_client):
-    return _call(sts_client, "get_caller_identity")["Account"]
+    return _sts.caller_identity(sts_client)["Account"]
 
 
+@BackupErrorHandler.common_error_handler("start restore job")
 def start(client, request):
     return _call(client, "start_restore_job", **request)["RestoreJobId"]
+
+
+@BackupErrorHandler.common_error_handler("list restore jobs")
+def _restore_jobs(client, resource_type, since):
+    return _paginate(client, "list_restore_jobs", ByResourceType=resource_type, ByCreatedAfter=since).get("RestoreJobs", [])
+
+
+@BackupErrorHandler.common_error_handler("get restore job metadata")
+def _restore_job_metadata(client, job_id):
+    return _call(client, "get_restore_job_metadata", RestoreJobId=job_id).get("Metadata", {})
 
 
 def find_existing(client, recovery_point_arn, resource_type, metadata, since, resource_exists):
@@ -85,12 +108,12 @@ def find_existing(client, recovery_point_arn, resource_type, metadata, since, re
     ListRestoreJobs carries no target, so each candidate's metadata is read (GetRestoreJobMetadata) and compared.
     A COMPLETED job whose created resource is gone does not count: restoring again is then what the play wants.
     """
-    jobs = _paginate(client, "list_restore_jobs", ByResourceType=resource_type, ByCreatedAfter=since).get("RestoreJobs", [])
+    jobs = _restore_jobs(client, resource_type, since)
     candidates = [j for j in jobs if recovery_point_arn in (None, j.get("RecoveryPointArn")) and j.get("Status") in ACTIVE + ("COMPLETED",)]
     candidates.sort(key=lambda j: j.get("CreationDate") or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc), reverse=True)
     superseded = []
     for job in candidates:
-        theirs = _call(client, "get_restore_job_metadata", RestoreJobId=job["RestoreJobId"]).get("Metadata", {})
+        theirs = _restore_job_metadata(client, job["RestoreJobId"])
         if not same_target(resource_type, metadata, theirs):
             continue
         if job["Status"] in ACTIVE:
@@ -101,23 +124,34 @@ def find_existing(client, recovery_point_arn, resource_type, metadata, since, re
     return None, superseded
 
 
+@RdsErrorHandler.list_error_handler("describe DB instance", default_value=False)
+def _db_instance_exists(client, identifier):
+    _call(client, "describe_db_instances", DBInstanceIdentifier=identifier)
+    return True
+
+
+@S3ErrorHandler.list_error_handler("read bucket", default_value=False)
+def _bucket_exists(client, name):
+    _call(client, "head_bucket", Bucket=name)
+    return True
+
+
+@EC2InstanceErrorHandler.list_error_handler("describe instance", default_value=False)
+def _instance_exists(client, instance_id):
+    found = _call(client, "describe_instances", InstanceIds=[instance_id])
+    states = [i["State"]["Name"] for r in found.get("Reservations", []) for i in r.get("Instances", [])]
+    return any(state not in ("terminated", "shutting-down") for state in states)
+
+
 def resource_exists(clients, arn):
     """Whether what a restore created still exists (an RDS instance, a bucket, a running or stopped instance)."""
     service = arn.split(":")[2]
-    try:
-        if service == "rds":
-            _call(clients("rds"), "describe_db_instances", DBInstanceIdentifier=arn.rsplit(":", 1)[1])
-            return True
-        if service == "s3":
-            _call(clients("s3"), "head_bucket", Bucket=arn.rsplit(":", 1)[1])
-            return True
-        if service == "ec2":
-            found = _call(clients("ec2"), "describe_instances", InstanceIds=[arn.rsplit("/", 1)[1]])
-            states = [i["State"]["Name"] for r in found.get("Reservations", []) for i in r.get("Instances", [])]
-            return any(state not in ("terminated", "shutting-down") for state in states)
-    except is_boto3_error_code(["DBInstanceNotFound", "DBInstanceNotFoundFault", "404", "NoSuchBucket", "NotFound",
-                                "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"]):
-        return False
+    if service == "rds":
+        return _db_instance_exists(clients("rds"), arn.rsplit(":", 1)[1])
+    if service == "s3":
+        return _bucket_exists(clients("s3"), arn.rsplit(":", 1)[1])
+    if service == "ec2":
+        return _instance_exists(clients("ec2"), arn.rsplit("/", 1)[1])
     return True
 
 

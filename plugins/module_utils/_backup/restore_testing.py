@@ -16,13 +16,9 @@ from __future__ import annotations
 import copy
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # Modules are responsible for handling this.
-
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import BackupErrorHandler
 
 NAME = re.compile(r"^[a-zA-Z0-9_]{1,50}$")
 RESOURCE_TYPES = ("RDS", "S3", "EC2")
@@ -35,10 +31,6 @@ SELECTION_UPDATABLE = ("IamRoleArn", "ProtectedResourceArns", "ProtectedResource
 
 class RestoreTestingError(Exception):
     """A refusal with a message naming the option and value at fault."""
-
-
-def _error_code(error):
-    return error.response.get("Error", {}).get("Code", "") if hasattr(error, "response") else ""
 
 
 # ------------------------------------------------------------------------------------------ plans and selections
@@ -205,16 +197,47 @@ def _validate(params, region):
     _check_inputs(params, region)
 
 
+# BACKUP, in every call here, comes from ``module.client("backup", retry_decorator=_retries.jittered_backoff())``: calls
+# pass ``aws_retry``. A failed call raises AnsibleBackupError ("Failed to <what was being done>: <what AWS said>").
+
+@BackupErrorHandler.list_error_handler("get restore testing plan")
 def get_plan(backup, name):
     """The plan as GetRestoreTestingPlan returns it, or None."""
-    try:
-        return backup.get_restore_testing_plan(aws_retry=True, RestoreTestingPlanName=name)["RestoreTestingPlan"]
-    except botocore.exceptions.ClientError as e:
-        if _error_code(e) == "ResourceNotFoundException":
-            return None
-        raise
+    return backup.get_restore_testing_plan(aws_retry=True, RestoreTestingPlanName=name)["RestoreTestingPlan"]
 
 
+@BackupErrorHandler.common_error_handler("create restore testing plan")
+def _create_plan(backup, request):
+    return backup.create_restore_testing_plan(aws_retry=True, **request)["RestoreTestingPlanArn"]
+
+
+@BackupErrorHandler.common_error_handler("update restore testing plan")
+def _update_plan(backup, name, changes):
+    backup.update_restore_testing_plan(aws_retry=True, RestoreTestingPlanName=name, RestoreTestingPlan=changes)
+
+
+@BackupErrorHandler.common_error_handler("delete restore testing plan")
+def _delete_plan(backup, name):
+    backup.delete_restore_testing_plan(aws_retry=True, RestoreTestingPlanName=name)
+
+
+@BackupErrorHandler.common_error_handler("create restore testing selection")
+def _create_selection(backup, plan_name, selection):
+    backup.create_restore_testing_selection(aws_retry=True, RestoreTestingPlanName=plan_name, RestoreTestingSelection=selection)
+
+
+@BackupErrorHandler.common_error_handler("update restore testing selection")
+def _update_selection(backup, plan_name, selection_name, changes):
+    backup.update_restore_testing_selection(aws_retry=True, RestoreTestingPlanName=plan_name, RestoreTestingSelectionName=selection_name,
+                                            RestoreTestingSelection=changes)
+
+
+@BackupErrorHandler.common_error_handler("delete restore testing selection")
+def _delete_selection(backup, plan_name, selection_name):
+    backup.delete_restore_testing_selection(aws_retry=True, RestoreTestingPlanName=plan_name, RestoreTestingSelectionName=selection_name)
+
+
+@BackupErrorHandler.common_error_handler("read restore testing selections")
 def get_selections(backup, plan_name):
     """{selection name: selection as GetRestoreTestingSelection returns it} of the plan, all pages."""
     found = {}
@@ -276,10 +299,10 @@ def ensure_plan(backup, params, check_mode):
         for selection in sorted(current_selections):
             actions.append("delete selection %s" % selection)
             if not check_mode:
-                backup.delete_restore_testing_selection(aws_retry=True, RestoreTestingPlanName=name, RestoreTestingSelectionName=selection)
+                _delete_selection(backup, name, selection)
         actions.append("delete plan %s" % name)
         if not check_mode:
-            backup.delete_restore_testing_plan(aws_retry=True, RestoreTestingPlanName=name)
+            _delete_plan(backup, name)
         return True, actions, before, {}
 
     wanted_plan = plan_request(params)
@@ -291,15 +314,14 @@ def ensure_plan(backup, params, check_mode):
             request = {"RestoreTestingPlan": dict(wanted_plan, RestoreTestingPlanName=name)}
             if params.get("tags"):
                 request["Tags"] = dict(params["tags"])
-            plan = dict(plan, RestoreTestingPlanArn=backup.create_restore_testing_plan(aws_retry=True, **request)["RestoreTestingPlanArn"])
+            plan = dict(plan, RestoreTestingPlanArn=_create_plan(backup, request))
     else:
         changed_keys = _differs(wanted_plan, current, PLAN_UPDATABLE)
         if changed_keys:
             actions.append("update plan %s (%s)" % (name, ", ".join(changed_keys)))
             plan.update({key: wanted_plan[key] for key in changed_keys})
             if not check_mode:
-                backup.update_restore_testing_plan(aws_retry=True, RestoreTestingPlanName=name,
-                                                   RestoreTestingPlan={key: wanted_plan[key] for key in changed_keys})
+                _update_plan(backup, name, {key: wanted_plan[key] for key in changed_keys})
 
     selections = dict(current_selections)
     for spec in params.get("selections") or []:
@@ -311,13 +333,13 @@ def ensure_plan(backup, params, check_mode):
             actions.append("replace selection %s (ProtectedResourceType %s -> %s)"
                            % (selection_name, existing.get("ProtectedResourceType"), wanted["ProtectedResourceType"]))
             if not check_mode:
-                backup.delete_restore_testing_selection(aws_retry=True, RestoreTestingPlanName=name, RestoreTestingSelectionName=selection_name)
+                _delete_selection(backup, name, selection_name)
             existing = None
         elif existing is None:
             actions.append("create selection %s (%s)" % (selection_name, wanted["ProtectedResourceType"]))
         if existing is None:
             if not check_mode:
-                backup.create_restore_testing_selection(aws_retry=True, RestoreTestingPlanName=name, RestoreTestingSelection=wanted)
+                _create_selection(backup, name, wanted)
             selections[selection_name] = wanted
             continue
         # A member the options leave out keeps its value (as UpdateRestoreTestingSelection treats it).
@@ -326,16 +348,14 @@ def ensure_plan(backup, params, check_mode):
             actions.append("update selection %s (%s)" % (selection_name, ", ".join(changed_keys)))
             selections[selection_name] = dict(existing, **{key: wanted[key] for key in changed_keys})
             if not check_mode:
-                backup.update_restore_testing_selection(
-                    aws_retry=True, RestoreTestingPlanName=name, RestoreTestingSelectionName=selection_name,
-                    RestoreTestingSelection={key: wanted[key] for key in changed_keys})
+                _update_selection(backup, name, selection_name, {key: wanted[key] for key in changed_keys})
     if params.get("purge_selections"):
         declared_names = {spec["name"] for spec in params.get("selections") or []}
         for selection_name in sorted(set(current_selections) - declared_names):
             actions.append("delete selection %s" % selection_name)
             selections.pop(selection_name)
             if not check_mode:
-                backup.delete_restore_testing_selection(aws_retry=True, RestoreTestingPlanName=name, RestoreTestingSelectionName=selection_name)
+                _delete_selection(backup, name, selection_name)
     if actions and not check_mode:
         plan = get_plan(backup, name)
         selections = get_selections(backup, name)
@@ -381,13 +401,37 @@ def _enrich(job):
                 CreatedResourceKind=kind, CreatedResourceName=name, SourceResourceName=source_name if source_kind else None)
 
 
+@BackupErrorHandler.list_error_handler("describe restore job")
+def _describe_restore_job(backup, job_id):
+    job = backup.describe_restore_job(aws_retry=True, RestoreJobId=job_id)
+    job.pop("ResponseMetadata", None)
+    return job
+
+
+def _restore_job(backup, job_id):
+    """The restore job JOB_ID; RestoreTestingError naming restore_job_id when there is none."""
+    job = _describe_restore_job(backup, job_id)
+    if job is None:
+        raise RestoreTestingError("restore_job_id=%r: no such restore job in this account and region" % job_id)
+    return job
+
+
+@BackupErrorHandler.common_error_handler("list restore jobs")
+def _restore_jobs(backup, **request):
+    return [job for page in backup.get_paginator("list_restore_jobs").paginate(**request) for job in page.get("RestoreJobs", [])]
+
+
+@BackupErrorHandler.common_error_handler("put restore validation result")
+def _put_validation_result(backup, **request):
+    backup.put_restore_validation_result(aws_retry=True, **request)
+
+
 def list_jobs(backup, testing_plan_arn=None, created_after=None, created_before=None, restore_job_id=None, status=None):
     """The restore jobs a restore testing plan created, oldest first, each with RestoreTestingPlanArn and the kind and
     name of what it created. With RESTORE_JOB_ID, that one job (which must come from a restore testing plan, and from
     TESTING_PLAN_ARN when given)."""
     if restore_job_id:
-        job = backup.describe_restore_job(aws_retry=True, RestoreJobId=restore_job_id)
-        job.pop("ResponseMetadata", None)
+        job = _restore_job(backup, restore_job_id)
         made_by = (job.get("CreatedBy") or {}).get("RestoreTestingPlanArn")
         if not made_by:
             raise RestoreTestingError("restore_job_id=%r was not created by a restore testing plan; only such jobs take a "
@@ -398,9 +442,7 @@ def list_jobs(backup, testing_plan_arn=None, created_after=None, created_before=
     request = {"ByRestoreTestingPlanArn": testing_plan_arn}
     request.update((key, value) for key, value in (("ByCreatedAfter", created_after), ("ByCreatedBefore", created_before),
                                                    ("ByStatus", status)) if value)
-    jobs = []
-    for page in backup.get_paginator("list_restore_jobs").paginate(**request):
-        jobs.extend(page.get("RestoreJobs", []))
+    jobs = _restore_jobs(backup, **request)
     # No order is documented: oldest first, by creation date, explicitly.
     jobs.sort(key=lambda job: (job.get("CreationDate"), job["RestoreJobId"]))
     return [_enrich(job) for job in jobs]
@@ -408,8 +450,7 @@ def list_jobs(backup, testing_plan_arn=None, created_after=None, created_before=
 
 def put_validation(backup, job_id, status, message, check_mode):
     """(changed, before, after) of reporting STATUS (and MESSAGE) for a restore job a restore testing plan created."""
-    job = backup.describe_restore_job(aws_retry=True, RestoreJobId=job_id)
-    job.pop("ResponseMetadata", None)
+    job = _restore_job(backup, job_id)
     if not (job.get("CreatedBy") or {}).get("RestoreTestingPlanArn"):
         raise RestoreTestingError("restore_job_id=%r was not created by a restore testing plan; AWS Backup takes validation "
                                   "results only for those" % job_id)
@@ -424,7 +465,6 @@ def put_validation(backup, job_id, status, message, check_mode):
         request = {"RestoreJobId": job_id, "ValidationStatus": status}
         if message:
             request["ValidationStatusMessage"] = message
-        backup.put_restore_validation_result(aws_retry=True, **request)
-        job = backup.describe_restore_job(aws_retry=True, RestoreJobId=job_id)
-        job.pop("ResponseMetadata", None)
+        _put_validation_result(backup, **request)
+        job = _restore_job(backup, job_id)
     return True, before, after, job

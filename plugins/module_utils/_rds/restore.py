@@ -18,15 +18,12 @@ import datetime
 import re
 import time
 
-try:
-    import botocore
-except ImportError:
-    pass  # Modules are responsible for handling this.
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import AnsibleRDSError
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import RdsErrorHandler
 
 # 1-63 letters, digits or hyphens, a letter first, no '--', no '-' last (the rule of _inputs.db_identifier).
 IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
@@ -36,34 +33,50 @@ RESOURCE_ID = re.compile(r"^db-[A-Z0-9]+$")
 NEVER_AVAILABLE = ("failed", "incompatible-restore", "incompatible-parameters", "deleting", "inaccessible-encryption-credentials")
 
 
-class RdsRestoreError(Exception):
-    """Bad input, named by option and value; raised before any call that changes anything."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def _code(error):
-    return error.response.get("Error", {}).get("Code", "") if hasattr(error, "response") else ""
+class RdsRestoreError(AnsibleRDSError):
+    """A restore that cannot go on: bad input, named by option and value (raised before any call that changes anything),
+    or an instance that never becomes available."""
 
 
 def tags_of(instance):
     return {tag["Key"]: tag["Value"] for tag in instance.get("TagList") or []}
 
 
-def describe_instance(client, identifier):
-    """The DB instance IDENTIFIER (its TagList included), or None when there is none.
+# CLIENT, in every call here, comes from ``module.client(..., retry_decorator=_retries.jittered_backoff())``: calls pass
+# ``aws_retry``. A failed call raises AnsibleRDSError ("Failed to <what was being done>: <what AWS said>").
 
-    CLIENT comes from ``module.client(..., retry_decorator=_retries.jittered_backoff())``: calls pass ``aws_retry``.
-    """
-    try:
-        found = client.describe_db_instances(aws_retry=True, DBInstanceIdentifier=identifier)["DBInstances"]
-    except botocore.exceptions.ClientError as e:
-        if _code(e) == "DBInstanceNotFound":
-            return None
-        raise
+@RdsErrorHandler.list_error_handler("describe DB instance", default_value=[])
+def _db_instances(client, identifier):
+    return client.describe_db_instances(aws_retry=True, DBInstanceIdentifier=identifier)["DBInstances"]
+
+
+def describe_instance(client, identifier):
+    """The DB instance IDENTIFIER (its TagList included), or None when there is none."""
+    found = _db_instances(client, identifier)
     return found[0] if found else None
+
+
+@RdsErrorHandler.list_error_handler("describe DB instance automated backups", default_value=[])
+def _automated_backups(client, **query):
+    return [backup for page in client.get_paginator("describe_db_instance_automated_backups").paginate(**query)
+            for backup in page.get("DBInstanceAutomatedBackups", [])]
+
+
+@RdsErrorHandler.common_error_handler("restore DB instance to a point in time")
+def restore_to_point_in_time(client, request):
+    """RestoreDBInstanceToPointInTime of REQUEST (``point_in_time_request``)."""
+    client.restore_db_instance_to_point_in_time(aws_retry=True, **request)
+
+
+@RdsErrorHandler.common_error_handler("modify DB instance")
+def modify_instance(client, identifier, changes):
+    """ModifyDBInstance, applied at once."""
+    client.modify_db_instance(aws_retry=True, DBInstanceIdentifier=identifier, ApplyImmediately=True, **changes)
+
+
+@RdsErrorHandler.common_error_handler("tag DB instance")
+def add_tags(client, arn, tags):
+    client.add_tags_to_resource(aws_retry=True, ResourceName=arn, Tags=tags)
 
 
 def automated_backups(client, identifier):
@@ -72,14 +85,7 @@ def automated_backups(client, identifier):
     Newest restorable time first: after a delete and a re-create under the same name, the retained backups of the
     old instance and the active ones of the new are both listed.
     """
-    found = []
-    try:
-        for page in client.get_paginator("describe_db_instance_automated_backups").paginate(DBInstanceIdentifier=identifier):
-            found.extend(page.get("DBInstanceAutomatedBackups", []))
-    except botocore.exceptions.ClientError as e:
-        if _code(e) in ("DBInstanceAutomatedBackupNotFound", "DBInstanceAutomatedBackupNotFoundFault", "DBInstanceNotFound"):
-            return []
-        raise
+    found = _automated_backups(client, DBInstanceIdentifier=identifier)
     epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
     return sorted(found, key=lambda backup: (backup.get("RestoreWindow") or {}).get("LatestTime") or epoch, reverse=True)
 
@@ -115,9 +121,8 @@ def restore_window(client, request):
     else:
         query = {"DBInstanceIdentifier": request["SourceDBInstanceIdentifier"]}
     try:
-        found = [backup for page in client.get_paginator("describe_db_instance_automated_backups").paginate(**query)
-                 for backup in page.get("DBInstanceAutomatedBackups", [])]
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
+        found = _automated_backups(client, **query)
+    except AnsibleRDSError:
         return None
     windows = [backup.get("RestoreWindow") or {} for backup in found]
     windows = [(w["EarliestTime"], w["LatestTime"]) for w in windows if w.get("EarliestTime") and w.get("LatestTime")]

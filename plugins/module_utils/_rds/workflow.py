@@ -27,6 +27,8 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import rest
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import choice as rc
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
+from ansible_collections.restorekit.aws.plugins.module_utils._ec2.errors import EC2SecurityGroupsErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import AnsibleRDSError
 
 UTC = datetime.timezone.utc
 RESTORED_FROM = "restorekit:restored-from"
@@ -38,12 +40,11 @@ ADOPT_WINDOW_HOURS = 72
 RESUME_KEYS = ("method", "reason", "data_time", "restored_from", "window", "adopted", "recovery_point_arn")
 
 
-class WorkflowError(Exception):
+class WorkflowError(AnsibleRDSError):
     """The restore cannot go on; ``result`` is what was done and learnt until then."""
 
     def __init__(self, message, result=None):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message=message)
         self.result = result or {}
 
 
@@ -71,10 +72,16 @@ def read(client_for, source_identifier, target_identifier=None, point_query=None
         out["recovery_point_message"] = found["message"] or ""
     names = list(security_group_names or [])
     if names:
-        groups = client_for("ec2").describe_security_groups(aws_retry=True, Filters=[{"Name": "group-name", "Values": names}])["SecurityGroups"]
+        groups = security_groups(client_for("ec2"), names)
         out["security_groups"] = [{"group_id": g["GroupId"], "group_name": g["GroupName"], "vpc_id": g.get("VpcId")} for g in groups]
         out["missing_security_group_names"] = [n for n in names if n not in {g["GroupName"] for g in groups}]
     return out
+
+
+@EC2SecurityGroupsErrorHandler.list_error_handler("describe security groups", [])
+def security_groups(ec2, names):
+    """The security groups of this region named NAMES; a name no group carries is left out (the caller names it)."""
+    return ec2.describe_security_groups(aws_retry=True, Filters=[{"Name": "group-name", "Values": names}])["SecurityGroups"]
 
 
 def point_query(params):
@@ -394,7 +401,7 @@ class Run:
         if self.check_mode:
             return None
         rds = self.client_for("rds")
-        rds.restore_db_instance_to_point_in_time(aws_retry=True, **request)
+        rr.restore_to_point_in_time(rds, request)
         return rr.describe_instance(rds, self.params["target_db_instance_identifier"])
 
     def start_backup(self, state, decided):
@@ -473,11 +480,11 @@ class Run:
             instance = self.wait(self.instance_check(rds, target))
             changes = settings_changes(instance, state, params)
             if changes:
-                rds.modify_db_instance(aws_retry=True, DBInstanceIdentifier=target, ApplyImmediately=True, **changes)
+                rr.modify_instance(rds, target, changes)
                 self.result.update(changed=True, settings_applied=sorted(changes))
             tags = missing_tags(instance, restore_tags(params, decided))
             if tags:
-                rds.add_tags_to_resource(aws_retry=True, ResourceName=instance["DBInstanceArn"], Tags=tags)
+                rr.add_tags(rds, instance["DBInstanceArn"], tags)
                 self.result["changed"] = True
             if changes:
                 instance = self.wait(self.instance_check(rds, target, settled=True))

@@ -17,50 +17,44 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-
-try:
-    import botocore
-except ImportError:
-    pass  # Modules are responsible for handling this.
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import AnsibleS3Error
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import S3ErrorHandler
 
 PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 NOTIFICATION_KINDS = ("TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations", "EventBridgeConfiguration")
-MISSING_BUCKET = ("404", "NoSuchBucket", "NotFound")
 # ACLs enabled, the bucket owner owning every object written with bucket-owner-full-control: what an AWS Backup restore
 # into an existing bucket needs (S3 user guide, "Controlling ownership of objects and disabling ACLs").
 ACLS_ENABLED = "BucketOwnerPreferred"
 ACLS_DISABLED = "BucketOwnerEnforced"
 
 
+# Every call here fails with AnsibleS3Error ("Failed to <what was being done>: <what S3 said>"); a bucket or a setting
+# that is not there is the reader's default (S3ErrorHandler's list handler).
+
+@S3ErrorHandler.list_error_handler("read bucket", default_value=False)
 def bucket_exists(client, bucket):
     """True when BUCKET exists (and the caller may see it); False on 404."""
-    try:
-        client.head_bucket(Bucket=bucket)
-        return True
-    except is_boto3_error_code(MISSING_BUCKET):
-        return False
+    client.head_bucket(Bucket=bucket)
+    return True
 
 
+@S3ErrorHandler.list_error_handler("get bucket tags", default_value={})
 def bucket_tags(client, bucket):
-    try:
-        tag_set = client.get_bucket_tagging(Bucket=bucket).get("TagSet", [])
-    except is_boto3_error_code("NoSuchTagSet"):
-        return {}
+    tag_set = client.get_bucket_tagging(Bucket=bucket).get("TagSet", [])
     return dict((tag["Key"], tag["Value"]) for tag in tag_set)
 
 
+@S3ErrorHandler.common_error_handler("get bucket notification configuration")
 def notification_kinds(client, bucket):
     """The kinds of event notification BUCKET sends (SNS, SQS, Lambda, EventBridge), in a fixed order."""
     configuration = client.get_bucket_notification_configuration(Bucket=bucket)
     return [kind for kind in NOTIFICATION_KINDS if configuration.get(kind)]
 
 
+@S3ErrorHandler.list_error_handler("get bucket replication", default_value=0)
 def replication_rules(client, bucket):
-    try:
-        return len(client.get_bucket_replication(Bucket=bucket).get("ReplicationConfiguration", {}).get("Rules", []))
-    except is_boto3_error_code("ReplicationConfigurationNotFoundError"):
-        return 0
+    return len(client.get_bucket_replication(Bucket=bucket).get("ReplicationConfiguration", {}).get("Rules", []))
 
 
 def read_pair(client, pair):
@@ -82,19 +76,15 @@ def read_pair(client, pair):
     return out
 
 
+@S3ErrorHandler.list_error_handler("get bucket public access block", default_value={})
 def public_access_block(client, bucket):
-    try:
-        return client.get_public_access_block(Bucket=bucket).get("PublicAccessBlockConfiguration", {})
-    except is_boto3_error_code("NoSuchPublicAccessBlockConfiguration"):
-        return {}
+    return client.get_public_access_block(Bucket=bucket).get("PublicAccessBlockConfiguration", {})
 
 
+@S3ErrorHandler.list_error_handler("get bucket ownership controls", default_value="ObjectWriter")
 def object_ownership(client, bucket):
     """BUCKET's object ownership; a bucket without the setting has ACLs enabled (``ObjectWriter``)."""
-    try:
-        rules = client.get_bucket_ownership_controls(Bucket=bucket).get("OwnershipControls", {}).get("Rules") or []
-    except is_boto3_error_code("OwnershipControlsNotFoundError"):
-        return "ObjectWriter"
+    rules = client.get_bucket_ownership_controls(Bucket=bucket).get("OwnershipControls", {}).get("Rules") or []
     return rules[0].get("ObjectOwnership", "ObjectWriter") if rules else "ObjectWriter"
 
 
@@ -103,6 +93,7 @@ def acls_enabled(client, bucket):
     return object_ownership(client, bucket) != ACLS_DISABLED
 
 
+@S3ErrorHandler.common_error_handler("create bucket")
 def _make(client, bucket, check_mode):
     """Create BUCKET in the client's region with ACLs enabled; True (in check mode: would be)."""
     if not check_mode:
@@ -112,6 +103,21 @@ def _make(client, bucket, check_mode):
             request["CreateBucketConfiguration"] = {"LocationConstraint": region}
         client.create_bucket(**request)
     return True
+
+
+@S3ErrorHandler.common_error_handler("enable bucket ACLs")
+def _enable_acls(client, bucket):
+    client.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": ACLS_ENABLED}]})
+
+
+@S3ErrorHandler.common_error_handler("block public access")
+def _block_public_access(client, bucket):
+    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=dict(PUBLIC_ACCESS_BLOCK))
+
+
+@S3ErrorHandler.common_error_handler("tag bucket")
+def _tag(client, bucket, tags):
+    client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
 
 
 def harden(client, pair, check_mode=False, prepare=False):
@@ -130,7 +136,7 @@ def harden(client, pair, check_mode=False, prepare=False):
     elif prepare and not acls_enabled(client, staging):
         acls_turned_on = True
         if not check_mode:
-            client.put_bucket_ownership_controls(Bucket=staging, OwnershipControls={"Rules": [{"ObjectOwnership": ACLS_ENABLED}]})
+            _enable_acls(client, staging)
     # S3 blocks all public access on a bucket it creates (since April 2023); read it unless the bucket is not made yet.
     current_block = dict(PUBLIC_ACCESS_BLOCK) if created and check_mode else public_access_block(client, staging)
     block_needed = any(current_block.get(name) is not True for name in PUBLIC_ACCESS_BLOCK)
@@ -140,21 +146,17 @@ def harden(client, pair, check_mode=False, prepare=False):
     tags_needed = wanted != tags
     if not check_mode:
         if block_needed:
-            client.put_public_access_block(Bucket=staging, PublicAccessBlockConfiguration=dict(PUBLIC_ACCESS_BLOCK))
+            _block_public_access(client, staging)
         if tags_needed:
-            client.put_bucket_tagging(Bucket=staging, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(wanted.items())]})
+            _tag(client, staging, wanted)
     return {"production_bucket": pair["production_bucket"], "staging_bucket": staging,
             "changed": created or acls_turned_on or block_needed or tags_needed, "created": created, "acls_enabled": acls_turned_on,
             "public_access_blocked": block_needed, "tags_set": sorted(k for k in wanted if tags.get(k) != wanted[k]),
             "staging_tags": wanted}
 
 
-class StagingBucketError(Exception):
+class StagingBucketError(AnsibleS3Error):
     """A staging bucket that cannot be made private and tagged."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def for_each(function, pairs, concurrency):
@@ -166,9 +168,7 @@ def for_each(function, pairs, concurrency):
     def one(pair):
         try:
             return function(pair)
-        except StagingBucketError as error:
-            return {"production_bucket": pair["production_bucket"], "staging_bucket": pair["staging_bucket"], "error": error.message}
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        except AnsibleAWSError as error:
             return {"production_bucket": pair["production_bucket"], "staging_bucket": pair["staging_bucket"], "error": str(error)}
 
     if not pairs:

@@ -39,9 +39,9 @@ except ImportError:
     pass  # Modules are responsible for handling this.
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import copy_engine
-from ansible_collections.restorekit.aws.plugins.module_utils._s3.buckets import MISSING_BUCKET
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.buckets import bucket_exists
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.buckets import bucket_tags
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import KeyFilter
@@ -419,9 +419,7 @@ def staging_ownership(client, restore, run_id):
         if not bucket_exists(client, staging):
             return False, None
         tags = bucket_tags(client, staging)
-    except is_boto3_error_code(MISSING_BUCKET):
-        return False, None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
+    except AnsibleAWSError as error:
         return False, "kept staging bucket {0}: its tags cannot be read: {1}".format(staging, error)
     if tags.get(RUN_TAG) != run_id:
         return False, "kept staging bucket {0}: its {1} tag is not {2}".format(staging, RUN_TAG, run_id)

@@ -38,6 +38,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import K
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import Manifest
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import iter_pages
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import tune_client
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import AnsibleS3Error
 
 CONFLICT_POLICIES = ["skip_newer", "skip_existing", "overwrite"]
 ENCRYPTION_POLICIES = ["destination_default", "kms", "preserve"]
@@ -70,12 +71,8 @@ RETRYABLE_CODES = frozenset(["InternalError", "ServiceUnavailable", "SlowDown", 
                              "RequestTimeout", "RequestTimeTooSkewed", "500", "502", "503", "504"])
 
 
-class CopyError(Exception):
+class CopyError(AnsibleS3Error):
     """Bad options (raised before any AWS call) or a listing that failed."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def validate(options):

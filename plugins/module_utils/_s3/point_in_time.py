@@ -28,8 +28,6 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import RecoveryPointError
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_points import parse_time
@@ -37,6 +35,8 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_po
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import KeyFilter
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import Manifest
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import iter_pages
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import AnsibleS3Error
+from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import S3ErrorHandler
 
 # What happens to a key. The first three change the bucket (each adds a version or a delete marker, never removes one).
 RESTORE = "restore"                  # changed after T: the version current at T is copied on top
@@ -60,7 +60,7 @@ HEAD_FIELDS = ("ContentType", "ContentEncoding", "ContentDisposition", "ContentL
                "WebsiteRedirectLocation", "Metadata", "ServerSideEncryption", "SSEKMSKeyId")
 
 
-class PointInTimeError(AnsibleAWSError):
+class PointInTimeError(AnsibleS3Error):
     """A request that cannot be carried out: bad options, or a bucket that cannot be rolled back."""
 
 
@@ -359,6 +359,16 @@ def _client_error_types():
     return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
 
 
+# The bucket's settings, read through S3ErrorHandler (a bucket or a setting that is not there: its default; any other
+# failure: AnsibleS3Error). The listing is streamed, page by page, into the run: its failure is caught where it is consumed.
+def _versioning(client, bucket):
+    return client.get_bucket_versioning(Bucket=bucket)
+
+
+def _lifecycle_rules(client, bucket):
+    return client.get_bucket_lifecycle_configuration(Bucket=bucket).get("Rules") or []
+
+
 class PointInTime:
     """One roll-back of a bucket: check the bucket, stream the listing, decide, and (unless a dry run) act.
 
@@ -378,23 +388,16 @@ class PointInTime:
     def check_bucket(self):
         """Refuse a bucket whose versioning is not Enabled; learn whether old versions may have expired."""
         bucket = self.bucket
-        try:
-            status = self.client.get_bucket_versioning(Bucket=bucket).get("Status")
-        except is_boto3_error_code("NoSuchBucket") as e:
-            raise PointInTimeError(message=f"bucket={bucket!r} does not exist", exception=e) from e
-        except _client_error_types() as e:  # pylint: disable=duplicate-except
-            raise PointInTimeError(message=f"Failed to read the versioning of bucket {bucket!r}", exception=e) from e
+        versioning = S3ErrorHandler.list_error_handler(f"read the versioning of bucket {bucket!r}")(_versioning)(self.client, bucket)
+        if versioning is None:
+            raise PointInTimeError(message=f"bucket={bucket!r} does not exist")
+        status = versioning.get("Status")
         if status != "Enabled":
             state = "suspended" if status == "Suspended" else "never enabled"
             raise PointInTimeError(
                 message=f"bucket={bucket!r} does not have versioning enabled (versioning {state}): it keeps no versions to roll "
                         "back to, and copying over a null version would destroy it. Restore it from an AWS Backup recovery point instead")
-        try:
-            rules = self.client.get_bucket_lifecycle_configuration(Bucket=bucket).get("Rules") or []
-        except is_boto3_error_code("NoSuchLifecycleConfiguration"):
-            rules = []
-        except _client_error_types() as e:  # pylint: disable=duplicate-except
-            raise PointInTimeError(message=f"Failed to read the lifecycle rules of bucket {bucket!r}", exception=e) from e
+        rules = S3ErrorHandler.list_error_handler(f"read the lifecycle rules of bucket {bucket!r}", [])(_lifecycle_rules)(self.client, bucket)
         for rule in rules:
             if rule.get("Status") == "Enabled" and rule.get("NoncurrentVersionExpiration"):
                 self.history_complete = False
