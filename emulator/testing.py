@@ -95,6 +95,17 @@ def wait_restore(backup_client, job_id, interval=0.1):
     raise AssertionError("restore job %s did not finish" % job_id)
 
 
+def wait_deletion(backup_client, job_id, interval=0.1):
+    """Poll DescribeRestoreJob until the deletion of what a restore test restored has ended (DeletionStatus SUCCESSFUL
+    or FAILED); return the last description."""
+    for _attempt in range(MAX_POLLS):
+        job = backup_client.describe_restore_job(RestoreJobId=job_id)
+        if job.get("DeletionStatus") in ("SUCCESSFUL", "FAILED"):
+            return job
+        time.sleep(interval)
+    raise AssertionError("the deletion of what restore job %s restored did not end" % job_id)
+
+
 def newest_completed(backup_client, vault, resource_arn):
     """The newest COMPLETED recovery point of one resource, chosen by CreationDate across all pages."""
     points = [p for p in points_of(backup_client, vault, ByResourceArn=resource_arn) if p["Status"] == "COMPLETED"]

@@ -15,7 +15,7 @@ import botocore.exceptions
 import pytest
 
 from emulator.client import REGION
-from emulator.testing import MAX_POLLS, newest_scheduled, points_of, wait_restore
+from emulator.testing import newest_scheduled, points_of, wait_deletion, wait_restore
 
 HOUR = 3600
 
@@ -61,16 +61,6 @@ def bucket_selection(world, tenant="1", hours=4):
 def db_selection(world, hours, overrides=None):
     return {"ProtectedResourceType": "RDS", "IamRoleArn": world["backup_role_arn"], "ProtectedResourceArns": [world["db"]["arn"]],
             "ValidationWindowHours": hours, "RestoreMetadataOverrides": overrides or {}}
-
-
-def wait_deletion(backup, job_id):
-    """Poll DescribeRestoreJob until the deletion of what the job restored has ended; return the last description."""
-    for _attempt in range(MAX_POLLS):
-        job = backup.describe_restore_job(RestoreJobId=job_id)
-        if job.get("DeletionStatus") in ("SUCCESSFUL", "FAILED"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError("the deletion of what restore job %s restored did not end" % job_id)
 
 
 def listed(backup, job_id):

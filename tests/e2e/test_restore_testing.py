@@ -13,7 +13,6 @@ import datetime
 import json
 import os
 import subprocess
-import time
 import uuid
 
 import botocore.exceptions
@@ -22,6 +21,7 @@ import pytest
 
 from emulator.client import REGION
 from emulator.seed import DB_PASSWORD
+from emulator.testing import wait_deletion
 from tests.e2e.helpers import ANSIBLE_PLAYBOOK, ROOT, ansible_env
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "validate_restore_tests.yml")
@@ -131,16 +131,6 @@ def run_plan_now(emulator, backup, plan_name):
     return jobs
 
 
-def wait_deleted(backup, job_id):
-    """The job once the deletion of what it restored has ended (AWS Backup deletes it after the result is reported)."""
-    for _attempt in range(3000):
-        job = backup.describe_restore_job(RestoreJobId=job_id)
-        if job.get("DeletionStatus") in ("SUCCESSFUL", "FAILED"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError("what restore job %s restored was not deleted" % job_id)
-
-
 def restored_exists(emulator, job):
     """Whether what the job restored (a DB instance, a bucket or an instance not terminated) is still there."""
     arn = job["CreatedResourceArn"]
@@ -214,7 +204,7 @@ def test_good_restores_are_reported_successful(emulator, world, plan, tmp_path):
         assert after["ValidationStatus"] == "SUCCESSFUL", (job["ResourceType"], after.get("ValidationStatusMessage"), output[-6000:])
         assert "check(s) passed" in after["ValidationStatusMessage"]
         # Validated while it existed; the result reported, AWS Backup deletes it.
-        assert wait_deleted(backup, job["RestoreJobId"])["DeletionStatus"] == "SUCCESSFUL"
+        assert wait_deletion(backup, job["RestoreJobId"])["DeletionStatus"] == "SUCCESSFUL"
         assert not restored_exists(emulator, job)
     assert report["outcome"] == "succeeded"
     assert sorted(job["restore_job_id"] for job in report["restore_jobs"]) == sorted(job["RestoreJobId"] for job in jobs)
