@@ -323,14 +323,15 @@ class RdsDriver(Driver):
         try:
             self.backend(region).delete_db_instance(identifier, skip_final_snapshot=True, delete_automated_backups=True)
         except Exception as exc:  # moto's RDS errors carry RDS's code and message (not found, deletion protection)
-            raise ApiError(service_error_code(exc), getattr(exc, "message", str(exc))) from None
+            raise service_error(exc) from None
         self.after_call(region, "DeleteDBInstance", {"DBInstanceIdentifier": identifier, "DeleteAutomatedBackups": "true"})
 
 
-def service_error_code(exc):
-    """The AWS error code of one of moto's service errors (ServiceException's code, an older error's error_type)."""
+def service_error(exc):
+    """One of moto's service errors as the ApiError a client sees: its AWS code (ServiceException's code, an older
+    error's error_type) and message."""
     code = getattr(exc, "error_type", None) or getattr(exc, "code", None)
-    return code if isinstance(code, str) else exc.__class__.__name__
+    return ApiError(code if isinstance(code, str) else exc.__class__.__name__, getattr(exc, "message", str(exc)))
 
 
 def master_password(database):
@@ -746,7 +747,7 @@ class Ec2Driver(Driver):
         try:
             self.backend(arn.split(":")[3]).terminate_instances([instance.id])
         except Exception as exc:  # moto's EC2 errors carry EC2's code and message
-            raise ApiError(service_error_code(exc), getattr(exc, "message", str(exc))) from None
+            raise service_error(exc) from None
 
 
 def make_drivers(account_id, state_dir, fleet):
