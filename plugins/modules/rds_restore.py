@@ -844,7 +844,7 @@ def main():
     clients = client_for(module)
 
     def role_of():
-        return "arn:aws:iam::%s:role/%s-%s-backup-role" % (jobs.account_id(clients("sts")), params["project_name"], params["environment"])
+        return jobs.runbook_role_arn(clients("sts"), params["project_name"], params["environment"])
 
     run = workflow.Run(clients, params, module.region, role_of, lambda arn: jobs.resource_exists(clients, arn),
                        check_mode=module.check_mode)

@@ -676,7 +676,7 @@ def prepare(module, client, params):
 
 def runbook_role(module, params):
     """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the caller's account."""
-    return "arn:aws:iam::%s:role/%s-%s-backup-role" % (jobs.account_id(module.client("sts")), params["project_name"], params["environment"])
+    return jobs.runbook_role_arn(module.client("sts"), params["project_name"], params["environment"])
 
 
 def begin(module, client, plan, params, wait):

@@ -86,6 +86,11 @@ def account_id(sts_client):
     return _sts.caller_identity(sts_client)["Account"]
 
 
+def runbook_role_arn(sts_client, project_name, environment):
+    """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the caller's account."""
+    return "arn:aws:iam::%s:role/%s-%s-backup-role" % (account_id(sts_client), project_name, environment)
+
+
 @BackupErrorHandler.common_error_handler("start restore job")
 def start(client, request):
     return _call(client, "start_restore_job", **request)["RestoreJobId"]

@@ -70,3 +70,12 @@ def test_settle_returns_a_quick_job_ended_and_a_slow_one_as_it_is_without_failin
     assert jobs.settle(client, "slow", 2, sleep=clock.sleep, clock=clock)["Status"] == "RUNNING"
     assert clock.now <= 2
     assert jobs.settle(FakeBackup({"x": ["RUNNING"]}), "x", 0, sleep=pytest.fail)["Status"] == "RUNNING"
+
+
+class FakeSts:
+    def get_caller_identity(self):
+        return {"Account": "210987654321", "Arn": "arn:aws:iam::210987654321:user/responder", "UserId": "AIDA"}
+
+
+def test_the_runbook_role_is_named_in_the_callers_account():
+    assert jobs.runbook_role_arn(FakeSts(), "acme-shop", "dr") == "arn:aws:iam::210987654321:role/acme-shop-dr-backup-role"
