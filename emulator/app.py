@@ -15,10 +15,12 @@ import traceback
 import urllib.parse
 import uuid
 
+from moto.iam.models import get_account_id_from
 from moto.server import DomainDispatcherApplication, create_backend_app
 
 from . import autoscaling
 from . import backup as backup_module
+from . import backup_shared
 from . import iam_sim
 from . import oneclock
 from . import query as query_protocol
@@ -218,8 +220,11 @@ class EmulatorApp:
     def __init__(self, state_dir, fleet, job_seconds=0.0, strict=True):
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.fleet = fleet
+        self.state_dir = state_dir
         self.drivers = make_drivers(backup_module.ACCOUNT_ID, state_dir, fleet)
         self.world = BackupWorld(self.drivers)
+        self.worlds = self.world.accounts  # every account served, by id: the seeded one first (world_for)
+        backup_shared.install()  # AWS RAM shares backup vaults (backup_shared.py)
         oneclock.install(self.world.clock)  # moto dates S3 objects, EC2 instances and activities on the world's clock
         # RDS's native window too: its binary logs are marked where the clock moves (pitr.py).
         self.world.clock.listeners.append(self.drivers["RDS"].automated_backups.clock_moved)
@@ -304,14 +309,15 @@ class EmulatorApp:
         if service == "backup":
             op_model, labels = self.backup_api.route(environ["REQUEST_METHOD"], raw_path, query)
             if op_model is not None:
-                return self._backup(start_response, op_model, labels, query, headers, body, region)
+                world = self.world_for(self._account(environ))
+                return self._backup(start_response, world, op_model, labels, query, headers, body, region)
         if ticket is not None:  # S3 conditional writes: answered, and written, atomically (s3_conditions.py)
             outcome = self.s3_writes.commit(ticket, environ, headers, lambda: self.moto(environ, start_response))
             return self._respond(start_response, *outcome.response()) if isinstance(outcome, s3_conditions.Refusal) else outcome
         result = self.moto(environ, start_response)
         if service == "rds" and operation in ("CreateDBInstance", "DeleteDBInstance", "ModifyDBInstance",
                                               "RestoreDBInstanceFromDBSnapshot", "RestoreDBInstanceToPointInTime"):
-            result = self._rds_hook(result, region, operation, body, query)
+            result = self._rds_hook(result, self.world_for(self._account(environ)), region, operation, body, query)
         if service == "ec2" and operation == "CreateLaunchTemplateVersion":  # moto ignores SourceVersion; see autoscaling.py
             result = self.refreshes.after_create_launch_template_version(result, region, body, query)
         return result
@@ -375,16 +381,38 @@ class EmulatorApp:
         start_response("%d %s" % (status, reason), list(headers.items()))
         return [body]
 
+    # ------------------------------------------------------------------ accounts
+    @staticmethod
+    def _account(environ):
+        """The caller's account: the one its access key belongs to (moto keeps the keys STS hands out), else the
+        seeded account."""
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        key = auth.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in auth else ""
+        return get_account_id_from(key) if key else backup_module.ACCOUNT_ID
+
+    def world_for(self, account_id):
+        """The BackupWorld of ACCOUNT_ID, made on its first request: its own drivers, the seeded world's clock and lock
+        (a restore from a vault shared with it reads the owner's world under the same lock)."""
+        with self.world.lock:
+            world = self.worlds.get(account_id)
+            if world is None:
+                drivers = make_drivers(account_id, self.state_dir, self.fleet, self.drivers["RDS"].automated_backups)
+                world = BackupWorld(drivers, account_id, clock=self.world.clock, lock=self.world.lock)
+                world.durations = self.world.durations
+                world.accounts = self.worlds
+                self.worlds[account_id] = world
+            return world
+
     # ------------------------------------------------------------------ AWS Backup
-    def _backup(self, start_response, op_model, labels, query, headers, body, region):
-        handler = getattr(self.world, backup_module.OPERATIONS[op_model.name])
+    def _backup(self, start_response, world, op_model, labels, query, headers, body, region):
         try:
             params = self.backup_api.parse_input(op_model, labels, query, headers, body)
             missing = [name for name in op_model.input_shape.required_members if name not in params] if op_model.input_shape else []
             if missing:
                 raise ApiError("MissingParameterValueException", "Missing required parameter(s): %s" % ", ".join(missing))
-            with self.world.lock:
-                result = handler(region, params)
+            with world.lock:
+                world, params = world.route_vault_account(op_model.name, region, params)
+                result = getattr(world, backup_module.OPERATIONS[op_model.name])(region, params)
         except ApiError as err:
             status = err.status if err.status != 400 else self.backup_api.error_status(err.code)
             return self._respond(start_response, status, {"Content-Type": "application/json", "x-amzn-ErrorType": err.code},
@@ -403,13 +431,13 @@ class EmulatorApp:
         return self._respond(start_response, op_model.http.get("responseCode", 200), out_headers, out_body)
 
     # ------------------------------------------------------------------ RDS: a real MariaDB behind each MySQL instance
-    def _rds_hook(self, result, region, action, body, query):
+    def _rds_hook(self, result, world, region, action, body, query):
         chunks = list(result)
         response = b"".join(chunks)
         if b"<Error>" not in response:
             params = query_protocol.form(body, query)
             try:
-                self.drivers["RDS"].after_call(region, action, params)
+                world.drivers["RDS"].after_call(region, action, params)
             except Exception:  # pylint: disable=broad-except
                 traceback.print_exc()
         return [response]
@@ -452,7 +480,8 @@ class EmulatorApp:
                     world.clock.set(parse_timestamp(spec["now"]))
                 if "advance_seconds" in spec:
                     world.clock.advance(float(spec["advance_seconds"]))
-                world.tick()
+                for each in list(self.worlds.values()):
+                    each.tick()
             return {"now": world.clock.now().isoformat()}
         if path == "jobs/duration":
             spec = dict(spec)
@@ -474,7 +503,7 @@ class EmulatorApp:
                                     "message": spec.get("message")})
             return {"pending_failures": world.fail_next}
         if path == "jobs/active":
-            active = [j.id for jobs in world.jobs.values() for j in jobs.values() if not j.final]
+            active = [j.id for each in list(self.worlds.values()) for jobs in each.jobs.values() for j in jobs.values() if not j.final]
             return {"active": active}
         if path == "idempotency":
             world.ignore_idempotency_tokens = bool(spec.get("ignore_tokens"))

@@ -24,6 +24,7 @@ from .backup_more import BackupMoreMixin
 from .backup_holds import HoldsMixin, check_lifecycle, lifecycle_days, supports_cold_storage
 from .backup_airgap import AirGapMixin
 from .backup_restore_tests import DEFAULT_VALIDATION_WINDOW_HOURS, RestoreTestCleanupMixin
+from .backup_shared import SharedVaultsMixin
 from .protocol import ApiError
 
 ACCOUNT_ID = "123456789012"
@@ -227,13 +228,16 @@ class Job:
         threading.Thread(target=target, name="job-%s" % self.id, daemon=True).start()
 
 
-class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin, RestoreTestCleanupMixin):
-    """Everything AWS Backup knows in one emulator process, across regions."""
+class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin, RestoreTestCleanupMixin, SharedVaultsMixin):
+    """Everything AWS Backup knows of one account in one emulator process, across regions.
 
-    def __init__(self, drivers, account_id=ACCOUNT_ID):
-        self.lock = threading.RLock()
+    Another account's world shares the first one's clock and lock (app.py ``world_for``)."""
+
+    def __init__(self, drivers, account_id=ACCOUNT_ID, clock=None, lock=None):
+        self.lock = lock or threading.RLock()
         self.account_id = account_id
-        self.clock = Clock()
+        self.accounts = {account_id: self}
+        self.clock = clock or Clock()
         self.drivers = drivers
         self.recovery_points = {}
         self.jobs = {"backup": {}, "copy": {}, "restore": {}}
@@ -693,6 +697,8 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin, RestoreTestCleanupMi
     def _find_point_anywhere(self, region, arn):
         point = self.recovery_points.get(arn)
         if point is None or point.region != region:
+            point = self.shared_point(region, arn)  # another account's air-gapped vault shared through AWS RAM
+        if point is None:
             raise not_found("Recovery point", arn)
         return point
 

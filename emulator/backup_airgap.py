@@ -172,17 +172,19 @@ class AirGapMixin:
         return out
 
     def list_backup_vaults(self, region, params):
-        """Every vault of the Region with its type and state, filtered by ByVaultType (ByShared: none here), in pages."""
-        vaults = list(backup_backends[self.account_id][region].vaults.values())
-        if params.get("ByVaultType"):
-            vaults = [v for v in vaults if vault_type(v) == params["ByVaultType"]]
+        """Every vault of the Region with its type and state, filtered by ByVaultType, in pages; ByShared: the vaults
+        other accounts share with this one through AWS RAM instead (backup_shared.py)."""
         if params.get("ByShared"):
-            vaults = []  # shared vaults come from other accounts through AWS RAM; no other account shares one here
-        vaults = self._unordered(vaults, lambda v: v.backup_vault_arn)
+            vaults = self.shared_vaults(region)
+        else:
+            vaults = [(self, v) for v in backup_backends[self.account_id][region].vaults.values()]
+        if params.get("ByVaultType"):
+            vaults = [(owner, v) for owner, v in vaults if vault_type(v) == params["ByVaultType"]]
+        vaults = self._unordered(vaults, lambda pair: pair[1].backup_vault_arn)
         page, token = self._page(vaults, params, self._salt("ListBackupVaults", dict(params, region=region)))
         members = []
-        for vault in page:
-            described = self.describe_backup_vault(region, {"BackupVaultName": vault.backup_vault_name})
+        for owner, vault in page:
+            described = owner.describe_backup_vault(region, {"BackupVaultName": vault.backup_vault_name})
             members.append({k: described.get(k) for k in LIST_VAULT_MEMBERS})
         return {"BackupVaultList": members, "NextToken": token}
 

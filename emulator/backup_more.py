@@ -14,6 +14,7 @@ import uuid
 from moto.backup.models import backup_backends
 from moto.organizations.models import organizations_backends
 
+from .backup_shared import organization_of
 from .protocol import ApiError
 
 DAY = datetime.timedelta(days=1)
@@ -152,8 +153,6 @@ class BackupMoreMixin:
 
     # ------------------------------------------------------------------ restore testing inferred metadata
     def get_restore_testing_inferred_metadata(self, region, params):
-        if params.get("BackupVaultAccountId") not in (None, self.account_id):
-            raise _not_found("Backup vault not found: %s" % params["BackupVaultName"])
         point = self.point(region, params["BackupVaultName"], params["RecoveryPointArn"])
         return {"InferredMetadata": self._inferred_metadata(point)}
 
@@ -186,11 +185,8 @@ class BackupMoreMixin:
 
     def _organization(self):
         """moto's organization this account belongs to, or None (the seeded account is standalone)."""
-        org = organizations_backends[self.account_id]["aws"].org
-        if org is not None:
-            return org
-        master = organizations_backends.master_accounts.get(self.account_id)
-        return organizations_backends[master[0]]["aws"].org if master else None
+        master = organization_of(self.account_id)
+        return organizations_backends[master]["aws"].org if master else None
 
     def _global_settings(self, org):
         """The organization's settings and when they last changed: every setting "false" until updated, in a new
@@ -276,8 +272,6 @@ class BackupMoreMixin:
 
     # ------------------------------------------------------------------ protected resources by vault
     def list_protected_resources_by_backup_vault(self, region, params):
-        if params.get("BackupVaultAccountId") not in (None, self.account_id):
-            raise _not_found("Backup vault not found: %s" % params["BackupVaultName"])
         vault = self.vault(region, params["BackupVaultName"])
         results = self.protected_results(self._vault_points(region, vault.backup_vault_name))
         page, token = self._page(results, params, self._salt("ListProtectedResourcesByBackupVault", dict(params, region=region)))

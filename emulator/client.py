@@ -118,10 +118,17 @@ class Emulator:
                     "RESTOREKIT_ENDPOINT_URL": self.endpoint})
         return out
 
-    def client(self, service, region=REGION, **config):
-        """A boto3 client of the emulator; CONFIG goes into botocore's Config (``retries`` replaces the default)."""
+    def client(self, service, region=REGION, credentials=None, **config):
+        """A boto3 client of the emulator; CONFIG goes into botocore's Config (``retries`` replaces the default).
+        CREDENTIALS (STS's Credentials, as AssumeRole answers them) call as another account: see ``assume``."""
         options = dict({"retries": {"max_attempts": 10, "mode": "standard"}}, **config)
-        return boto3.client(service, region_name=region, endpoint_url=self.endpoint,
-                            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-                            config=Config(**options))
+        keys = {"aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
+        if credentials:
+            keys = {"aws_access_key_id": credentials["AccessKeyId"], "aws_secret_access_key": credentials["SecretAccessKey"],
+                    "aws_session_token": credentials["SessionToken"]}
+        return boto3.client(service, region_name=region, endpoint_url=self.endpoint, config=Config(**options), **keys)
+
+    def assume(self, account_id, role="OrganizationAccountAccessRole"):
+        """Credentials of the role ROLE in ACCOUNT_ID, from STS AssumeRole: the emulator serves that account to them."""
+        arn = "arn:aws:iam::%s:role/%s" % (account_id, role)
+        return self.client("sts").assume_role(RoleArn=arn, RoleSessionName="restorekit")["Credentials"]

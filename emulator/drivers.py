@@ -100,13 +100,15 @@ class RdsDriver(Driver):
     resource_type = "RDS"
     arn_pattern = r"^arn:aws:rds:[a-z0-9-]+:\d{12}:db:.+$"
 
-    def __init__(self, account_id, state_dir, fleet):
+    def __init__(self, account_id, state_dir, fleet, automated_backups=None):
         super().__init__(account_id, state_dir)
         self.fleet = fleet
         self.lock = threading.Lock()
         install_endpoint_patch()
-        self.automated_backups = pitr.AutomatedBackups(state_dir, fleet)
-        pitr.install(self.automated_backups)
+        if automated_backups is None:  # the first account's; another account's driver shares them (moto's RDS is patched once)
+            automated_backups = pitr.AutomatedBackups(state_dir, fleet)
+            pitr.install(automated_backups)
+        self.automated_backups = automated_backups
 
     def backend(self, region):
         return rds_backends[self.account_id][region]
@@ -750,6 +752,6 @@ class Ec2Driver(Driver):
             raise service_error(exc) from None
 
 
-def make_drivers(account_id, state_dir, fleet):
-    return {"RDS": RdsDriver(account_id, state_dir, fleet), "S3": S3Driver(account_id, state_dir),
+def make_drivers(account_id, state_dir, fleet, automated_backups=None):
+    return {"RDS": RdsDriver(account_id, state_dir, fleet, automated_backups), "S3": S3Driver(account_id, state_dir),
             "EC2": Ec2Driver(account_id, state_dir)}

@@ -59,7 +59,8 @@ def main(argv=None):
     try:
         server.serve_forever()
     finally:
-        app.world.stop()
+        for world in list(app.worlds.values()):
+            world.stop()
         fleet.shutdown()
         if owns_state:
             shutil.rmtree(state_dir, ignore_errors=True)
