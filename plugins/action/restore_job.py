@@ -20,8 +20,8 @@ from ansible_collections.restorekit.aws.plugins.plugin_utils.progress import Pro
 
 MODULE = "restorekit.aws.restore_job"
 # Options that describe the restore itself; a poll passes only the connection options and the job id.
-RESTORE_OPTIONS = ("recovery_point_arn", "backup_vault_name", "project_name", "environment", "resource_type", "target_name",
-                   "metadata", "allow_source_target", "iam_role_arn", "copy_source_tags", "adopt_window_hours", "wait",
+RESTORE_OPTIONS = ("recovery_point_arn", "backup_vault_name", "backup_vault_account_id", "project_name", "environment", "resource_type",
+                   "target_name", "metadata", "allow_source_target", "iam_role_arn", "copy_source_tags", "adopt_window_hours", "wait",
                    "wait_timeout", "poll_interval", "restore_job_id", "restore_job_ids", "restores", "wait_slice")
 FINAL = ("COMPLETED", "FAILED", "ABORTED")
 # The starting module run keeps checking the job it started for up to this long (wait_slice): a job that ends within it

@@ -344,6 +344,11 @@ def backup_vault_name(value, option):
     return value
 
 
+def account_id(value, option):
+    """VALUE, an AWS account ID: twelve digits (kept as text, leading zeros and all)."""
+    return matching(str(value) if isinstance(value, int) else value, option, ACCOUNT_ID, "not an AWS account ID (12 digits)")
+
+
 def iam_role_name(value, option, max_length=64, what="an IAM role name"):
     """An IAM role name (or, with MAX_LENGTH 128, an instance profile name): letters, digits and _+=,.@-."""
     text(value, option, strip=False)

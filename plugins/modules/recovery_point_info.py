@@ -31,6 +31,13 @@ options:
       - Takes precedence over the vault name derived from O(project_name) and O(environment), for example to search
         the DR copy vault while O(tenant_id) still derives the tenant bucket from O(project_name) and O(environment).
     type: str
+  backup_vault_account_id:
+    description:
+      - The account that owns the vault, when it is not the caller's; for a logically air-gapped vault another account
+        shares with this one through AWS RAM (C(aws backup list-backup-vaults --by-shared) lists it).
+      - Its points are then restored in the caller's account, with M(restorekit.aws.restore_job) and the same option.
+      - Twelve digits, as text (quote it in YAML).
+    type: str
   project_name:
     description:
       - The runbook's project name. With O(environment), names the vault V({project_name}-{environment}-backup-vault)
@@ -174,6 +181,15 @@ EXAMPLES = r"""
     seed: 20261120
   register: drill_point
 
+- name: The newest point of a tenant bucket in the air-gapped vault the backup account shares with this recovery account
+  restorekit.aws.recovery_point_info:
+    backup_vault_name: multi-tenant-app-prod-airgapped
+    backup_vault_account_id: "123456789012"
+    resource_name: multi-tenant-app-prod-tenant-12
+    resource_type: S3
+    select: latest
+  register: shared_point
+
 - name: Every point of the DR copy vault, including partial ones, without failing when there is none
   restorekit.aws.recovery_point_info:
     backup_vault_name: multi-tenant-app-prod-backup-vault-dr
@@ -301,6 +317,11 @@ searched:
       type: str
       returned: always
       sample: multi-tenant-app-prod-backup-vault
+    backup_vault_account_id:
+      description: O(backup_vault_account_id), or null for a vault of the caller's account.
+      type: str
+      returned: always
+      sample: "123456789012"
     resource_type:
       description: O(resource_type), or null.
       type: str
@@ -393,6 +414,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import reco
 def main():
     argument_spec = dict(
         backup_vault_name=dict(type="str"),
+        backup_vault_account_id=dict(type="str"),
         project_name=dict(type="str"),
         environment=dict(type="str"),
         resource_type=dict(type="str", choices=rp.RESOURCE_TYPES),

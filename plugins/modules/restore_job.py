@@ -79,6 +79,14 @@ options:
       - The vault that holds the recovery point (GetRecoveryPointRestoreMetadata needs it).
       - When omitted, derived as C(<project_name>-<environment>-backup-vault), the runbook's name.
     type: str
+  backup_vault_account_id:
+    description:
+      - The account that owns the vault, when it is not the caller's; for a logically air-gapped vault another account
+        shares with this one through AWS RAM. The restore runs in the caller's account, and what it creates is there.
+      - The recovery point ARNs must be of that account; O(iam_role_arn) (or the runbook's backup role) is the
+        caller's own.
+      - Twelve digits, as text (quote it in YAML).
+    type: str
   resource_type:
     description:
       - The recovery point's resource type. Inferred from the ARN or the recovery point when omitted; a value
@@ -193,6 +201,16 @@ EXAMPLES = r"""
     environment: prod
     recovery_point_arn: "{{ tenant_point.recovery_point.recovery_point_arn }}"
     target_name: multi-tenant-app-prod-tenant-12-restore
+    metadata:
+      NewBucket: true
+
+- name: In a recovery account, restore tenant 12 from the air-gapped vault the backup account shares with it (AWS RAM)
+  restorekit.aws.restore_job:
+    backup_vault_name: multi-tenant-app-prod-airgapped
+    backup_vault_account_id: "123456789012"
+    recovery_point_arn: "{{ shared_point.recovery_point.recovery_point_arn }}"
+    target_name: multi-tenant-app-prod-tenant-12-recovered
+    iam_role_arn: arn:aws:iam::210987654321:role/multi-tenant-app-prod-backup-role
     metadata:
       NewBucket: true
 
@@ -561,6 +579,9 @@ def check_options(params, region=None):
     inputs.number(params["wait_slice"], "wait_slice", 0, 10)
     if params["backup_vault_name"] is not None:
         inputs.backup_vault_name(params["backup_vault_name"], "backup_vault_name")
+    owner = params["backup_vault_account_id"]
+    if owner is not None:
+        inputs.account_id(owner, "backup_vault_account_id")
     for option in ("project_name", "environment"):
         if params[option] is not None:
             inputs.text(params[option], option, strip=False)
@@ -595,8 +616,11 @@ def check_options(params, region=None):
         if region and point_region and point_region != region:
             inputs.fail(where + "recovery_point_arn", arn, "a recovery point of region %s, but this runs in %s (set region)"
                         % (point_region, region))
-        if params["iam_role_arn"] is not None:
-            inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn", account=inputs.account_of(arn))
+        if owner is not None and inputs.account_of(arn) not in (None, owner):
+            inputs.fail(where + "recovery_point_arn", arn, "a recovery point of account %s, but backup_vault_account_id is %s"
+                        % (inputs.account_of(arn), owner))
+        if params["iam_role_arn"] is not None:  # the caller's role: of the point's account, unless the vault is shared
+            inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn", account=None if owner else inputs.account_of(arn))
         target = entry["target_name"]
         if target is not None:
             check_target_name(target, where + "target_name", declared)
@@ -825,6 +849,7 @@ def main():
             metadata=dict(type="dict", default={}),
         )),
         backup_vault_name=dict(type="str"),
+        backup_vault_account_id=dict(type="str"),
         project_name=dict(type="str"),
         environment=dict(type="str"),
         resource_type=dict(type="str", choices=list(rm.RESOURCE_TYPES)),

@@ -15,3 +15,13 @@ def vault_not_found_or_denied(vault, action, option="backup_vault_name", code="A
     return ("backup vault %s not found, or not allowed (%s=%s): AWS answers both with %s" % (vault, option, vault, code),
             "if `aws backup list-backup-vaults` in this account and region does not list %s, the name or the region is wrong;"
             " if it does, grant %s on it" % (vault, action))
+
+
+def shared_vault_not_found_or_denied(vault, account, action):
+    """(what happened, what to do) for another account's vault (BackupVaultAccountId) AWS answered AccessDeniedException:
+    not there, not shared with this account through AWS RAM, or the action not granted."""
+    return ("backup vault %s of account %s not found, not shared with this account, or not allowed (backup_vault_name=%s, "
+            "backup_vault_account_id=%s): AWS answers all three with AccessDeniedException" % (vault, account, vault, account),
+            "if `aws backup list-backup-vaults --by-shared` in this account and region does not list it, the vault's owner must "
+            "share it through AWS RAM (and this account accept the invitation, outside the owner's organization); if it does, "
+            "grant %s" % action)

@@ -199,6 +199,8 @@ def build_query(params, now=None, region=None):
         _check(inputs.contradiction, [("seed", params.get("seed")), ("select", select)], "seed is only used by select=random")
 
     request = {"BackupVaultName": vault}
+    if params.get("backup_vault_account_id") is not None:  # another account's vault, shared with this one through AWS RAM
+        request["BackupVaultAccountId"] = _check(inputs.account_id, params["backup_vault_account_id"], "backup_vault_account_id")
     request.update((key, value) for key, value in (("ByResourceType", resource_type), ("ByResourceArn", resource_arn),
                                                    ("ByCreatedAfter", created_after), ("ByCreatedBefore", created_before)) if value)
     if params.get("backup_plan_id"):
@@ -229,6 +231,7 @@ def searched(query):
 
     return {
         "backup_vault_name": query["vault"],
+        "backup_vault_account_id": request.get("BackupVaultAccountId"),
         "resource_type": request.get("ByResourceType"),
         "resource_arn": request.get("ByResourceArn"),
         "resource_name": query["resource_name"],
@@ -260,8 +263,10 @@ def list_recovery_points(client, query):
         try:
             return _paginate_recovery_points(client, **query["request"]).get("RecoveryPoints", [])
         except is_boto3_error_code(VAULT_MISSING) as e:
-            raise RecoveryPointError(message="%s. Fix: %s" % advice.vault_not_found_or_denied(vault, "backup:ListRecoveryPointsByBackupVault"),
-                                     exception=e) from e
+            account = query["request"].get("BackupVaultAccountId")
+            said = (advice.shared_vault_not_found_or_denied(vault, account, "backup:ListRecoveryPointsByBackupVault") if account
+                    else advice.vault_not_found_or_denied(vault, "backup:ListRecoveryPointsByBackupVault"))
+            raise RecoveryPointError(message="%s. Fix: %s" % said, exception=e) from e
 
     return listed()
 

@@ -27,6 +27,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors impo
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2.errors import EC2InstanceErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils._rds.errors import RdsErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.errors import S3ErrorHandler
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.restore_metadata import same_target
 
@@ -56,18 +57,28 @@ def _call(client, method, **request):
     return getattr(client, method)(**request)
 
 
+def _vault(vault, account):
+    """The arguments that name a vault: another account's (BackupVaultAccountId) when ACCOUNT is given."""
+    return dict({"BackupVaultName": vault}, **({"BackupVaultAccountId": account} if account else {}))
+
+
 @BackupErrorHandler.common_error_handler("describe recovery point")
-def describe_recovery_point(client, vault, arn):
-    """DescribeRecoveryPoint, with a message that names the vault and the point when either is unknown."""
+def describe_recovery_point(client, vault, arn, account=None):
+    """DescribeRecoveryPoint, with a message that names the vault and the point when either is unknown; ACCOUNT: the
+    vault's owner, for a vault another account shares with this one."""
     try:
-        return _call(client, "describe_recovery_point", BackupVaultName=vault, RecoveryPointArn=arn)
+        return _call(client, "describe_recovery_point", RecoveryPointArn=arn, **_vault(vault, account))
     except is_boto3_error_code("ResourceNotFoundException") as e:
         raise RestoreJobError("backup_vault_name=%r / recovery_point_arn=%r: %s" % (vault, arn, e.response["Error"].get("Message"))) from None
+    except is_boto3_error_code("AccessDeniedException") as e:
+        if not account:
+            raise
+        raise RestoreJobError("%s. Fix: %s" % advice.shared_vault_not_found_or_denied(vault, account, "backup:DescribeRecoveryPoint")) from e
 
 
 @BackupErrorHandler.common_error_handler("get recovery point restore metadata")
-def recovery_point_metadata(client, vault, arn):
-    return _call(client, "get_recovery_point_restore_metadata", BackupVaultName=vault, RecoveryPointArn=arn).get("RestoreMetadata", {})
+def recovery_point_metadata(client, vault, arn, account=None):
+    return _call(client, "get_recovery_point_restore_metadata", RecoveryPointArn=arn, **_vault(vault, account)).get("RestoreMetadata", {})
 
 
 @BackupErrorHandler.list_error_handler("describe restore job")
@@ -280,6 +291,7 @@ def plan(client, params, region, role_of, exists, now=None):
     (checked), the role, and a job of the same restore to adopt.
 
     PARAMS holds restore_job's options (recovery_point_arn, backup_vault_name or project_name and environment,
+    backup_vault_account_id,
     resource_type, metadata, target_name, allow_source_target, iam_role_arn, copy_source_tags, adopt_window_hours,
     and ``_where``, the prefix an entry of ``restores`` is named by). ROLE_OF() gives the runbook's backup role ARN when
     iam_role_arn is empty; EXISTS(arn) says whether what a completed job created is still there. Returns the plan
@@ -287,11 +299,12 @@ def plan(client, params, region, role_of, exists, now=None):
     """
     arn = params["recovery_point_arn"]
     vault = params["backup_vault_name"] or "%s-%s-backup-vault" % (params["project_name"], params["environment"])
-    point = describe_recovery_point(client, vault, arn)
+    account = params.get("backup_vault_account_id")
+    point = describe_recovery_point(client, vault, arn, account)
     resource_type = rm.check_resource_type(arn, params["resource_type"], point.get("ResourceType"))
     point_is_restorable(point)
     rm.check_values(resource_type, params["metadata"], inputs.region_of(arn) or region, params.get("_where", "") + "metadata")
-    own = recovery_point_metadata(client, vault, arn)
+    own = recovery_point_metadata(client, vault, arn, account)
     metadata, warnings = rm.merge(resource_type, own, params["metadata"], params["target_name"])
     source = rm.source_name(resource_type, own, point.get("ResourceArn"))
     rm.check_target(resource_type, metadata, source, params["allow_source_target"])

@@ -123,3 +123,27 @@ def test_a_vault_aws_answers_access_denied_for_reads_as_not_found_or_not_allowed
     message = raised.value.message
     assert message.startswith("backup vault shop-prod-vault not found, or not allowed (backup_vault_name=shop-prod-vault)")
     assert "aws backup list-backup-vaults" in message and "backup:ListRecoveryPointsByBackupVault" in message
+
+
+def test_a_shared_vault_is_listed_with_its_owners_account_and_an_account_id_is_checked_first():
+    query = rp.build_query({"backup_vault_name": "shared-airgap", "backup_vault_account_id": "210987654321"}, now=NOW)
+    assert query["request"] == {"BackupVaultName": "shared-airgap", "BackupVaultAccountId": "210987654321"}
+    assert rp.searched(query)["backup_vault_account_id"] == "210987654321"
+    assert rp.searched(rp.build_query({"backup_vault_name": "own"}, now=NOW))["backup_vault_account_id"] is None
+    for bad in ("12345", "21098765432a", " 210987654321"):
+        with pytest.raises(rp.RecoveryPointError) as caught:
+            rp.build_query({"backup_vault_name": "shared-airgap", "backup_vault_account_id": bad}, now=NOW)
+        assert "backup_vault_account_id=%r" % bad in caught.value.message and "12 digits" in caught.value.message
+
+
+def test_another_accounts_vault_aws_refuses_is_not_found_not_shared_or_not_allowed(client):
+    """With BackupVaultAccountId, AccessDeniedException also means the owner has not shared the vault through AWS RAM."""
+    stubber = Stubber(client)
+    stubber.add_client_error("list_recovery_points_by_backup_vault", service_error_code="AccessDeniedException",
+                             service_message="Insufficient privileges to perform this action.", http_status_code=403)
+    request = {"BackupVaultName": "shared-airgap", "BackupVaultAccountId": "210987654321"}
+    with stubber, pytest.raises(rp.RecoveryPointError) as raised:
+        rp.list_recovery_points(client, {"vault": "shared-airgap", "request": request})
+    message = raised.value.message
+    assert message.startswith("backup vault shared-airgap of account 210987654321 not found, not shared with this account, or not allowed")
+    assert "list-backup-vaults --by-shared" in message and "accept the invitation" in message

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import botocore.exceptions
 import pytest
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
@@ -79,3 +80,44 @@ class FakeSts:
 
 def test_the_runbook_role_is_named_in_the_callers_account():
     assert jobs.runbook_role_arn(FakeSts(), "acme-shop", "dr") == "arn:aws:iam::210987654321:role/acme-shop-dr-backup-role"
+
+
+class SharedVault:
+    """AWS Backup reads of a vault another account shares: records each request; DENIED answers AccessDeniedException."""
+
+    def __init__(self, denied=False):
+        self.denied = denied
+        self.requests = []
+
+    def describe_recovery_point(self, **request):
+        self.requests.append(("describe_recovery_point", request))
+        if self.denied:
+            raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDeniedException", "Message": "denied"}}, "DescribeRecoveryPoint")
+        return {"ResourceType": "S3", "Status": "COMPLETED"}
+
+    def get_recovery_point_restore_metadata(self, **request):
+        self.requests.append(("get_recovery_point_restore_metadata", request))
+        return {"RestoreMetadata": {"DestinationBucketName": "b"}}
+
+
+def test_a_shared_vaults_point_is_read_with_its_owners_account():
+    client = SharedVault()
+    jobs.describe_recovery_point(client, "shared-airgap", "arn:p", "210987654321")
+    jobs.recovery_point_metadata(client, "shared-airgap", "arn:p", "210987654321")
+    jobs.describe_recovery_point(client, "own-vault", "arn:q")
+    assert [request for _call, request in client.requests] == [
+        {"BackupVaultName": "shared-airgap", "BackupVaultAccountId": "210987654321", "RecoveryPointArn": "arn:p"},
+        {"BackupVaultName": "shared-airgap", "BackupVaultAccountId": "210987654321", "RecoveryPointArn": "arn:p"},
+        {"BackupVaultName": "own-vault", "RecoveryPointArn": "arn:q"}]
+
+
+def test_a_point_of_a_vault_not_shared_names_the_vault_its_owner_and_the_share():
+    with pytest.raises(jobs.RestoreJobError) as raised:
+        jobs.describe_recovery_point(SharedVault(denied=True), "shared-airgap", "arn:p", "210987654321")
+    assert "backup vault shared-airgap of account 210987654321 not found, not shared with this account" in raised.value.message
+    assert "backup:DescribeRecoveryPoint" in raised.value.message
+    # In the caller's own account AccessDeniedException stays AWS's error, for the module's one handler.
+    with pytest.raises(jobs.AnsibleBackupError) as other:
+        jobs.describe_recovery_point(SharedVault(denied=True), "own-vault", "arn:p")
+    assert not isinstance(other.value, jobs.RestoreJobError)
+    assert other.value.exception.response["Error"]["Code"] == "AccessDeniedException"
