@@ -13,7 +13,8 @@ import threading
 import uuid
 
 from moto.ec2.models import ec2_backends
-from moto.ec2.utils import filter_iam_instance_profiles, parse_user_data
+from moto.ec2.models.amis import Ami
+from moto.ec2.utils import filter_iam_instance_profiles, parse_user_data, random_ami_id
 from moto.rds.models import DBInstance, rds_backends
 from moto.s3.models import FakeAcl, FakeDeleteMarker, FakeGrant, FakeGrantee, PublicAccessBlock, s3_backends
 from moto.s3control.models import s3control_backends
@@ -692,6 +693,22 @@ class Ec2Driver(Driver):
                            "Network interfaces and an instance-level subnet ID or security groups may not be specified on the same request")
         return metadata
 
+    @staticmethod
+    def image_here(point, backend):
+        """The point's image as BACKEND's account sees it: its own, or (a point of another account's vault shared with
+        this one through AWS RAM, backup_shared.py) a copy AWS Backup makes available to the restoring account."""
+        image_id = point.payload["image_id"]
+        if image_id in backend.amis:
+            return image_id
+        for backends in list(ec2_backends.values()):
+            source = backends[point.payload["region"]].amis.get(image_id)
+            if source is not None:
+                shared = Ami(backend, random_ami_id(), instance=None, source_ami=source, name=source.name,
+                             description="Shared with this account by AWS Backup")
+                backend.amis[shared.id] = shared
+                return shared.id
+        raise ApiError("InvalidRequestException", "The recovery point's image %s is gone" % image_id)
+
     def restore(self, point, metadata, job_id, copy_tags):
         region = point.region
         backend = self.backend(region)
@@ -718,7 +735,7 @@ class Ec2Driver(Driver):
             if profile:
                 # moto's RunInstances handler checks and associates the profile, its backend does not: do it here.
                 filter_iam_instance_profiles(self.account_id, "aws", None, profile)
-            reservation = backend.run_instances(point.payload["image_id"], 1, user_data, [], **kwargs)
+            reservation = backend.run_instances(self.image_here(point, backend), 1, user_data, [], **kwargs)
             if profile:
                 backend.associate_iam_instance_profile(instance_id=reservation.instances[0].id, iam_instance_profile_name=profile)
         except Exception as exc:

@@ -7,7 +7,7 @@ import pymysql
 import pytest
 
 from emulator.seed import DB_PASSWORD
-from emulator.testing import air_gapped_copy, newest_scheduled, points_of, wait_restore
+from emulator.testing import air_gapped_copy, newest, newest_scheduled, points_of, wait_restore
 
 LAG = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
 
@@ -34,8 +34,9 @@ def fixture_organization(emulator):
 
 @pytest.fixture(name="shared", scope="module")
 def fixture_shared(emulator, world, organization):
-    """An air-gapped vault holding copies of an S3 point and the database's newest scheduled point, shared with the
-    recovery account: (vault ARN, S3 copy ARN, RDS copy ARN, the recipient's credentials, the source point)."""
+    """An air-gapped vault holding copies of an S3 point, the database's newest scheduled point and an app server's
+    newest point: (vault ARN, S3 copy ARN, RDS copy ARN, the recipient's credentials, the database's point, EC2 copy ARN).
+    Each test shares the vault with the recovery account itself."""
     emulator.control("airgap/vault-seconds", {"seconds": 0.3})
     backup = emulator.client("backup")
     s3 = emulator.client("s3")
@@ -51,8 +52,14 @@ def fixture_shared(emulator, world, organization):
                                 Lifecycle={"DeleteAfterDays": 14})
     emulator.wait_for_jobs()
     rds_copy = backup.describe_copy_job(CopyJobId=job["CopyJobId"])["CopyJob"]["DestinationRecoveryPointArn"]
+    server_point = newest(points_of(backup, world["vault"], ByResourceType="EC2"))
+    job = backup.start_copy_job(RecoveryPointArn=server_point["RecoveryPointArn"], SourceBackupVaultName=world["vault"],
+                                IamRoleArn=world["backup_role_arn"], DestinationBackupVaultArn=vault_arn,
+                                Lifecycle={"DeleteAfterDays": 14})
+    emulator.wait_for_jobs()
+    ec2_copy = backup.describe_copy_job(CopyJobId=job["CopyJobId"])["CopyJob"]["DestinationRecoveryPointArn"]
     emulator.control("airgap/vault-seconds", {"seconds": 2.0})
-    yield vault_arn, s3_copy, rds_copy, emulator.assume(organization), db_point
+    yield vault_arn, s3_copy, rds_copy, emulator.assume(organization), db_point, ec2_copy
 
 
 def recipient_role(account):
@@ -63,7 +70,7 @@ def test_a_vault_is_invisible_to_another_account_until_shared_then_listed_read_a
         emulator, world, organization, shared):
     """Before the share: nothing listed, AccessDeniedException on its points and on a restore. After it: ByShared lists
     it, BackupVaultAccountId reads it, and a restore runs in the recipient's account and makes the bucket there."""
-    vault_arn, s3_copy, _rds_copy, creds, _point = shared
+    vault_arn, s3_copy, _rds_copy, creds, _point, _ec2_copy = shared
     theirs = emulator.client("backup", credentials=creds)
     owner = world["db"]["arn"].split(":")[4]
     assert theirs.list_backup_vaults(ByShared=True)["BackupVaultList"] == []
@@ -105,7 +112,7 @@ def test_a_vault_is_invisible_to_another_account_until_shared_then_listed_read_a
 def test_a_shared_database_point_restores_a_real_database_in_the_recipients_account(emulator, world, organization, shared):
     """The copy of the database's point restores into an instance of the recipient's account with the point's rows;
     the owner's account has no such instance."""
-    vault_arn, _s3_copy, rds_copy, creds, point = shared
+    vault_arn, _s3_copy, rds_copy, creds, point, _ec2_copy = shared
     share = emulator.client("ram").create_resource_share(name="lag-shared-db", resourceArns=[vault_arn],
                                                          principals=[organization])["resourceShare"]
     try:
@@ -133,11 +140,31 @@ def test_a_shared_database_point_restores_a_real_database_in_the_recipients_acco
         emulator.client("ram").delete_resource_share(resourceShareArn=share["resourceShareArn"])
 
 
+def test_a_shared_server_point_launches_an_instance_in_the_recipients_account(emulator, organization, shared):
+    """The copied image is made available to the recipient: the instance runs there (in its own network), not in the
+    owner's account."""
+    vault_arn, _s3_copy, _rds_copy, creds, _point, ec2_copy = shared
+    share = emulator.client("ram").create_resource_share(name="lag-shared-ec2", resourceArns=[vault_arn],
+                                                         principals=[organization])["resourceShare"]
+    try:
+        theirs = emulator.client("backup", credentials=creds)
+        job = wait_restore(theirs, theirs.start_restore_job(RecoveryPointArn=ec2_copy, IamRoleArn=recipient_role(organization),
+                                                            Metadata={"InstanceType": "t3.small"})["RestoreJobId"])
+        assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+        assert job["CreatedResourceArn"].startswith("arn:aws:ec2:us-east-1:%s:instance/" % organization)
+        instance_id = job["CreatedResourceArn"].rsplit("/", 1)[1]
+        made = emulator.client("ec2", credentials=creds).describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+        assert made["InstanceType"] == "t3.small" and made["ImageId"] != ec2_copy.rsplit("/", 1)[1]
+        assert code_of(emulator.client("ec2").describe_instances, InstanceIds=[instance_id]) == "InvalidInstanceID.NotFound"
+    finally:
+        emulator.client("ram").delete_resource_share(resourceShareArn=share["resourceShareArn"])
+
+
 def test_only_what_ram_grants_is_seen_a_standard_vault_or_an_account_outside_the_organization_is_not(
         emulator, world, organization, shared):
     """A share with an account outside the organization waits for an invitation to be accepted (not emulated: the vault
     stays unseen); a standard vault in a share is not shared as an air-gapped one; RAM refuses a malformed principal."""
-    vault_arn, s3_copy, _rds_copy, _creds, _point = shared
+    vault_arn, s3_copy, _rds_copy, _creds, _point, _ec2_copy = shared
     ram = emulator.client("ram")
     outsider = "210987654321"
     standard_arn = emulator.client("backup").describe_backup_vault(BackupVaultName=world["vault"])["BackupVaultArn"]
