@@ -399,6 +399,7 @@ class EmulatorApp:
                 drivers = make_drivers(account_id, self.state_dir, self.fleet, self.drivers["RDS"].automated_backups)
                 world = BackupWorld(drivers, account_id, clock=self.world.clock, lock=self.world.lock)
                 world.durations = self.world.durations
+                world.mpa_sessions = self.world.mpa_session_table()  # one approval service: the control call decides any account's
                 world.accounts = self.worlds
                 self.worlds[account_id] = world
             return world

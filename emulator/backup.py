@@ -311,11 +311,16 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin, RestoreTestCleanupMi
         except Exception:  # moto's ResourceNotFoundException
             raise not_found("Backup vault", name) from None
 
-    def vault_by_arn(self, arn):
+    def vault_by_arn(self, arn, any_account=False):
+        """(region, vault) of a vault ARN of this account (ANY_ACCOUNT: of any account the emulator serves). Another
+        account's vault is not found: cross-account copies are not emulated."""
         match = re.match(r"^arn:aws:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$", arn or "")
         if not match:
             raise invalid("Invalid backup vault ARN: %s" % arn)
-        return match.group(1), self.vault(match.group(1), match.group(3))
+        owner = self if match.group(2) == self.account_id else (self.accounts or {}).get(match.group(2)) if any_account else None
+        if owner is None:
+            raise not_found("Backup vault", arn)
+        return match.group(1), owner.vault(match.group(1), match.group(3))
 
     def driver_for_arn(self, resource_arn):
         for driver in self.drivers.values():

@@ -89,15 +89,17 @@ class AirGapMixin:
     airgap_vault_seconds = 2.0
 
     # ------------------------------------------------------------------ helpers
-    def _mpa_sessions(self):
+    def mpa_session_table(self):
         if not hasattr(self, "mpa_sessions"):
             self.mpa_sessions = {}
         return self.mpa_sessions
 
-    def _new_session(self, region, kind, vault, **extra):
+    def _new_session(self, region, kind, vault, account=None, **extra):
+        """A PENDING approval session about VAULT; ACCOUNT: the account whose vault the decision changes (this one's
+        unless said: a restore access vault lives in the account that asked for it)."""
         arn = "arn:aws:mpa:%s:%s:session/%s" % (region, self.account_id, uuid.uuid4().hex)
-        self._mpa_sessions()[arn] = dict(extra, arn=arn, kind=kind, region=region, vault=vault.backup_vault_name,
-                                         status="PENDING", initiated=self.clock.now())
+        self.mpa_session_table()[arn] = dict(extra, arn=arn, kind=kind, region=region, vault=vault.backup_vault_name,
+                                             account=account or self.account_id, status="PENDING", initiated=self.clock.now())
         return arn
 
     def vault_state(self, vault):
@@ -255,20 +257,34 @@ class AirGapMixin:
 
     # ------------------------------------------------------------------ restore access vaults
     def _access_vaults_of(self, region, source_arn):
-        return [v for v in backup_backends[self.account_id][region].vaults.values()
+        """The restore access vaults of SOURCE_ARN, in whichever accounts asked for them."""
+        return [v for world in list((self.accounts or {self.account_id: self}).values())
+                for v in backup_backends[world.account_id][region].vaults.values()
                 if vault_type(v) == RESTORE_ACCESS and v.source_vault_arn == source_arn]
 
     def exposed_points(self, region, vault_name):
-        """The points an AVAILABLE restore access vault shows: those of its air-gapped source vault."""
+        """The points an AVAILABLE restore access vault shows: those of its air-gapped source vault (in this account or
+        in the one that owns it)."""
         vault = backup_backends[self.account_id][region].vaults.get(vault_name)
         if vault is None or vault_type(vault) != RESTORE_ACCESS or self.vault_state(vault) != "AVAILABLE":
             return []
-        return [ExposedPoint(p, vault) for p in self.recovery_points.values()
+        owner = (self.accounts or {}).get(vault.source_vault_arn.split(":")[4], self)
+        return [ExposedPoint(p, vault) for p in list(owner.recovery_points.values())
                 if p.region == region and p.vault_arn == vault.source_vault_arn]
 
+    def exposed_point(self, region, arn):
+        """The point of ARN as one of this account's AVAILABLE restore access vaults shows it, or None."""
+        for vault in list(backup_backends[self.account_id][region].vaults.values()):
+            if vault_type(vault) == RESTORE_ACCESS:
+                for point in self.exposed_points(region, vault.backup_vault_name):
+                    if point.arn == arn:
+                        return point.point
+        return None
+
     def create_restore_access_backup_vault(self, region, params):
-        """A restore access vault of an AVAILABLE air-gapped vault, CREATING until its approval team decides."""
-        source_region, source = self.vault_by_arn(params["SourceBackupVaultArn"])
+        """A restore access vault, in this (the recovery) account, of an AVAILABLE air-gapped vault of this account or
+        another; CREATING until the air-gapped vault's approval team decides."""
+        source_region, source = self.vault_by_arn(params["SourceBackupVaultArn"], any_account=True)
         if source_region != region or vault_type(source) != LAG:
             raise _invalid("Source backup vault %s is not a logically air-gapped backup vault in %s"
                            % (params["SourceBackupVaultArn"], region))
@@ -307,7 +323,8 @@ class AirGapMixin:
         return {"RestoreAccessBackupVaults": members, "NextToken": token}
 
     def revoke_restore_access_backup_vault(self, region, params):
-        """A revoke request the approval team decides on; approved, the restore access vault is deleted."""
+        """A revoke request (the air-gapped vault owner's call) the approval team decides on; approved, the restore
+        access vault is deleted from the account that asked for it."""
         source = self._air_gapped(region, params["BackupVaultName"])
         found = [v for v in self._access_vaults_of(region, source.backup_vault_arn)
                  if v.backup_vault_arn == params["RestoreAccessBackupVaultArn"]]
@@ -318,9 +335,9 @@ class AirGapMixin:
             raise _bad_request("Restore access backup vault %s is %s" % (vault.backup_vault_name, self.vault_state(vault)))
         if vault.revoke and vault.revoke["status"] == "PENDING":
             raise _bad_request("A revoke request for %s is already pending approval" % vault.backup_vault_name)
-        session = self._new_session(region, "revoke", source, access_vault=vault.backup_vault_name,
-                                    comment=params.get("RequesterComment"))
-        vault.revoke = self._mpa_sessions()[session]
+        session = self._new_session(region, "revoke", source, account=vault.backup_vault_arn.split(":")[4],
+                                    access_vault=vault.backup_vault_name, comment=params.get("RequesterComment"))
+        vault.revoke = self.mpa_session_table()[session]
         return {}
 
     # ------------------------------------------------------------------ MPA approval teams
@@ -335,7 +352,7 @@ class AirGapMixin:
             vault.mpa_team_arn = team  # the first team is associated at once; a later one needs the current team's approval
             return {}
         session = self._new_session(region, "team-update", vault, team=team, comment=params.get("RequesterComment"))
-        vault.mpa_update = self._mpa_sessions()[session]
+        vault.mpa_update = self.mpa_session_table()[session]
         return {}
 
     def disassociate_backup_vault_mpa_approval_team(self, region, params):
@@ -345,7 +362,7 @@ class AirGapMixin:
             raise _bad_request("Backup vault %s has no MPA approval team" % vault.backup_vault_name)
         self._no_pending_update(vault)
         session = self._new_session(region, "team-update", vault, team=None, comment=params.get("RequesterComment"))
-        vault.mpa_update = self._mpa_sessions()[session]
+        vault.mpa_update = self.mpa_session_table()[session]
         return {}
 
     @staticmethod
@@ -356,12 +373,12 @@ class AirGapMixin:
     # ------------------------------------------------------------------ the approval team's decision (control API)
     def decide_mpa_session(self, arn, decision, message=None):
         """What the approval team decides on a pending session: APPROVED or REJECTED."""
-        session = self._mpa_sessions().get(arn)
+        session = self.mpa_session_table().get(arn)
         if session is None or session["status"] != "PENDING":
             raise ApiError("ResourceNotFoundException", "No pending MPA session %s" % arn)
         if decision not in ("APPROVED", "REJECTED"):
             raise ApiError("BadControlRequest", "decision must be APPROVED or REJECTED")
-        backend = backup_backends[self.account_id][session["region"]]
+        backend = backup_backends[session["account"]][session["region"]]
         session["status"] = decision if decision == "APPROVED" else "FAILED"
         session["message"] = message or ("Rejected by the approval team" if decision == "REJECTED" else None)
         getattr(self, "_decided_" + session["kind"].replace("-", "_"))(backend, session, decision == "APPROVED")
@@ -393,6 +410,6 @@ class AirGapMixin:
         if path == "mpa-sessions":
             if method == "POST":
                 return self.decide_mpa_session(spec["arn"], spec.get("decision", "APPROVED"), spec.get("message"))
-            return {"sessions": [dict(s, initiated=s["initiated"].isoformat()) for s in self._mpa_sessions().values()
+            return {"sessions": [dict(s, initiated=s["initiated"].isoformat()) for s in self.mpa_session_table().values()
                                  if s["status"] == "PENDING"]}
         raise ApiError("BadControlRequest", "Unknown control call %s airgap/%s" % (method, path))

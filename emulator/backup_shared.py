@@ -125,7 +125,11 @@ class SharedVaultsMixin:
         return owner, {k: v for k, v in params.items() if k != "BackupVaultAccountId"}
 
     def shared_point(self, region, arn):
-        """A recovery point of another account's vault shared with this one, or None."""
+        """A recovery point of another account's vault this one may restore, or None: one that an AVAILABLE restore
+        access vault of this account shows (backup_airgap.py), or one of a vault shared with it through AWS RAM."""
+        exposed = self.exposed_point(region, arn)
+        if exposed is not None:
+            return exposed
         for owner in self._peers():
             point = owner.recovery_points.get(arn)
             if point is None or point.region != region:

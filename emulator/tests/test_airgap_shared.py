@@ -10,6 +10,7 @@ from emulator.seed import DB_PASSWORD
 from emulator.testing import air_gapped_copy, newest, newest_scheduled, points_of, wait_restore
 
 LAG = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
+TEAM = "arn:aws:mpa:us-east-1:210987654321:approval-team/recovery-team-1"
 
 
 def code_of(call, *args, **kwargs):
@@ -182,3 +183,38 @@ def test_only_what_ram_grants_is_seen_a_standard_vault_or_an_account_outside_the
     finally:
         ram.delete_resource_share(resourceShareArn=share["resourceShareArn"])
     assert code_of(ram.create_resource_share, name="bad", resourceArns=[vault_arn], principals=["not-an-account"]) == "InvalidParameterException"
+
+
+def test_a_restore_access_vault_is_made_in_the_recovery_account_that_asks_and_revoked_by_the_owner(emulator, organization, shared):
+    """The recovery account asks for restore access (no RAM share needed: the approval team decides); the vault is the
+    recovery account's, shows the air-gapped vault's points once approved, restores them there; the owner lists and
+    revokes it."""
+    vault_arn, s3_copy, _rds_copy, creds, _point, _ec2_copy = shared
+    owner = emulator.client("backup")
+    theirs = emulator.client("backup", credentials=creds)
+    if not owner.describe_backup_vault(BackupVaultName="lag-shared").get("MpaApprovalTeamArn"):
+        owner.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-shared", MpaApprovalTeamArn=TEAM)
+    made = theirs.create_restore_access_backup_vault(SourceBackupVaultArn=vault_arn, BackupVaultName="recovery-access")
+    assert made["VaultState"] == "CREATING" and made["RestoreAccessBackupVaultArn"].split(":")[4] == organization
+    listed = owner.list_restore_access_backup_vaults(BackupVaultName="lag-shared")["RestoreAccessBackupVaults"]
+    assert [v["RestoreAccessBackupVaultArn"] for v in listed] == [made["RestoreAccessBackupVaultArn"]]
+    assert owner.list_backup_vaults(ByVaultType="RESTORE_ACCESS_BACKUP_VAULT")["BackupVaultList"] == []
+    assert code_of(theirs.start_restore_job, RecoveryPointArn=s3_copy, IamRoleArn=recipient_role(organization),
+                   Metadata={"DestinationBucketName": "access-early", "NewBucket": "true"}) == "AccessDeniedException"
+
+    session = theirs.describe_backup_vault(BackupVaultName="recovery-access")["MpaSessionArn"]
+    emulator.control("airgap/mpa-sessions", {"arn": session, "decision": "APPROVED"})
+    assert sorted(p["RecoveryPointArn"] for p in points_of(theirs, "recovery-access")) == \
+        sorted(p["RecoveryPointArn"] for p in points_of(owner, "lag-shared"))
+    job = wait_restore(theirs, theirs.start_restore_job(RecoveryPointArn=s3_copy, IamRoleArn=recipient_role(organization),
+                                                        Metadata={"DestinationBucketName": "access-restored", "NewBucket": "true"})["RestoreJobId"])
+    assert job["Status"] == "COMPLETED", job.get("StatusMessage")
+    assert emulator.client("s3", credentials=creds).get_object(Bucket="access-restored", Key="tenant/a.txt")["Body"].read() == b"alpha"
+
+    assert code_of(theirs.revoke_restore_access_backup_vault, BackupVaultName="lag-shared",
+                   RestoreAccessBackupVaultArn=made["RestoreAccessBackupVaultArn"]) == "ResourceNotFoundException"
+    owner.revoke_restore_access_backup_vault(BackupVaultName="lag-shared", RestoreAccessBackupVaultArn=made["RestoreAccessBackupVaultArn"])
+    pending = owner.list_restore_access_backup_vaults(BackupVaultName="lag-shared")["RestoreAccessBackupVaults"][0]["LatestRevokeRequest"]
+    emulator.control("airgap/mpa-sessions", {"arn": pending["MpaSessionArn"], "decision": "APPROVED"})
+    assert owner.list_restore_access_backup_vaults(BackupVaultName="lag-shared")["RestoreAccessBackupVaults"] == []
+    assert code_of(theirs.describe_backup_vault, BackupVaultName="recovery-access") == "AccessDeniedException"
