@@ -21,9 +21,11 @@ description:
     again only with O(request_again=true).
   - With O(wait=true) the module waits for the approval with the collection's poll cadence and returns the progress
     lines of the wait in RV(progress).
-  - O(state=absent) sends a revoke request (RevokeRestoreAccessBackupVault) for each C(AVAILABLE) restore access vault
-    of the source (or the one named by O(backup_vault_name)), with O(reason) as the approvers' comment; the team's
-    approval deletes the vault. A pending revoke request is not sent again.
+  - O(state=absent) runs in the account that owns the air-gapped vault, since revoking is the owner's call. It lists the
+    source's restore access vaults, in whichever account they were requested (ListRestoreAccessBackupVaults), and
+    sends a revoke request (RevokeRestoreAccessBackupVault) for each C(AVAILABLE) one (or the one named by
+    O(backup_vault_name)), with O(reason) as the approvers' comment; the team's approval deletes the vault. A pending
+    revoke request is not sent again. Run elsewhere, it fails naming the account to run it in.
   - Every option is checked before any AWS call. In check mode nothing is requested or revoked.
 author:
   - restorekit contributors (@restorekit)
@@ -274,7 +276,7 @@ def ensure_absent(module, backup):
     source_name = ra.parse_vault_arn(source)[3]
 
     def current():
-        return ra.with_revoke_requests(backup, source, ra.access_vaults_of(backup, source))
+        return ra.source_access_vaults(backup, source)
 
     revoke, notes = ra.revoke_plan(current(), params["backup_vault_name"])
     result = dict(changed=bool(revoke), actions=["revoke restore access vault %s" % v["BackupVaultName"] for v in revoke],

@@ -118,7 +118,9 @@ options:
     description:
       - The role AWS Backup assumes for the restore. When omitted, derived as
         C(arn:aws:iam::<account>:role/<project_name>-<environment>-backup-role), the runbook's role.
-      - Must be an IAM role ARN of the recovery point's account; anything else is refused before any call.
+      - Must be an IAM role ARN of the account the restore runs in, the caller's (read with sts:GetCallerIdentity
+        before the restore starts), whichever account owns the recovery point; anything else is refused before any
+        restore starts.
     type: str
   copy_source_tags:
     description: Copy the source resource's tags to the restored one (CopySourceTagsToRestoredResource).
@@ -606,7 +608,7 @@ def check_options(params, region=None):
         entries = [(entry, "restores[%d]." % index) for index, entry in enumerate(params["restores"])]
     elif params["recovery_point_arn"] is not None:
         entries = [(params, "")]
-    if params["iam_role_arn"] is not None and not entries:
+    if params["iam_role_arn"] is not None:  # its account is checked against the caller's before a restore starts
         inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn")
     targets = []
     for entry, where in entries:
@@ -619,8 +621,6 @@ def check_options(params, region=None):
         if owner is not None and inputs.account_of(arn) not in (None, owner):
             inputs.fail(where + "recovery_point_arn", arn, "a recovery point of account %s, but backup_vault_account_id is %s"
                         % (inputs.account_of(arn), owner))
-        if params["iam_role_arn"] is not None:  # the caller's role: of the point's account, unless the vault is shared
-            inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn", account=None if owner else inputs.account_of(arn))
         target = entry["target_name"]
         if target is not None:
             check_target_name(target, where + "target_name", declared)
@@ -690,7 +690,8 @@ def prepare(module, client, params):
     anything a restore could not carry out."""
     try:
         planned = jobs.plan(client, params, module.region, lambda: runbook_role(module, params),
-                            lambda created: jobs.resource_exists(module.client, created))
+                            lambda created: jobs.resource_exists(module.client, created),
+                            caller_account=lambda: jobs.account_id(module.client("sts")))
     except (rm.MetadataError, jobs.RestoreJobError) as e:
         module.fail_json(msg=getattr(e, "message", str(e)))
     for warning in planned["warnings"]:

@@ -13,6 +13,7 @@ from tests.e2e.helpers import run_playbook
 BUCKET = "multi-tenant-app-prod-tenant-73"
 VAULT = "multi-tenant-app-prod-airgapped-shared"
 RESTORED = "multi-tenant-app-prod-tenant-73-recovered"
+TEAM = "arn:aws:mpa:us-east-1:210987654321:approval-team/recovery-team-1"
 
 
 @pytest.fixture(name="shared", scope="module")
@@ -100,3 +101,47 @@ def test_a_vault_not_shared_or_a_bad_account_is_named_before_any_restore(emulato
     assert results["bad_account"]["failed"] and "backup_vault_account_id='12345'" in results["bad_account"]["msg"]
     assert results["other_point"]["failed"] and "backup_vault_account_id is 111122223333" in results["other_point"]["msg"]
     assert "never-made-bucket" not in [b["Name"] for b in emulator.client("s3", credentials=credentials).list_buckets()["Buckets"]]
+
+
+def test_restore_access_is_asked_for_in_the_recovery_account_restored_there_and_revoked_by_the_owner(emulator, tmp_path, shared):
+    """restore_access_vault as the runbook splits it when the owning account cannot restore: the recovery account asks
+    (the approval team decides), lists the points and restores one into itself with its own role; the owner revokes.
+    Revoking from the recovery account says where to run it."""
+    owner, recovery, credentials, vault_arn, copy_arn, _share = shared
+    backup = emulator.client("backup")
+    if not backup.describe_backup_vault(BackupVaultName=VAULT).get("MpaApprovalTeamArn"):
+        backup.associate_backup_vault_mpa_approval_team(BackupVaultName=VAULT, MpaApprovalTeamArn=TEAM)
+    asked = run_playbook(emulator, tmp_path, [
+        {"name": "Ask for restore access", "register": "asked",
+         "restorekit.aws.restore_access_vault": {"source_backup_vault_arn": vault_arn, "backup_vault_name": "tenant-73-access",
+                                                 "requester_comment": "INC-73"}}], ["asked"], module_defaults=as_account(emulator, credentials))
+    vault = asked["asked"]["restore_access_vault"]
+    assert vault["backup_vault_arn"].split(":")[4] == recovery and vault["vault_state"] == "CREATING"
+    emulator.control("airgap/mpa-sessions", {"arn": vault["mpa_session_arn"], "decision": "APPROVED"})
+    results = run_playbook(emulator, tmp_path, [
+        {"name": "The approved vault and its points", "register": "access",
+         "restorekit.aws.restore_access_vault": {"source_backup_vault_arn": vault_arn, "backup_vault_name": "tenant-73-access",
+                                                 "list_recovery_points": True}},
+        {"name": "Restore through it, with this account's role", "register": "restore",
+         "restorekit.aws.restore_job": {"recovery_point_arn": copy_arn, "backup_vault_name": "tenant-73-access",
+                                        "target_name": "multi-tenant-app-prod-tenant-73-via-access", "metadata": {"NewBucket": True},
+                                        "iam_role_arn": "arn:aws:iam::%s:role/multi-tenant-app-prod-backup-role" % recovery,
+                                        "wait": True, "poll_interval": 1}},
+        {"name": "Revoking here is not this account's call", "register": "wrong_account", "ignore_errors": True,
+         "restorekit.aws.restore_access_vault": {"source_backup_vault_arn": vault_arn, "state": "absent", "reason": "done"}},
+    ], ["access", "restore", "wrong_account"], module_defaults=as_account(emulator, credentials))
+    assert results["access"]["changed"] is False and results["access"]["restore_access_vault"]["vault_state"] == "AVAILABLE"
+    assert copy_arn in [p["recovery_point_arn"] for p in results["access"]["recovery_points"]]
+    assert results["restore"]["restore_job"]["status"] == "COMPLETED", results["restore"]
+    theirs = emulator.client("s3", credentials=credentials)
+    assert theirs.get_object(Bucket="multi-tenant-app-prod-tenant-73-via-access", Key="orders/2026-11.csv")["Body"].read() == b"id,total\n1,10\n"
+    assert results["wrong_account"]["failed"] and "account that owns it (account %s)" % owner in results["wrong_account"]["msg"]
+
+    revoked = run_playbook(emulator, tmp_path, [
+        {"name": "The owner revokes", "register": "revoke",
+         "restorekit.aws.restore_access_vault": {"source_backup_vault_arn": vault_arn, "state": "absent", "reason": "INC-73 closed"}}],
+        ["revoke"])
+    assert revoked["revoke"]["changed"] and revoked["revoke"]["revoked"] == [vault["backup_vault_arn"]]
+    pending = backup.list_restore_access_backup_vaults(BackupVaultName=VAULT)["RestoreAccessBackupVaults"][0]["LatestRevokeRequest"]
+    emulator.control("airgap/mpa-sessions", {"arn": pending["MpaSessionArn"], "decision": "APPROVED"})
+    assert backup.list_restore_access_backup_vaults(BackupVaultName=VAULT)["RestoreAccessBackupVaults"] == []

@@ -10,8 +10,10 @@ access vault: CreateRestoreAccessBackupVault names the air-gapped vault as sourc
 points under its own name, which StartRestoreJob restores as any other. RevokeRestoreAccessBackupVault, approved by
 the same team, removes it.
 
-A restore access vault is found again by its source (DescribeBackupVault's ``SourceBackupVaultArn``), so a re-run
-adopts the request an earlier run made rather than asking the approval team twice. Everything here except the
+The restore access vault is made in the account that asks (the recovery account), which finds it again by its source
+(DescribeBackupVault's ``SourceBackupVaultArn``), so a re-run adopts the request an earlier run made rather than asking
+the approval team twice. The air-gapped vault's owner lists the restore access vaults of its vault, in whichever
+account they are (ListRestoreAccessBackupVaults), and revokes them. Everything here except the
 functions that take a client is pure and unit-tested without Ansible or AWS.
 """
 
@@ -212,8 +214,9 @@ def revoke_plan(vaults, name=None):
             notes.append("%s: a revoke request is already waiting for the approval team (MPA session %s)"
                          % (vault.get("BackupVaultName"), vault["LatestRevokeRequest"].get("MpaSessionArn")))
         elif state == "CREATING":
-            notes.append("%s: CREATING, not approved yet, so it cannot be revoked; ask the approvers to reject MPA"
-                         " session %s" % (vault.get("BackupVaultName"), vault.get("MpaSessionArn")))
+            session = "MPA session %s" % vault["MpaSessionArn"] if vault.get("MpaSessionArn") else "the pending request"
+            notes.append("%s: CREATING, not approved yet, so it cannot be revoked; ask the approvers to reject %s"
+                         % (vault.get("BackupVaultName"), session))
         else:
             notes.append("%s: %s, it gives no access; nothing to revoke" % (vault.get("BackupVaultName"), state))
     return revoke, notes
@@ -304,14 +307,30 @@ def access_vaults_of(client, source_arn):
 
 
 @BackupErrorHandler.common_error_handler("list restore access vaults of the source vault")
-def with_revoke_requests(client, source_arn, vaults):
-    """VAULTS with the ``LatestRevokeRequest`` ListRestoreAccessBackupVaults gives each."""
-    latest = {}
-    paginator = client.get_paginator("list_restore_access_backup_vaults")
-    for page in paginator.paginate(BackupVaultName=parse_vault_arn(source_arn)[3]):
-        for member in page.get("RestoreAccessBackupVaults", []):
-            latest[member.get("RestoreAccessBackupVaultArn")] = member.get("LatestRevokeRequest")
-    return [dict(v, LatestRevokeRequest=latest.get(v.get("BackupVaultArn"))) for v in vaults]
+def source_access_vaults(client, source_arn):
+    """Every restore access vault of SOURCE_ARN, in whichever account asked for it, as the air-gapped vault's owner
+    sees them (ListRestoreAccessBackupVaults, every page): ``BackupVaultArn``, ``BackupVaultName`` (from the ARN),
+    ``VaultState``, ``CreationDate``, ``ApprovalDate``, ``LatestRevokeRequest``; most usable first.
+
+    Only the owner's account has the source vault: anywhere else AWS answers that it is not there, and the revoke
+    (RevokeRestoreAccessBackupVault, the owner's call too) must run in the owner's account (RestoreAccessError)."""
+    found = []
+    source_name = parse_vault_arn(source_arn)[3]
+    try:
+        for page in client.get_paginator("list_restore_access_backup_vaults").paginate(BackupVaultName=source_name):
+            for member in page.get("RestoreAccessBackupVaults", []):
+                arn = member.get("RestoreAccessBackupVaultArn")
+                found.append({"BackupVaultArn": arn, "BackupVaultName": (parse_vault_arn(arn) or (None,) * 4)[3],
+                              "VaultState": member.get("VaultState"), "CreationDate": member.get("CreationDate"),
+                              "ApprovalDate": member.get("ApprovalDate"), "LatestRevokeRequest": member.get("LatestRevokeRequest")})
+    except botocore.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in ("ResourceNotFoundException", "AccessDeniedException"):
+            raise
+        raise RestoreAccessError(
+            "the air-gapped vault %s is not in this account and region (AWS answered %s): run state=absent with the"
+            " credentials of the account that owns it (account %s); revoking restore access is the owner's call"
+            % (source_arn, error.response["Error"]["Code"], parse_vault_arn(source_arn)[2])) from None
+    return order(found)
 
 
 @BackupErrorHandler.common_error_handler("list recovery points of restore access vault")

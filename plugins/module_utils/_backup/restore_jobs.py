@@ -286,7 +286,7 @@ def job_result(job):
     return out
 
 
-def plan(client, params, region, role_of, exists, now=None):
+def plan(client, params, region, role_of, exists, now=None, caller_account=None):
     """Everything a restore decides before it starts, with reads only: the recovery point, the final metadata
     (checked), the role, and a job of the same restore to adopt.
 
@@ -294,7 +294,8 @@ def plan(client, params, region, role_of, exists, now=None):
     backup_vault_account_id,
     resource_type, metadata, target_name, allow_source_target, iam_role_arn, copy_source_tags, adopt_window_hours,
     and ``_where``, the prefix an entry of ``restores`` is named by). ROLE_OF() gives the runbook's backup role ARN when
-    iam_role_arn is empty; EXISTS(arn) says whether what a completed job created is still there. Returns the plan
+    iam_role_arn is empty, CALLER_ACCOUNT() the caller's account (an iam_role_arn of another is refused); EXISTS(arn)
+    says whether what a completed job created is still there. Returns the plan
     (``request``, ``existing``, ``result``, ``target``, ``warnings``); raises RestoreJobError or MetadataError.
     """
     arn = params["recovery_point_arn"]
@@ -308,6 +309,13 @@ def plan(client, params, region, role_of, exists, now=None):
     metadata, warnings = rm.merge(resource_type, own, params["metadata"], params["target_name"])
     source = rm.source_name(resource_type, own, point.get("ResourceArn"))
     rm.check_target(resource_type, metadata, source, params["allow_source_target"])
+    if params["iam_role_arn"] and caller_account is not None:
+        # AWS Backup is passed a role of the account the restore runs in: the caller's, whichever account owns the point
+        # (a vault shared with this one, a restore access vault).
+        try:
+            inputs.iam_role_arn(params["iam_role_arn"], "iam_role_arn", account=caller_account())
+        except inputs.InputError as e:
+            raise RestoreJobError(e.message) from None
     role = params["iam_role_arn"] or role_of()
     since = (now or datetime.datetime.now(tz=datetime.timezone.utc)) - datetime.timedelta(hours=params["adopt_window_hours"])
     existing, superseded = find_existing(client, arn, resource_type, metadata, since, exists)

@@ -200,15 +200,33 @@ def test_the_vaults_of_a_source_are_found_from_this_account_across_pages_and_a_v
     stub.assert_no_pending_responses()
 
 
-def test_revoke_requests_are_read_from_the_source_vault_by_name():
+def test_the_owner_lists_the_sources_restore_access_vaults_in_any_account_with_their_revoke_requests():
+    """ListRestoreAccessBackupVaults (every page) of the source's name: each vault named from its ARN (it may be another
+    account's), most usable first."""
     client, stub = stubbed_backup()
-    available = vault("a", "AVAILABLE")
+    theirs = "arn:aws:backup:us-east-1:210987654321:backup-vault:recovery-access"
+    ours = "arn:aws:backup:us-east-1:123456789012:backup-vault:old-access"
     stub.add_response("list_restore_access_backup_vaults", {"RestoreAccessBackupVaults": [
-        {"RestoreAccessBackupVaultArn": available["BackupVaultArn"], "LatestRevokeRequest": {"Status": "PENDING"}}]},
-        {"BackupVaultName": "app-prod-airgap-vault"})
+        {"RestoreAccessBackupVaultArn": ours, "VaultState": "FAILED"}], "NextToken": "t"}, {"BackupVaultName": "app-prod-airgap-vault"})
+    stub.add_response("list_restore_access_backup_vaults", {"RestoreAccessBackupVaults": [
+        {"RestoreAccessBackupVaultArn": theirs, "VaultState": "AVAILABLE", "LatestRevokeRequest": {"Status": "PENDING"}}]},
+        {"BackupVaultName": "app-prod-airgap-vault", "NextToken": "t"})
     with stub:
-        [with_request] = ra.with_revoke_requests(client, SOURCE, [available])
-    assert with_request["LatestRevokeRequest"] == {"Status": "PENDING"}
+        found = ra.source_access_vaults(client, SOURCE)
+    assert [(v["BackupVaultName"], v["BackupVaultArn"], v["VaultState"]) for v in found] == [
+        ("recovery-access", theirs, "AVAILABLE"), ("old-access", ours, "FAILED")]
+    assert found[0]["LatestRevokeRequest"] == {"Status": "PENDING"}
+    revoke, notes = ra.revoke_plan(found + [{"BackupVaultName": "asked", "VaultState": "CREATING"}])
+    assert revoke == [] and "already waiting" in notes[0] and notes[-1].endswith("ask the approvers to reject the pending request")
+
+
+def test_revoking_outside_the_owners_account_says_where_to_run_it():
+    client, stub = stubbed_backup()
+    stub.add_client_error("list_restore_access_backup_vaults", "ResourceNotFoundException",
+                          expected_params={"BackupVaultName": "app-prod-airgap-vault"})
+    with stub, pytest.raises(ra.RestoreAccessError) as raised:
+        ra.source_access_vaults(client, SOURCE)
+    assert "run state=absent with the credentials of the account that owns it (account %s)" % SOURCE.split(":")[4] in raised.value.message
 
 
 def test_the_report_names_the_vault_requested_the_vaults_revoked_and_leaves_the_air_gapped_vault_alone():

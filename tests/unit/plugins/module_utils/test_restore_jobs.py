@@ -121,3 +121,28 @@ def test_a_point_of_a_vault_not_shared_names_the_vault_its_owner_and_the_share()
         jobs.describe_recovery_point(SharedVault(denied=True), "own-vault", "arn:p")
     assert not isinstance(other.value, jobs.RestoreJobError)
     assert other.value.exception.response["Error"]["Code"] == "AccessDeniedException"
+
+
+def plan_params(**given):
+    params = {"recovery_point_arn": "arn:aws:backup:us-east-1:210987654321:recovery-point:p1", "backup_vault_name": "shared-airgap",
+              "backup_vault_account_id": "210987654321", "project_name": None, "environment": None, "resource_type": None,
+              "metadata": {"NewBucket": True}, "target_name": "tenant-12-recovered", "allow_source_target": False,
+              "iam_role_arn": "arn:aws:iam::123456789012:role/backup", "adopt_window_hours": 24, "copy_source_tags": False}
+    params.update(given)
+    return params
+
+
+def test_the_role_must_be_of_the_callers_account_whichever_account_owns_the_point():
+    """A point of a vault shared with the caller: the role is the caller's (123456789012), not the point's owner's."""
+    class Backup(SharedVault):
+        def get_paginator(self, name):
+            assert name == "list_restore_jobs"
+            return type("Pages", (), {"paginate": lambda self, **request: type("R", (), {"build_full_result": lambda self: {}})()})()
+
+    planned = jobs.plan(Backup(), plan_params(), "us-east-1", role_of=None, exists=None, caller_account=lambda: "123456789012")
+    assert planned["request"]["IamRoleArn"] == "arn:aws:iam::123456789012:role/backup"
+    with pytest.raises(jobs.RestoreJobError) as raised:
+        jobs.plan(Backup(), plan_params(iam_role_arn="arn:aws:iam::210987654321:role/backup"), "us-east-1", role_of=None,
+                  exists=None, caller_account=lambda: "123456789012")
+    assert "iam_role_arn='arn:aws:iam::210987654321:role/backup'" in raised.value.message
+    assert "restore runs in account 123456789012" in raised.value.message

@@ -98,8 +98,6 @@ def test_restore_job_accepts_what_the_playbooks_pass():
 
 @pytest.mark.parametrize("given, named", [
     ({"recovery_point_arn": S3_POINT, "target_name": "t-restore", "iam_role_arn": "foo"}, "iam_role_arn='foo'"),
-    ({"recovery_point_arn": S3_POINT, "target_name": "t-restore", "iam_role_arn": ROLE.replace(ACCOUNT, "999999999999")},
-     "iam_role_arn='arn:aws:iam::999999999999"),
     ({"recovery_point_arn": RDS_POINT, "target_name": "db-restore", "metadata": {"KmsKeyId": "arn:aws:kms:us-east-1:%s:key/nope" % ACCOUNT}},
      "metadata.KmsKeyId='arn:aws:kms:us-east-1:%s:key/nope'" % ACCOUNT),
     ({"recovery_point_arn": S3_POINT, "target_name": "t-restore", "resource_type": "S3", "metadata": {"kmskey": "not-a-key"}},
