@@ -8,6 +8,7 @@ inject faults and read request counters.
 import datetime
 import io
 import json
+import os
 import random
 import threading
 import time
@@ -225,6 +226,8 @@ class EmulatorApp:
         self.world = BackupWorld(self.drivers)
         self.worlds = self.world.accounts  # every account served, by id: the seeded one first (world_for)
         backup_shared.install()  # AWS RAM shares backup vaults (backup_shared.py)
+        # One account reads another's bucket only as its bucket policy allows (none is emulated); moto allows it by default.
+        os.environ["MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS"] = "false"
         oneclock.install(self.world.clock)  # moto dates S3 objects, EC2 instances and activities on the world's clock
         # RDS's native window too: its binary logs are marked where the clock moves (pitr.py).
         self.world.clock.listeners.append(self.drivers["RDS"].automated_backups.clock_moved)

@@ -187,9 +187,11 @@ class ConditionalWrites:
         self.tickets = {}
         self.tickets_lock = threading.Lock()
 
-    def backend(self):
-        """moto's S3 backend of the emulator's account."""
-        return s3_backends[self.account_id]["aws"]
+    def backend(self, bucket):
+        """moto's S3 backend of the account that owns BUCKET (bucket names are global), else of the seeded account:
+        moto refuses one account's backend another's bucket (app.py turns its cross-account access off)."""
+        _partition, account = s3_backends.bucket_accounts.get(bucket, ("aws", self.account_id))
+        return s3_backends[account]["aws"]
 
     def arrive(self, operation, bucket, key, query):
         """A Ticket for an object write that has just arrived (None for any other request)."""
@@ -232,7 +234,7 @@ class ConditionalWrites:
             return
         validate_headers(headers)
         try:
-            self.backend().get_bucket(ticket.bucket)
+            self.backend(ticket.bucket).get_bucket(ticket.bucket)
         except MissingBucket:
             return  # moto answers NoSuchBucket
         start = ticket.start
@@ -250,7 +252,7 @@ class ConditionalWrites:
         if_none_match, if_match = headers.get("if-none-match"), headers.get("if-match")
         if if_none_match is None and if_match is None:
             return
-        current = self.backend().get_object(bucket, key)  # None when missing, or when a delete marker is current
+        current = self.backend(bucket).get_object(bucket, key)  # None when missing, or when a delete marker is current
         if if_none_match is not None:
             if current is not None:
                 raise failed("If-None-Match")
@@ -296,7 +298,7 @@ class ConditionalWrites:
         bucket, key = path.split("/", 1)
         version = urllib.parse.parse_qs(query).get("versionId", [None])[0]
         try:
-            return self.backend().get_object(bucket, key, version_id=version)
+            return self.backend(bucket).get_object(bucket, key, version_id=version)
         except MissingBucket:
             return None
 

@@ -198,7 +198,10 @@ def test_a_restore_access_vault_is_made_in_the_recovery_account_that_asks_and_re
     assert made["VaultState"] == "CREATING" and made["RestoreAccessBackupVaultArn"].split(":")[4] == organization
     listed = owner.list_restore_access_backup_vaults(BackupVaultName="lag-shared")["RestoreAccessBackupVaults"]
     assert [v["RestoreAccessBackupVaultArn"] for v in listed] == [made["RestoreAccessBackupVaultArn"]]
-    assert owner.list_backup_vaults(ByVaultType="RESTORE_ACCESS_BACKUP_VAULT")["BackupVaultList"] == []
+    assert made["RestoreAccessBackupVaultArn"] not in [v["BackupVaultArn"] for v in owner.list_backup_vaults(
+        ByVaultType="RESTORE_ACCESS_BACKUP_VAULT")["BackupVaultList"]]
+    assert [v["BackupVaultArn"] for v in theirs.list_backup_vaults(ByVaultType="RESTORE_ACCESS_BACKUP_VAULT")["BackupVaultList"]] == [
+        made["RestoreAccessBackupVaultArn"]]
     assert code_of(theirs.start_restore_job, RecoveryPointArn=s3_copy, IamRoleArn=recipient_role(organization),
                    Metadata={"DestinationBucketName": "access-early", "NewBucket": "true"}) == "AccessDeniedException"
 

@@ -264,3 +264,20 @@ def test_of_two_concurrent_conditional_puts_the_first_to_finish_wins(emulator, c
     assert sum("result" in o for o in outcomes) == 1, outcomes
     status, error = next(o["error"] for o in outcomes if "error" in o)
     assert (status, error["Code"], error.get("Condition")) == (409, "ConditionalRequestConflict", "If-Match")
+
+
+def test_conditions_hold_in_a_bucket_of_another_account_which_this_one_cannot_read(emulator, s3):
+    """A bucket another account owns (a recovery account, through STS AssumeRole) is checked as any: a copy onto an
+    existing key with If-None-Match is 412 there too. The seeded account, with no bucket policy granting it, is denied."""
+    theirs = emulator.client("s3", credentials=emulator.assume("210987654321"))
+    name = "conditional-other-account-%s" % uuid.uuid4().hex[:8]
+    theirs.create_bucket(Bucket=name)
+    try:
+        theirs.put_object(Bucket=name, Key="src", Body=b"source")
+        theirs.put_object(Bucket=name, Key="k", Body=b"first", IfNoneMatch="*")
+        status, error = refused(theirs.copy_object, Bucket=name, Key="k", CopySource={"Bucket": name, "Key": "src"}, IfNoneMatch="*")
+        assert (status, error["Code"], error.get("Condition")) == (412, "PreconditionFailed", "If-None-Match")
+        assert theirs.get_object(Bucket=name, Key="k")["Body"].read() == b"first"
+        assert refused(s3.get_object, Bucket=name, Key="k")[1]["Code"] == "AccessDenied"
+    finally:
+        empty(theirs, name)
