@@ -26,6 +26,7 @@ import re
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import health_notes
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import name_part
@@ -193,12 +194,6 @@ def _first(items):
     return items[0] if items else None
 
 
-def _partition(caller):
-    """The caller's ARN partition (aws, aws-cn, aws-us-gov), for the ARNs built here."""
-    parts = str(caller.get("arn") or "").split(":")
-    return parts[1] if len(parts) > 2 and parts[1].startswith("aws") else "aws"
-
-
 def _zone_region(zone):
     match = ZONE_REGION.match(zone or "")
     return match.group(0) if match else (zone or "")[:-1]
@@ -211,7 +206,7 @@ def tagged_resources(gathered, config):
     """
     key, value = config["tag_key"], config["tag_value"]
     caller = _registered(gathered, "caller")
-    partition = _partition(caller)
+    partition = _sts.partition_of(caller.get("arn"))
     found = []
     for db in _registered(gathered, "rds").get("instances") or []:
         if (db.get("tags") or {}).get(key) == value:
@@ -247,7 +242,7 @@ def backup_role_arn(selections, caller, config):
     for selection in selections:
         if selection.get("iam_role_arn"):
             return selection["iam_role_arn"]
-    return "arn:%s:iam::%s:role/%s-%s-backup-role" % (_partition(caller), caller.get("account"), config["project_name"], config["environment"])
+    return _sts.backup_role_arn(caller.get("arn"), caller.get("account"), config["project_name"], config["environment"])
 
 
 def job_findings(jobs, config, role_arn):

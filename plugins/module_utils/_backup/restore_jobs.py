@@ -98,8 +98,9 @@ def account_id(sts_client):
 
 
 def runbook_role_arn(sts_client, project_name, environment):
-    """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the caller's account."""
-    return "arn:aws:iam::%s:role/%s-%s-backup-role" % (account_id(sts_client), project_name, environment)
+    """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the caller's account and partition."""
+    caller = _sts.caller_identity(sts_client)
+    return _sts.backup_role_arn(caller.get("Arn"), caller["Account"], project_name, environment)
 
 
 @BackupErrorHandler.common_error_handler("start restore job")

@@ -146,3 +146,12 @@ def test_the_role_must_be_of_the_callers_account_whichever_account_owns_the_poin
                   exists=None, caller_account=lambda: "123456789012")
     assert "iam_role_arn='arn:aws:iam::210987654321:role/backup'" in raised.value.message
     assert "restore runs in account 123456789012" in raised.value.message
+
+
+class GovCloudSts:
+    def get_caller_identity(self):
+        return {"Account": "210987654321", "Arn": "arn:aws-us-gov:sts::210987654321:assumed-role/responder/me", "UserId": "AROA"}
+
+
+def test_the_runbook_role_is_in_the_callers_partition():
+    assert jobs.runbook_role_arn(GovCloudSts(), "acme-shop", "dr") == "arn:aws-us-gov:iam::210987654321:role/acme-shop-dr-backup-role"
