@@ -279,7 +279,7 @@ class EmulatorApp:
         host = environ.get("HTTP_HOST", "")
         operation = s3_operation(environ["REQUEST_METHOD"], raw_path, query, self._headers(environ), host)
         bucket, key = s3_bucket_key(raw_path, host)
-        return self.s3_writes.arrive(operation, bucket, key, query)
+        return self.s3_writes.arrive(operation, bucket, key, query, self._account(environ))
 
     def _serve(self, environ, start_response, ticket):
         body = self._read_body(environ)

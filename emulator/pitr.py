@@ -257,8 +257,9 @@ class AutomatedBackups:
                                  "taken_at": info["taken_at"]})
 
     # --- the RDS API
-    def find(self, region, params):
-        """The record a RestoreDBInstanceToPointInTime request names, or the RDS error for what it names."""
+    def find(self, region, params, account_id=None):
+        """The record a RestoreDBInstanceToPointInTime request names (of ACCOUNT_ID's instances: one account never sees
+        another's automated backups), or the RDS error for what it names."""
         identifier = _param(params, "SourceDBInstanceIdentifier", "source_db_instance_identifier")
         resource_id = _param(params, "SourceDbiResourceId", "source_dbi_resource_id")
         backups_arn = _param(params, "SourceDBInstanceAutomatedBackupsArn", "source_db_instance_automated_backups_arn")
@@ -269,7 +270,7 @@ class AutomatedBackups:
                                  "Specify exactly one of SourceDBInstanceIdentifier, SourceDbiResourceId and "
                                  "SourceDBInstanceAutomatedBackupsArn; got %s" % (", ".join(given) or "none"))
         with self.lock:
-            records = [r for r in self.records.values() if r.region == region]
+            records = [r for r in self.records.values() if r.region == region and account_id in (None, r.database.account_id)]
         if identifier:
             name = identifier.rsplit(":", 1)[-1] if identifier.startswith("arn:") else identifier
             for record in records:
@@ -284,7 +285,7 @@ class AutomatedBackups:
 
     def plan(self, backend, params):
         """Check the request against the restorable window; return (record, plan) for the restore to carry out."""
-        record = self.find(backend.region_name, params)
+        record = self.find(backend.region_name, params, backend.account_id)
         if record is None:
             identifier = _param(params, "SourceDBInstanceIdentifier", "source_db_instance_identifier")
             name = identifier.rsplit(":", 1)[-1]
@@ -332,7 +333,7 @@ class AutomatedBackups:
         resource_id = _param(params, "DbiResourceId", "dbi_resource_id")
         backups_arn = _param(params, "DBInstanceAutomatedBackupsArn", "db_instance_automated_backups_arn")
         with self.lock:
-            records = [r for r in self.records.values() if r.region == backend.region_name]
+            records = [r for r in self.records.values() if r.region == backend.region_name and r.database.account_id == backend.account_id]
         return [AutomatedBackupView(r) for r in records
                 if (not identifier or r.identifier == identifier) and (not resource_id or r.resource_id == resource_id)
                 and (not backups_arn or r.automated_backups_arn == backups_arn)]

@@ -135,6 +135,7 @@ class Ticket:
     start: int
     upload_id: str | None = None
     arrived: float = field(default_factory=time.time)
+    account: str | None = None  # the caller's: another account's bucket is refused (AccessDenied) before any condition
 
 
 class Refusal(Exception):
@@ -193,11 +194,11 @@ class ConditionalWrites:
         _partition, account = s3_backends.bucket_accounts.get(bucket, ("aws", self.account_id))
         return s3_backends[account]["aws"]
 
-    def arrive(self, operation, bucket, key, query):
-        """A Ticket for an object write that has just arrived (None for any other request)."""
+    def arrive(self, operation, bucket, key, query, account=None):
+        """A Ticket for an object write that has just arrived (None for any other request); ACCOUNT: the caller's."""
         if operation not in CHECKED or not bucket or not key:
             return None
-        ticket = Ticket(operation, bucket, key, LOG.now(), upload_id=(query.get("uploadId") or [None])[0])
+        ticket = Ticket(operation, bucket, key, LOG.now(), upload_id=(query.get("uploadId") or [None])[0], account=account)
         with self.tickets_lock:
             self.tickets[id(ticket)] = ticket
         return ticket
@@ -229,6 +230,9 @@ class ConditionalWrites:
 
     def check(self, ticket, headers):
         """Raise the Refusal S3 answers TICKET's request with, if any."""
+        owner = s3_backends.bucket_accounts.get(ticket.bucket, ("aws", None))[1]
+        if ticket.account is not None and owner is not None and owner != ticket.account:
+            return  # moto answers AccessDenied: access is decided before any condition
         if ticket.operation == "UploadPartCopy":
             self.check_copy_source(headers)
             return

@@ -221,3 +221,19 @@ def test_a_restore_access_vault_is_made_in_the_recovery_account_that_asks_and_re
     emulator.control("airgap/mpa-sessions", {"arn": pending["MpaSessionArn"], "decision": "APPROVED"})
     assert owner.list_restore_access_backup_vaults(BackupVaultName="lag-shared")["RestoreAccessBackupVaults"] == []
     assert code_of(theirs.describe_backup_vault, BackupVaultName="recovery-access") == "AccessDeniedException"
+
+
+def test_another_account_sees_none_of_the_owners_automated_backups_or_unshared_vaults(emulator, world):
+    """An account of its own (not in any organization): no automated backup of the owner's database is listed or
+    restorable to a point in time there, and the owner's vault is not read through BackupVaultAccountId."""
+    outsider = emulator.assume("210987654321")
+    identifier = world["db"]["arn"].split(":db:", 1)[1]
+    assert emulator.client("rds").describe_db_instance_automated_backups(DBInstanceIdentifier=identifier)["DBInstanceAutomatedBackups"]
+    theirs = emulator.client("rds", credentials=outsider)
+    assert theirs.describe_db_instance_automated_backups(DBInstanceIdentifier=identifier)["DBInstanceAutomatedBackups"] == []
+    assert code_of(theirs.restore_db_instance_to_point_in_time, SourceDBInstanceIdentifier=identifier,
+                   TargetDBInstanceIdentifier="outsider-pitr", UseLatestRestorableTime=True) == "DBInstanceNotFound"
+    backup = emulator.client("backup", credentials=outsider)
+    owner = world["db"]["arn"].split(":")[4]
+    for call in (backup.list_protected_resources_by_backup_vault, backup.describe_backup_vault):
+        assert code_of(call, BackupVaultName=world["vault"], BackupVaultAccountId=owner) == "AccessDeniedException"

@@ -279,5 +279,9 @@ def test_conditions_hold_in_a_bucket_of_another_account_which_this_one_cannot_re
         assert (status, error["Code"], error.get("Condition")) == (412, "PreconditionFailed", "If-None-Match")
         assert theirs.get_object(Bucket=name, Key="k")["Body"].read() == b"first"
         assert refused(s3.get_object, Bucket=name, Key="k")[1]["Code"] == "AccessDenied"
+        # Access comes before any condition: the seeded account learns nothing of the key from a conditional write.
+        for condition in ({"IfNoneMatch": "*"}, {"IfMatch": '"00000000000000000000000000000000"'}):
+            status, error = refused(s3.put_object, Bucket=name, Key="k", Body=b"x", **condition)
+            assert (status, error["Code"]) == (403, "AccessDenied"), condition
     finally:
         empty(theirs, name)

@@ -25,7 +25,8 @@ description:
     source's restore access vaults, in whichever account they were requested (ListRestoreAccessBackupVaults), and
     sends a revoke request (RevokeRestoreAccessBackupVault) for each C(AVAILABLE) one (or the one named by
     O(backup_vault_name)), with O(reason) as the approvers' comment; the team's approval deletes the vault. A pending
-    revoke request is not sent again. Run elsewhere, it fails naming the account to run it in.
+    revoke request is not sent again. Run in another account (sts:GetCallerIdentity says which), it fails before any
+    revoke, naming the account to run it in.
   - Every option is checked before any AWS call. In check mode nothing is requested or revoked.
 author:
   - restorekit contributors (@restorekit)
@@ -44,8 +45,8 @@ options:
   backup_vault_name:
     description:
       - The restore access vault's name (2 to 50 letters, digits, hyphens, underscores). AWS names it when left out.
-      - With O(state=present), the vault of this name is adopted, and no other; with O(state=absent), only this one is
-        revoked.
+      - With O(state=present), the vault of this name is adopted, and no other; with O(state=absent), only the
+        source's restore access vaults of this name are revoked (one per account that asked).
     type: str
   requester_comment:
     description: Why restore access is requested, shown to the approval team (for example the incident number).
@@ -233,6 +234,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_access as ra
+from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 
@@ -274,6 +276,8 @@ def ensure_absent(module, backup):
     params = module.params
     source = params["source_backup_vault_arn"]
     source_name = ra.parse_vault_arn(source)[3]
+
+    ra.check_revoker(_sts.caller_identity(module.client("sts"))["Account"], source)
 
     def current():
         return ra.source_access_vaults(backup, source)

@@ -117,7 +117,8 @@ options:
   iam_role_arn:
     description:
       - The role AWS Backup assumes for the restore. When omitted, derived as
-        C(arn:aws:iam::<account>:role/<project_name>-<environment>-backup-role), the runbook's role.
+        C(arn:<partition>:iam::<account>:role/<project_name>-<environment>-backup-role), the runbook's role, in the
+        caller's account and partition.
       - Must be an IAM role ARN of the account the restore runs in, the caller's (read with sts:GetCallerIdentity
         before the restore starts), whichever account owns the recovery point; anything else is refused before any
         restore starts.

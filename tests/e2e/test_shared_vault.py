@@ -135,7 +135,7 @@ def test_restore_access_is_asked_for_in_the_recovery_account_restored_there_and_
     assert results["restore"]["restore_job"]["status"] == "COMPLETED", results["restore"]
     theirs = emulator.client("s3", credentials=credentials)
     assert theirs.get_object(Bucket="multi-tenant-app-prod-tenant-73-via-access", Key="orders/2026-11.csv")["Body"].read() == b"id,total\n1,10\n"
-    assert results["wrong_account"]["failed"] and "account that owns it (account %s)" % owner in results["wrong_account"]["msg"]
+    assert results["wrong_account"]["failed"] and "credentials of account %s" % owner in results["wrong_account"]["msg"]
 
     revoked = run_playbook(emulator, tmp_path, [
         {"name": "The owner revokes", "register": "revoke",

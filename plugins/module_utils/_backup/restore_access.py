@@ -312,8 +312,7 @@ def source_access_vaults(client, source_arn):
     sees them (ListRestoreAccessBackupVaults, every page): ``BackupVaultArn``, ``BackupVaultName`` (from the ARN),
     ``VaultState``, ``CreationDate``, ``ApprovalDate``, ``LatestRevokeRequest``; most usable first.
 
-    Only the owner's account has the source vault: anywhere else AWS answers that it is not there, and the revoke
-    (RevokeRestoreAccessBackupVault, the owner's call too) must run in the owner's account (RestoreAccessError)."""
+    Run by the owner (``check_revoker``); a vault AWS answers as missing or not allowed is a RestoreAccessError."""
     found = []
     source_name = parse_vault_arn(source_arn)[3]
     try:
@@ -327,10 +326,20 @@ def source_access_vaults(client, source_arn):
         if error.response.get("Error", {}).get("Code") not in ("ResourceNotFoundException", "AccessDeniedException"):
             raise
         raise RestoreAccessError(
-            "the air-gapped vault %s is not in this account and region (AWS answered %s): run state=absent with the"
-            " credentials of the account that owns it (account %s); revoking restore access is the owner's call"
-            % (source_arn, error.response["Error"]["Code"], parse_vault_arn(source_arn)[2])) from None
+            "the air-gapped vault %s not found, or not allowed (AWS answered %s): check the vault name and region of"
+            " source_backup_vault_arn, and grant backup:ListRestoreAccessBackupVaults on it"
+            % (source_arn, error.response["Error"]["Code"])) from None
     return order(found)
+
+
+def check_revoker(caller_account, source_arn):
+    """Revoking restore access is the air-gapped vault owner's call (RevokeRestoreAccessBackupVault takes the source
+    vault's name, in the caller's account): a RestoreAccessError naming the account to run in, for any other caller."""
+    owner = parse_vault_arn(source_arn)[2]
+    if caller_account != owner:
+        raise RestoreAccessError(
+            "revoking restore access is the air-gapped vault owner's call: run state=absent with the credentials of"
+            " account %s, which owns %s (this is account %s)" % (owner, source_arn, caller_account))
 
 
 @BackupErrorHandler.common_error_handler("list recovery points of restore access vault")

@@ -220,13 +220,19 @@ def test_the_owner_lists_the_sources_restore_access_vaults_in_any_account_with_t
     assert revoke == [] and "already waiting" in notes[0] and notes[-1].endswith("ask the approvers to reject the pending request")
 
 
-def test_revoking_outside_the_owners_account_says_where_to_run_it():
+def test_revoking_is_the_owners_call_and_a_missing_source_is_not_found_or_not_allowed():
+    ra.check_revoker(SOURCE.split(":")[4], SOURCE)
+    with pytest.raises(ra.RestoreAccessError) as raised:
+        ra.check_revoker("210987654321", SOURCE)
+    assert "run state=absent with the credentials of account %s" % SOURCE.split(":")[4] in raised.value.message
+    assert "this is account 210987654321" in raised.value.message
     client, stub = stubbed_backup()
-    stub.add_client_error("list_restore_access_backup_vaults", "ResourceNotFoundException",
+    stub.add_client_error("list_restore_access_backup_vaults", "AccessDeniedException",
                           expected_params={"BackupVaultName": "app-prod-airgap-vault"})
     with stub, pytest.raises(ra.RestoreAccessError) as raised:
         ra.source_access_vaults(client, SOURCE)
-    assert "run state=absent with the credentials of the account that owns it (account %s)" % SOURCE.split(":")[4] in raised.value.message
+    assert "not found, or not allowed (AWS answered AccessDeniedException)" in raised.value.message
+    assert "backup:ListRestoreAccessBackupVaults" in raised.value.message
 
 
 def test_the_report_names_the_vault_requested_the_vaults_revoked_and_leaves_the_air_gapped_vault_alone():
