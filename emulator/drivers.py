@@ -703,10 +703,13 @@ class Ec2Driver(Driver):
         for backends in list(ec2_backends.values()):
             source = backends[point.payload["region"]].amis.get(image_id)
             if source is not None:
-                shared = Ami(backend, random_ami_id(), instance=None, source_ami=source, name=source.name,
-                             description="Shared with this account by AWS Backup")
-                backend.amis[shared.id] = shared
-                return shared.id
+                made = getattr(source, "restorekit_shared", {})  # one copy per account, whatever the number of restores
+                if made.get(backend.account_id) not in backend.amis:
+                    shared = Ami(backend, random_ami_id(), instance=None, source_ami=source, name=source.name,
+                                 description="Shared with this account by AWS Backup")
+                    backend.amis[shared.id] = shared
+                    source.restorekit_shared = dict(made, **{backend.account_id: shared.id})
+                return source.restorekit_shared[backend.account_id]
         raise ApiError("InvalidRequestException", "The recovery point's image %s is gone" % image_id)
 
     def restore(self, point, metadata, job_id, copy_tags):

@@ -157,6 +157,11 @@ def test_a_shared_server_point_launches_an_instance_in_the_recipients_account(em
         made = emulator.client("ec2", credentials=creds).describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
         assert made["InstanceType"] == "t3.small" and made["ImageId"] != ec2_copy.rsplit("/", 1)[1]
         assert code_of(emulator.client("ec2").describe_instances, InstanceIds=[instance_id]) == "InvalidInstanceID.NotFound"
+        again = wait_restore(theirs, theirs.start_restore_job(RecoveryPointArn=ec2_copy, IamRoleArn=recipient_role(organization),
+                                                              Metadata={"InstanceType": "t3.small"})["RestoreJobId"])
+        second = emulator.client("ec2", credentials=creds).describe_instances(
+            InstanceIds=[again["CreatedResourceArn"].rsplit("/", 1)[1]])["Reservations"][0]["Instances"][0]
+        assert second["ImageId"] == made["ImageId"]  # one image made available per account, not one per restore
     finally:
         emulator.client("ram").delete_resource_share(resourceShareArn=share["resourceShareArn"])
 
