@@ -26,6 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import enable_
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule as _AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 
 USER_AGENT = "APN/1.0 Ansible/%s restorekit.aws" % ANSIBLE_VERSION
 
@@ -46,6 +47,7 @@ class AnsibleAWSModule(_AnsibleAWSModule):
 
     def __init__(self, *args, **kwargs):
         self._sessions = {}
+        self._identity = None
         super().__init__(*args, **kwargs)
 
     def _session(self, profile):
@@ -71,3 +73,9 @@ class AnsibleAWSModule(_AnsibleAWSModule):
         except (ValueError, botocore.exceptions.BotoCoreError) as e:
             self.fail_json_aws(e, msg="Couldn't connect to AWS")
         return client if retry_decorator is None else RetryingBotoClientWrapper(client, retry_decorator)
+
+    def caller_identity(self):
+        """sts:GetCallerIdentity (Account, Arn, UserId), read once per module run however many restores ask."""
+        if self._identity is None:
+            self._identity = _sts.caller_identity(self.client("sts"))
+        return self._identity

@@ -844,7 +844,7 @@ def main():
     clients = client_for(module)
 
     def role_of():
-        return jobs.runbook_role_arn(clients("sts"), params["project_name"], params["environment"])
+        return jobs.runbook_role_arn(module.caller_identity(), params["project_name"], params["environment"])
 
     run = workflow.Run(clients, params, module.region, role_of, lambda arn: jobs.resource_exists(clients, arn),
                        check_mode=module.check_mode)

@@ -234,7 +234,6 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_access as ra
-from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 
@@ -277,7 +276,7 @@ def ensure_absent(module, backup):
     source = params["source_backup_vault_arn"]
     source_name = ra.parse_vault_arn(source)[3]
 
-    ra.check_revoker(_sts.caller_identity(module.client("sts"))["Account"], source)
+    ra.check_revoker(module.caller_identity()["Account"], source)
 
     def current():
         return ra.source_access_vaults(backup, source)

@@ -692,7 +692,7 @@ def prepare(module, client, params):
     try:
         planned = jobs.plan(client, params, module.region, lambda: runbook_role(module, params),
                             lambda created: jobs.resource_exists(module.client, created),
-                            caller_account=lambda: jobs.account_id(module.client("sts")))
+                            caller_account=lambda: module.caller_identity()["Account"])
     except (rm.MetadataError, jobs.RestoreJobError) as e:
         module.fail_json(msg=getattr(e, "message", str(e)))
     for warning in planned["warnings"]:
@@ -702,7 +702,7 @@ def prepare(module, client, params):
 
 def runbook_role(module, params):
     """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the caller's account."""
-    return jobs.runbook_role_arn(module.client("sts"), params["project_name"], params["environment"])
+    return jobs.runbook_role_arn(module.caller_identity(), params["project_name"], params["environment"])
 
 
 def begin(module, client, plan, params, wait):

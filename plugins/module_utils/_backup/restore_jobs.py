@@ -93,14 +93,10 @@ def describe(client, job_id):
     return job
 
 
-def account_id(sts_client):
-    return _sts.caller_identity(sts_client)["Account"]
-
-
-def runbook_role_arn(sts_client, project_name, environment):
-    """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the caller's account and partition."""
-    caller = _sts.caller_identity(sts_client)
-    return _sts.backup_role_arn(caller.get("Arn"), caller["Account"], project_name, environment)
+def runbook_role_arn(identity, project_name, environment):
+    """The runbook's backup role of PROJECT_NAME and ENVIRONMENT, in the account and partition of IDENTITY (the
+    caller's, as sts:GetCallerIdentity answers it)."""
+    return _sts.backup_role_arn(identity.get("Arn"), identity["Account"], project_name, environment)
 
 
 @BackupErrorHandler.common_error_handler("start restore job")

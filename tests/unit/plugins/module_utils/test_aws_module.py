@@ -69,3 +69,18 @@ def test_a_callers_config_and_the_retry_decorator_are_kept(sessions):
     assert client.client.meta.config.max_pool_connections == 33
     assert client.client.meta.config.connect_timeout == 7, "the module's aws_config still applies"
     assert len(sessions) == 1
+
+
+def test_the_caller_identity_is_read_once_per_run(monkeypatch):
+    """Several restores in one task ask whose account runs them: one sts:GetCallerIdentity."""
+    aws = module()
+    calls = []
+
+    class Sts:
+        def get_caller_identity(self):
+            calls.append(1)
+            return {"Account": "210987654321", "Arn": "arn:aws:iam::210987654321:user/me", "UserId": "AIDA"}
+
+    monkeypatch.setattr(aws, "client", lambda service, **kwargs: Sts())
+    assert [aws.caller_identity()["Account"] for attempt in range(3)] == ["210987654321"] * 3
+    assert len(calls) == 1

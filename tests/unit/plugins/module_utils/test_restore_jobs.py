@@ -79,7 +79,7 @@ class FakeSts:
 
 
 def test_the_runbook_role_is_named_in_the_callers_account():
-    assert jobs.runbook_role_arn(FakeSts(), "acme-shop", "dr") == "arn:aws:iam::210987654321:role/acme-shop-dr-backup-role"
+    assert jobs.runbook_role_arn(FakeSts().get_caller_identity(), "acme-shop", "dr") == "arn:aws:iam::210987654321:role/acme-shop-dr-backup-role"
 
 
 class SharedVault:
@@ -154,4 +154,4 @@ class GovCloudSts:
 
 
 def test_the_runbook_role_is_in_the_callers_partition():
-    assert jobs.runbook_role_arn(GovCloudSts(), "acme-shop", "dr") == "arn:aws-us-gov:iam::210987654321:role/acme-shop-dr-backup-role"
+    assert jobs.runbook_role_arn(GovCloudSts().get_caller_identity(), "acme-shop", "dr") == "arn:aws-us-gov:iam::210987654321:role/acme-shop-dr-backup-role"
