@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 
+import botocore.exceptions
 import pytest
 
 from emulator.client import CREDENTIALS, REGION, Emulator
@@ -25,6 +26,8 @@ from emulator.seed import seed
 
 # A safety net against hangs only (attempts, not seconds).
 MAX_POLLS = 3000
+# The Multi-party approval team the suites associate with their air-gapped vaults (there is no MPA service here).
+MPA_TEAM = "arn:aws:mpa:us-east-1:210987654321:approval-team/recovery-team-1"
 PYTHON = sys.executable
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
 
@@ -173,3 +176,31 @@ def air_gapped_copy(emulator, source_vault, point_arn, role_arn, name, days=14, 
     copied = backup_client.describe_copy_job(CopyJobId=job["CopyJobId"])["CopyJob"]
     assert copied["State"] == "COMPLETED", copied.get("StatusMessage")
     return vault["BackupVaultArn"], copied["DestinationRecoveryPointArn"]
+
+
+def error_of(call, *args, **kwargs):
+    """The (code, HTTP status, message) a client sees for CALL, which must fail."""
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        call(*args, **kwargs)
+    response = raised.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
+
+
+def code_of(call, *args, **kwargs):
+    """The error code a client sees for CALL, which must fail."""
+    return error_of(call, *args, **kwargs)[0]
+
+
+@contextlib.contextmanager
+def recovery_organization(emulator):  # pylint: disable=redefined-outer-name
+    """The seeded account as an organization's management account with a recovery account in it, AWS RAM sharing with
+    the organization enabled; yields the recovery account's id, and leaves no organization behind."""
+    organizations = emulator.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    recovery = organizations.create_account(AccountName="recovery", Email="recovery@example.com")["CreateAccountStatus"]["AccountId"]
+    try:
+        emulator.client("ram").enable_sharing_with_aws_organization()
+        yield recovery
+    finally:
+        organizations.remove_account_from_organization(AccountId=recovery)
+        organizations.delete_organization()

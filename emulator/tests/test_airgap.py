@@ -7,18 +7,11 @@ import pymysql
 import pytest
 
 from emulator.seed import DB_PASSWORD
-from emulator.testing import air_gapped_copy, newest, newest_scheduled, points_of, wait_restore, wait_vault_available
+from emulator.testing import (MPA_TEAM, air_gapped_copy, code_of, newest, newest_scheduled, points_of, wait_restore,
+                              wait_vault_available)
 
 LAG = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
 RESTORE_ACCESS = "RESTORE_ACCESS_BACKUP_VAULT"
-TEAM = "arn:aws:mpa:us-east-1:210987654321:approval-team/recovery-team-1"
-
-
-def code_of(call, *args, **kwargs):
-    """The error code a client sees for a call that must fail."""
-    with pytest.raises(Exception) as err:
-        call(*args, **kwargs)
-    return err.value.response["Error"]["Code"]
 
 
 def s3_snapshot(s3, bucket):
@@ -163,8 +156,8 @@ def test_a_restore_access_vault_waits_for_approval_restores_and_is_revoked_with_
     assert code_of(backup.create_restore_access_backup_vault, SourceBackupVaultArn=vault_arn) == "InvalidRequestException"
     assert code_of(backup.associate_backup_vault_mpa_approval_team, BackupVaultName="lag-access",
                    MpaApprovalTeamArn="arn:aws:iam::123456789012:role/x") == "InvalidParameterValueException"
-    backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-access", MpaApprovalTeamArn=TEAM)
-    assert backup.describe_backup_vault(BackupVaultName="lag-access")["MpaApprovalTeamArn"] == TEAM
+    backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-access", MpaApprovalTeamArn=MPA_TEAM)
+    assert backup.describe_backup_vault(BackupVaultName="lag-access")["MpaApprovalTeamArn"] == MPA_TEAM
 
     made = backup.create_restore_access_backup_vault(SourceBackupVaultArn=vault_arn, BackupVaultName="access-1",
                                                      RequesterComment="production account lost")
@@ -210,7 +203,7 @@ def test_a_rejected_restore_access_request_fails_and_mistakes_are_refused(emulat
     emulator.control("airgap/vault-seconds", {"seconds": 0.3})
     assert code_of(backup.create_restore_access_backup_vault, SourceBackupVaultArn=made["BackupVaultArn"]) == "InvalidRequestException"
     wait_vault_available(backup, "lag-reject")
-    backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-reject", MpaApprovalTeamArn=TEAM)
+    backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-reject", MpaApprovalTeamArn=MPA_TEAM)
     request = backup.create_restore_access_backup_vault(SourceBackupVaultArn=made["BackupVaultArn"], CreatorRequestId="access-1")
     retried = backup.create_restore_access_backup_vault(SourceBackupVaultArn=made["BackupVaultArn"], CreatorRequestId="access-1")
     assert retried["RestoreAccessBackupVaultArn"] == request["RestoreAccessBackupVaultArn"]
@@ -227,20 +220,20 @@ def test_a_rejected_restore_access_request_fails_and_mistakes_are_refused(emulat
     assert code_of(backup.list_restore_access_backup_vaults, BackupVaultName="no-such-vault") == "ResourceNotFoundException"
     assert code_of(backup.list_restore_access_backup_vaults, BackupVaultName=world["vault"]) == "InvalidRequestException"
     assert code_of(backup.associate_backup_vault_mpa_approval_team, BackupVaultName=world["vault"],
-                   MpaApprovalTeamArn=TEAM) == "InvalidRequestException"
+                   MpaApprovalTeamArn=MPA_TEAM) == "InvalidRequestException"
     assert code_of(backup.associate_backup_vault_mpa_approval_team, BackupVaultName="no-such-vault",
-                   MpaApprovalTeamArn=TEAM) == "ResourceNotFoundException"
+                   MpaApprovalTeamArn=MPA_TEAM) == "ResourceNotFoundException"
 
 
 def test_replacing_or_removing_the_approval_team_waits_for_the_current_teams_approval(emulator, backup, fast_vaults):  # pylint: disable=unused-argument
     """A second team, or none, takes effect only once the current team approves."""
     backup.create_logically_air_gapped_backup_vault(BackupVaultName="lag-team", MinRetentionDays=7, MaxRetentionDays=35)
     assert code_of(backup.disassociate_backup_vault_mpa_approval_team, BackupVaultName="lag-team") == "InvalidRequestException"
-    backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-team", MpaApprovalTeamArn=TEAM)
-    other = TEAM.replace("recovery-team-1", "recovery-team-2")
+    backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-team", MpaApprovalTeamArn=MPA_TEAM)
+    other = MPA_TEAM.replace("recovery-team-1", "recovery-team-2")
     backup.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-team", MpaApprovalTeamArn=other, RequesterComment="rotate")
     described = backup.describe_backup_vault(BackupVaultName="lag-team")
-    assert described["MpaApprovalTeamArn"] == TEAM and described["LatestMpaApprovalTeamUpdate"]["Status"] == "PENDING"
+    assert described["MpaApprovalTeamArn"] == MPA_TEAM and described["LatestMpaApprovalTeamUpdate"]["Status"] == "PENDING"
     assert code_of(backup.associate_backup_vault_mpa_approval_team, BackupVaultName="lag-team",
                    MpaApprovalTeamArn=other) == "InvalidRequestException"
     emulator.control("airgap/mpa-sessions", {"arn": described["LatestMpaApprovalTeamUpdate"]["MpaSessionArn"], "decision": "APPROVED"})

@@ -7,30 +7,17 @@ import pymysql
 import pytest
 
 from emulator.seed import DB_PASSWORD
-from emulator.testing import air_gapped_copy, newest, newest_scheduled, points_of, wait_restore
+from emulator.testing import MPA_TEAM, air_gapped_copy, code_of, newest, newest_scheduled, points_of, recovery_organization, wait_restore
 
 LAG = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
-TEAM = "arn:aws:mpa:us-east-1:210987654321:approval-team/recovery-team-1"
-
-
-def code_of(call, *args, **kwargs):
-    """The error code a client sees for a call that must fail."""
-    with pytest.raises(Exception) as err:
-        call(*args, **kwargs)
-    return err.value.response["Error"]["Code"]
 
 
 @pytest.fixture(name="organization", scope="module")
 def fixture_organization(emulator):
     """The seeded account as an organization's management account with a recovery account in it, AWS RAM sharing
     enabled for the organization; left as found afterwards."""
-    organizations = emulator.client("organizations")
-    organizations.create_organization(FeatureSet="ALL")
-    made = organizations.create_account(AccountName="recovery", Email="recovery@example.com")["CreateAccountStatus"]
-    emulator.client("ram").enable_sharing_with_aws_organization()
-    yield made["AccountId"]
-    organizations.remove_account_from_organization(AccountId=made["AccountId"])
-    organizations.delete_organization()
+    with recovery_organization(emulator) as recovery:
+        yield recovery
 
 
 @pytest.fixture(name="shared", scope="module")
@@ -198,7 +185,7 @@ def test_a_restore_access_vault_is_made_in_the_recovery_account_that_asks_and_re
     owner = emulator.client("backup")
     theirs = emulator.client("backup", credentials=creds)
     if not owner.describe_backup_vault(BackupVaultName="lag-shared").get("MpaApprovalTeamArn"):
-        owner.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-shared", MpaApprovalTeamArn=TEAM)
+        owner.associate_backup_vault_mpa_approval_team(BackupVaultName="lag-shared", MpaApprovalTeamArn=MPA_TEAM)
     made = theirs.create_restore_access_backup_vault(SourceBackupVaultArn=vault_arn, BackupVaultName="recovery-access")
     assert made["VaultState"] == "CREATING" and made["RestoreAccessBackupVaultArn"].split(":")[4] == organization
     listed = owner.list_restore_access_backup_vaults(BackupVaultName="lag-shared")["RestoreAccessBackupVaults"]

@@ -9,11 +9,10 @@ import datetime
 import json
 import uuid
 
-import botocore.exceptions
 import pytest
 
 from emulator.backup_more import SUPPORTED_RESOURCE_TYPES
-from emulator.testing import newest, points_of, wait_restore
+from emulator.testing import error_of, newest, points_of, wait_restore
 from emulator.tests.test_backup_api import WireRecorder
 
 UTC = datetime.timezone.utc
@@ -21,14 +20,6 @@ DAY = datetime.timedelta(days=1)
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "backup:DeleteRecoveryPoint", "Resource": "*"}]})
 TOPIC = "arn:aws:sns:us-east-1:123456789012:backup-events"
-
-
-def error_of(call, *args, **kwargs):
-    """The (code, HTTP status, message) a client sees for a call that must fail."""
-    with pytest.raises(botocore.exceptions.ClientError) as raised:
-        call(*args, **kwargs)
-    response = raised.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
 
 
 def emulator_now(emulator):

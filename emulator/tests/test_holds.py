@@ -9,12 +9,9 @@ import datetime
 import time
 import uuid
 
-import botocore.exceptions
-import pytest
-
 from emulator.backup_holds import COLD_STORAGE_SUPPORT, HELD_MESSAGE, LEGAL_HOLD_LIMIT, supports_cold_storage
 from emulator.client import REGION
-from emulator.testing import own_emulator, points_of
+from emulator.testing import error_of, own_emulator, points_of
 
 UTC = datetime.timezone.utc
 ROLE = "arn:aws:iam::123456789012:role/holds-test-role"
@@ -23,14 +20,6 @@ POLLS = 600
 
 def unique(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
-
-
-def error_of(call, **kwargs):
-    """The (code, HTTP status, message) a client sees for CALL, which must fail."""
-    with pytest.raises(botocore.exceptions.ClientError) as caught:
-        call(**kwargs)
-    err = caught.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Message"]
 
 
 def make_vault(backup):

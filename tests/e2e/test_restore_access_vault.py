@@ -16,10 +16,9 @@ import time
 
 import pytest
 
-from emulator.testing import air_gapped_copy
+from emulator.testing import MPA_TEAM, air_gapped_copy
 from tests.e2e.helpers import ANSIBLE_PLAYBOOK, ROOT, ansible_env
 
-TEAM = "arn:aws:mpa:us-east-1:210987654321:approval-team/recovery-team-1"
 TENANT = "71"
 BUCKET = "multi-tenant-app-prod-tenant-%s" % TENANT
 AIRGAP = "multi-tenant-app-prod-airgap-vault"
@@ -109,7 +108,7 @@ def test_a_tenant_is_restored_through_an_approved_restore_access_vault_then_the_
     revoked with the team's approval: one request, never two."""
     vault_arn, copy_arn = air_gapped
     backup, s3 = emulator.client("backup"), emulator.client("s3")
-    backup.associate_backup_vault_mpa_approval_team(BackupVaultName=AIRGAP, MpaApprovalTeamArn=TEAM)
+    backup.associate_backup_vault_mpa_approval_team(BackupVaultName=AIRGAP, MpaApprovalTeamArn=MPA_TEAM)
     # The air-gapped vault is the inventory's (restorekit_airgap_vault_arn): no source given.
     asked = {"restore_access_vault_name": ACCESS,
              "restore_access_vault_comment": "INC-71 restore tenant 71", "restore_access_vault_poll_interval": 1}
@@ -158,7 +157,7 @@ def test_a_rejected_request_stops_the_run_and_is_asked_again_only_by_name(emulat
     vault_arn = air_gapped[0]
     backup = emulator.client("backup")
     if not backup.describe_backup_vault(BackupVaultName=AIRGAP).get("MpaApprovalTeamArn"):
-        backup.associate_backup_vault_mpa_approval_team(BackupVaultName=AIRGAP, MpaApprovalTeamArn=TEAM)
+        backup.associate_backup_vault_mpa_approval_team(BackupVaultName=AIRGAP, MpaApprovalTeamArn=MPA_TEAM)
     asked = {"restore_access_vault_source_arn": vault_arn, "restore_access_vault_name": "rejected-access",
              "restore_access_vault_poll_interval": 1}
     rejecter = approve_when_pending(emulator, "restore-access", decision="REJECTED")

@@ -7,41 +7,35 @@ credentials (STS AssumeRole). The organization, the tenant bucket and the vault 
 import pytest
 
 from emulator.client import REGION
-from emulator.testing import air_gapped_copy
+from emulator.testing import MPA_TEAM, air_gapped_copy, recovery_organization
 from tests.e2e.helpers import run_playbook
 
 BUCKET = "multi-tenant-app-prod-tenant-73"
 VAULT = "multi-tenant-app-prod-airgapped-shared"
 RESTORED = "multi-tenant-app-prod-tenant-73-recovered"
-TEAM = "arn:aws:mpa:us-east-1:210987654321:approval-team/recovery-team-1"
 
 
 @pytest.fixture(name="shared", scope="module")
 def fixture_shared(emulator, world):
     """(owner account, recovery account, its credentials, the vault's ARN, the copy's ARN, the RAM share's ARN), the
     vault shared with the recovery account of the owner's organization; the organization is removed afterwards."""
-    organizations = emulator.client("organizations")
-    organizations.create_organization(FeatureSet="ALL")
-    recovery = organizations.create_account(AccountName="recovery", Email="recovery@example.com")["CreateAccountStatus"]["AccountId"]
-    ram = emulator.client("ram")
-    ram.enable_sharing_with_aws_organization()
-    s3 = emulator.client("s3")
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key="orders/2026-11.csv", Body=b"id,total\n1,10\n")
-    backup = emulator.client("backup")
-    started = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn="arn:aws:s3:::" + BUCKET,
-                                      IamRoleArn=world["backup_role_arn"], Lifecycle={"DeleteAfterDays": 30})
-    emulator.wait_for_jobs()
-    emulator.control("airgap/vault-seconds", {"seconds": 0.3})
-    try:
-        vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], started["RecoveryPointArn"], world["backup_role_arn"], VAULT)
-    finally:
-        emulator.control("airgap/vault-seconds", {"seconds": 2.0})
-    share = ram.create_resource_share(name=VAULT, resourceArns=[vault_arn], principals=[recovery])["resourceShare"]["resourceShareArn"]
-    yield world["db"]["arn"].split(":")[4], recovery, emulator.assume(recovery), vault_arn, copy_arn, share
-    ram.delete_resource_share(resourceShareArn=share)
-    organizations.remove_account_from_organization(AccountId=recovery)
-    organizations.delete_organization()
+    with recovery_organization(emulator) as recovery:
+        ram = emulator.client("ram")
+        s3 = emulator.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_object(Bucket=BUCKET, Key="orders/2026-11.csv", Body=b"id,total\n1,10\n")
+        backup = emulator.client("backup")
+        started = backup.start_backup_job(BackupVaultName=world["vault"], ResourceArn="arn:aws:s3:::" + BUCKET,
+                                          IamRoleArn=world["backup_role_arn"], Lifecycle={"DeleteAfterDays": 30})
+        emulator.wait_for_jobs()
+        emulator.control("airgap/vault-seconds", {"seconds": 0.3})
+        try:
+            vault_arn, copy_arn = air_gapped_copy(emulator, world["vault"], started["RecoveryPointArn"], world["backup_role_arn"], VAULT)
+        finally:
+            emulator.control("airgap/vault-seconds", {"seconds": 2.0})
+        share = ram.create_resource_share(name=VAULT, resourceArns=[vault_arn], principals=[recovery])["resourceShare"]["resourceShareArn"]
+        yield world["db"]["arn"].split(":")[4], recovery, emulator.assume(recovery), vault_arn, copy_arn, share
+        ram.delete_resource_share(resourceShareArn=share)
 
 
 def as_account(emulator, credentials):
@@ -52,22 +46,15 @@ def as_account(emulator, credentials):
 
 def test_a_recovery_account_lists_the_shared_vaults_points_and_restores_a_tenant_into_its_own_account(emulator, tmp_path, shared):
     owner, recovery, credentials, vault_arn, copy_arn, _share = shared
+    restore = {"recovery_point_arn": "{{ point.recovery_point.recovery_point_arn }}", "backup_vault_name": VAULT,
+               "backup_vault_account_id": owner, "target_name": RESTORED, "metadata": {"NewBucket": True},
+               "iam_role_arn": "arn:aws:iam::%s:role/multi-tenant-app-prod-backup-role" % recovery, "wait": True, "poll_interval": 1}
     results = run_playbook(emulator, tmp_path, [
         {"name": "The tenant's newest point in the shared vault", "register": "point",
          "restorekit.aws.recovery_point_info": {"backup_vault_name": VAULT, "backup_vault_account_id": owner,
                                                 "resource_name": BUCKET, "resource_type": "S3", "select": "latest"}},
-        {"name": "Restore it into a new bucket of this account", "register": "restore",
-         "restorekit.aws.restore_job": {"recovery_point_arn": "{{ point.recovery_point.recovery_point_arn }}",
-                                        "backup_vault_name": VAULT, "backup_vault_account_id": owner, "target_name": RESTORED,
-                                        "metadata": {"NewBucket": True},
-                                        "iam_role_arn": "arn:aws:iam::%s:role/multi-tenant-app-prod-backup-role" % recovery,
-                                        "wait": True, "poll_interval": 1}},
-        {"name": "The same restore again adopts the job", "register": "again",
-         "restorekit.aws.restore_job": {"recovery_point_arn": "{{ point.recovery_point.recovery_point_arn }}",
-                                        "backup_vault_name": VAULT, "backup_vault_account_id": owner, "target_name": RESTORED,
-                                        "metadata": {"NewBucket": True},
-                                        "iam_role_arn": "arn:aws:iam::%s:role/multi-tenant-app-prod-backup-role" % recovery,
-                                        "wait": True, "poll_interval": 1}},
+        {"name": "Restore it into a new bucket of this account", "register": "restore", "restorekit.aws.restore_job": restore},
+        {"name": "The same restore again adopts the job", "register": "again", "restorekit.aws.restore_job": restore},
     ], ["point", "restore", "again"], module_defaults=as_account(emulator, credentials))
     assert results["point"]["recovery_point"]["recovery_point_arn"] == copy_arn
     assert results["point"]["searched"]["backup_vault_account_id"] == owner
@@ -110,7 +97,7 @@ def test_restore_access_is_asked_for_in_the_recovery_account_restored_there_and_
     owner, recovery, credentials, vault_arn, copy_arn, _share = shared
     backup = emulator.client("backup")
     if not backup.describe_backup_vault(BackupVaultName=VAULT).get("MpaApprovalTeamArn"):
-        backup.associate_backup_vault_mpa_approval_team(BackupVaultName=VAULT, MpaApprovalTeamArn=TEAM)
+        backup.associate_backup_vault_mpa_approval_team(BackupVaultName=VAULT, MpaApprovalTeamArn=MPA_TEAM)
     asked = run_playbook(emulator, tmp_path, [
         {"name": "Ask for restore access", "register": "asked",
          "restorekit.aws.restore_access_vault": {"source_backup_vault_arn": vault_arn, "backup_vault_name": "tenant-73-access",
