@@ -23,6 +23,12 @@ MODULES = sorted((ROOT / "plugins" / "modules").glob("*.py"))
 # Paths as missing() writes them: members joined by ".", a list of dictionaries marked "[]" only when it is the
 # entry found missing.
 FREE_FORM = {
+    "what a module hands its own next run (resume, through the action plugin), read by nothing else": [
+        ("ec2_relaunch", "resume.current"),
+        ("ec2_relaunch", "resume.relaunch"),
+        ("ec2_relaunch", "resume.version"),
+        ("ec2_relaunch", "resume.point"),
+    ],
     "tag maps: tag key to value, the keys are whatever the resource is tagged with": [
         ("rds_point_in_time_restore", "db_instance.tags"),
         ("rds_restore", "source.tags"),

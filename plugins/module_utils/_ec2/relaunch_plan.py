@@ -2,11 +2,11 @@
 
 # Copyright: restorekit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The decisions of an EC2 relaunch (runbook 7, ``ec2_restore_method: relaunch``), reached through the
-``restorekit.aws.ec2_relaunch_plan`` filter: whether the group can be relaunched (``group_problem``), the group's
-current launch template version without any version's user data (``current``), whether a new version and an instance
-refresh are needed (``plan``), what the responder reads before anything changes (``show``), the version the group runs
-(``version``) and the role's result (``result``). The role reads and changes (amazon.aws modules); deciding is here."""
+"""The decisions of an EC2 relaunch (runbook 7, ``ec2_restore_method: relaunch``), made by the
+``restorekit.aws.ec2_relaunch`` module (``relaunch.py`` reads and changes): whether the group can be relaunched
+(``group_problem``), the group's current launch template version without any version's user data (``current``),
+whether a new version and an instance refresh are needed (``plan``), what the responder reads before anything changes
+(``show``), the version the group runs (``version``) and the role's result (``result``)."""
 
 from __future__ import annotations
 
@@ -17,15 +17,16 @@ class PlanError(ValueError):
     """Data a step cannot use; the message names it."""
 
 
-def group_problem(group_info, group_name):
-    """Why the group cannot be relaunched: it does not exist, or it has no launch template. '' when it can."""
+def group_problem(group_info, group_name, prefix="ec2_restore_"):
+    """Why the group cannot be relaunched: it does not exist, or it has no launch template. '' when it can. Messages
+    name the options with PREFIX (the role's variables by default)."""
     groups = (group_info or {}).get("results") or []
     if len(groups) != 1:
-        return "Autoscaling group ec2_restore_group_name=%s does not exist (in this account and region)." % group_name
+        return "Autoscaling group %sgroup_name=%s does not exist (in this account and region)." % (prefix, group_name)
     if not (groups[0].get("launch_template") or {}).get("launch_template_id"):
-        return ("Autoscaling group ec2_restore_group_name=%s does not use a launch template (it uses a launch configuration or a mixed "
+        return ("Autoscaling group %sgroup_name=%s does not use a launch template (it uses a launch configuration or a mixed "
                 "instances policy): a relaunch creates a new launch template version, so move the group to a launch template first."
-                % group_name)
+                % (prefix, group_name))
     return ""
 
 
@@ -55,15 +56,15 @@ def current(group, template):
             "instances": [member.get("instance_id") for member in group.get("instances") or []]}
 
 
-def plan(now, point_image="", rollback_to="", instance_type="", user_data_template="", members_before=None):
+def plan(now, point_image="", rollback_to="", instance_type="", user_data_template="", members_before=None, prefix="ec2_restore_"):
     """{target_image, new_version, refresh, images_before}: a new version when the current one lacks the point's AMI, the
     instance type asked for, or new user data; a refresh when there is a new version, a rollback to another version, or
     an instance that does not run the target AMI."""
     rollback_to = str(rollback_to or "")
     if rollback_to:
         if int(rollback_to) not in now["version_numbers"]:
-            raise PlanError("ec2_restore_rollback_to_version=%s is not a version of launch template %s (versions: %s)"
-                            % (rollback_to, now["launch_template_name"], ", ".join(str(n) for n in now["version_numbers"])))
+            raise PlanError("%srollback_to_version=%s is not a version of launch template %s (versions: %s)"
+                            % (prefix, rollback_to, now["launch_template_name"], ", ".join(str(n) for n in now["version_numbers"])))
         target_image = now["images"][str(int(rollback_to))]
         new_version = False
     else:

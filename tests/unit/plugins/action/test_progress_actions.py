@@ -7,8 +7,10 @@ import pytest
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.restorekit.aws.plugins.action import ec2_relaunch as ec2_action
 from ansible_collections.restorekit.aws.plugins.action import rds_restore as rds_action
 from ansible_collections.restorekit.aws.plugins.action import restore_job as job_action
+from ansible_collections.restorekit.aws.plugins.plugin_utils import progress
 
 
 class Task:
@@ -29,8 +31,9 @@ def action(module, args, answers, monkeypatch, check_mode=False):
 
     monkeypatch.setattr(ActionBase, "run", lambda self, tmp=None, task_vars=None: {})
     monkeypatch.setattr(plugin, "_execute_module", execute, raising=False)
-    monkeypatch.setattr(module.display, "display", shown.append)
-    monkeypatch.setattr(module.time, "sleep", lambda seconds: None)
+    # One display and one time module serve every progress action (plugin_utils/progress.py).
+    monkeypatch.setattr(progress.display, "display", shown.append)
+    monkeypatch.setattr(progress.time, "sleep", lambda seconds: None)
     return plugin, calls, shown
 
 
@@ -79,7 +82,7 @@ def test_rds_restore_stops_at_wait_timeout_saying_the_restore_goes_on(monkeypatc
     pending = {"changed": True, "pending": True, "stage": "restore_job", "resume": {"method": "backup"}, "progress": []}
     plugin, calls, shown = action(rds_action, dict(RDS_ARGS, wait_timeout=1), [pending] * 100, monkeypatch)
     clock = iter(range(0, 1000, 1))
-    monkeypatch.setattr(rds_action.time, "monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr(progress.time, "monotonic", lambda: float(next(clock)))
     result = plugin.run(task_vars={})
     assert result["failed"] is True
     assert "app-db-restore is still restore_job after wait_timeout=1s" in result["msg"]
@@ -90,6 +93,35 @@ def test_rds_restore_without_a_wait_in_check_mode_or_with_a_bad_value_is_one_pla
     plugin, calls, shown = action(rds_action, args, [{"changed": False, "msg": "from the module"}], monkeypatch, check_mode)
     result = plugin.run(task_vars={})
     assert calls == [args] and result["msg"] == "from the module"
+
+
+EC2_ARGS = {"group_name": "app-asg", "poll_interval": 15, "wait_timeout": 3600}
+
+
+def test_ec2_relaunch_shows_the_plan_first_then_each_poll_and_keeps_the_first_runs_plan_and_point(monkeypatch):
+    resume = {"refresh_id": "r-1"}
+    answers = [{"changed": True, "pending": True, "resume": resume, "plan": ["New version: 4"], "recovery_point": {"recovery_point_arn": "arn:p"},
+                "progress": ["New version: 4", "Instance refresh r-1 of app-asg: InProgress, 10% complete"]},
+               {"changed": False, "pending": False, "resume": resume, "plan": [], "relaunch": {"version": 4},
+                "progress": ["Instance refresh r-1 of app-asg: Successful, 100% complete"]}]
+    plugin, calls, shown = action(ec2_action, EC2_ARGS, answers, monkeypatch)
+    result = plugin.run(task_vars={})
+    # The second run is given the first's resume only: it waits for that refresh and changes nothing more.
+    assert calls[0]["wait_slice"] == 15.0 and "resume" not in calls[0] and calls[1]["resume"] == resume
+    assert shown[0] == "New version: 4" and shown[-1].endswith("Successful, 100% complete")
+    assert result["plan"] == ["New version: 4"] and result["recovery_point"] == {"recovery_point_arn": "arn:p"}
+    assert result["changed"] is True and result["relaunch"] == {"version": 4} and result["progress"] == shown
+
+
+def test_ec2_relaunch_stops_at_wait_timeout_naming_the_refresh_that_goes_on(monkeypatch):
+    pending = {"changed": True, "pending": True, "resume": {"refresh_id": "r-1"},
+               "instance_refresh": {"instance_refresh_id": "r-1", "status": "InProgress"}}
+    plugin, calls, shown = action(ec2_action, dict(EC2_ARGS, wait_timeout=1), [pending] * 100, monkeypatch)
+    clock = iter(range(0, 1000, 1))
+    monkeypatch.setattr(progress.time, "monotonic", lambda: float(next(clock)))
+    result = plugin.run(task_vars={})
+    assert result["failed"] is True
+    assert result["msg"].startswith("ec2_relaunch: instance refresh r-1 of app-asg is still InProgress after wait_timeout=1s")
 
 
 def test_restore_job_polls_the_job_it_started_until_it_completes(monkeypatch):

@@ -38,7 +38,7 @@ def test_an_unknown_step_or_a_rule_s_error_names_the_filter_and_the_step():
         run_step("numbers", STEPS, 7, "halve", {"exact": True}, errors=(TypeError,))
 
 
-@pytest.mark.parametrize("name", ["ec2_relaunch_plan", "ec2_restore_job_plan", "rds_swap_plan", "rds_swap_steps", "restore_drill_plan",
+@pytest.mark.parametrize("name", ["ec2_restore_job_plan", "rds_swap_plan", "rds_swap_steps", "restore_drill_plan",
                                   "restore_testing_steps", "s3_restore_plan"])
 def test_each_filter_with_steps_documents_exactly_the_steps_it_runs(name):
     """ansible-doc is where a playbook writer looks for a step: every step the filter runs is among its choices."""
