@@ -13,7 +13,9 @@ description:
   - Reads DescribeInstanceStatus for the given instances, stopped and pending ones included, and says for each
     whether it is running and passes both status checks. amazon.aws's M(amazon.aws.ec2_instance_info) returns the
     instance state but not the status checks.
-  - Used by the role M(restorekit.aws.validate_ec2) after a restore.
+  - Used by the role M(restorekit.aws.validate_ec2) after a restore, which reads everything a round of its checks needs
+    in one run - with O(group_name) the group (its instances, their lifecycle state and health, its target groups),
+    with O(describe_instances) the instances themselves, and the health of the target groups in them.
   - Read-only; it changes nothing in AWS and never reports a change. An instance that does not exist is reported
     with RV(statuses[].found=false), not as a failure; the caller decides.
 author:
@@ -23,16 +25,34 @@ options:
     description:
       - The instances to read, C(i-) followed by 8 or 17 hexadecimal digits. At most 100 per call of the module.
       - An id that is not of that form fails the module, naming it, before any AWS call.
+      - Empty or not given with O(group_name) reads the group's instances. One of O(instance_ids) and O(group_name) is
+        required.
     type: list
     elements: str
-    required: true
+  group_name:
+    description:
+      - Also read this autoscaling group (RV(group), RV(group_found)). Its instances are read when O(instance_ids) is
+        empty, and its target groups' health when O(target_group_arns) is not given.
+    type: str
+  target_group_arns:
+    description:
+      - Also read the health of the targets of these target groups (RV(target_groups)). Default the group's target
+        groups with O(group_name), else none.
+    type: list
+    elements: str
+  describe_instances:
+    description: Also return the instances as DescribeInstances gives them (RV(instances)).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - restorekit.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 notes:
-  - Requires C(ec2:DescribeInstanceStatus).
+  - Requires C(ec2:DescribeInstanceStatus); with O(group_name) C(autoscaling:DescribeAutoScalingGroups); with
+    O(describe_instances) C(ec2:DescribeInstances); for target groups C(elasticloadbalancing:DescribeTargetGroups) and
+    C(elasticloadbalancing:DescribeTargetHealth).
 """
 
 EXAMPLES = r"""
@@ -49,6 +69,99 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+instance_ids:
+  description: The instances read - O(instance_ids), or the group's.
+  returned: always
+  type: list
+  elements: str
+group_found:
+  description: Whether the group O(group_name) exists (false without O(group_name)).
+  returned: always
+  type: bool
+group:
+  description: The group as DescribeAutoScalingGroups gives it, in snake_case; empty when not asked or not found.
+  returned: always
+  type: dict
+  contains:
+    auto_scaling_group_name:
+      description: The group.
+      type: str
+    desired_capacity:
+      description: Its desired capacity.
+      type: int
+    target_group_arns:
+      description: Its target groups.
+      type: list
+      elements: str
+    instances:
+      description: Its instances.
+      type: list
+      elements: dict
+      contains:
+        instance_id:
+          description: The instance.
+          type: str
+        lifecycle_state:
+          description: C(InService), C(Pending), C(Terminating) and the like.
+          type: str
+        health_status:
+          description: C(Healthy) or C(Unhealthy).
+          type: str
+instances:
+  description: The instances as DescribeInstances gives them, in snake_case (with O(describe_instances)).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    instance_id:
+      description: The instance.
+      type: str
+    image_id:
+      description: Its AMI.
+      type: str
+    private_ip_address:
+      description: Its private address.
+      type: str
+target_groups:
+  description: Each target group read, with the health of its targets.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    target_group_arn:
+      description: The target group.
+      type: str
+    target_group_name:
+      description: Its name.
+      type: str
+    targets_health_description:
+      description: DescribeTargetHealth's answer in snake_case, one entry per target.
+      type: list
+      elements: dict
+      contains:
+        target:
+          description: The target - C(id) (the instance) and C(port).
+          type: dict
+          contains:
+            id:
+              description: The instance.
+              type: str
+            port:
+              description: Its port.
+              type: int
+        target_health:
+          description: Its health - C(state) (C(healthy), C(unhealthy), ...), C(reason) and C(description).
+          type: dict
+          contains:
+            state:
+              description: C(healthy), C(unhealthy), C(initial), C(draining), C(unused) or C(unavailable).
+              type: str
+            reason:
+              description: Why, when not healthy.
+              type: str
+            description:
+              description: What the load balancer says.
+              type: str
 statuses:
   description: One entry per instance asked for, in the order asked.
   returned: always
@@ -144,7 +257,15 @@ statuses:
 
 import re
 
+try:
+    import botocore.exceptions
+except ImportError:
+    pass  # AnsibleAWSModule names the missing library.
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils._autoscaling.common import AutoScalingErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import describe_instances
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
@@ -193,10 +314,55 @@ def summarise(instance_id, status):
             "passed": state == "running" and system == "ok" and instance == "ok"}
 
 
+@AutoScalingErrorHandler.list_error_handler("describe auto scaling groups", [])
+@jittered_backoff()
+def describe_group(client, name):
+    return client.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
+
+
+@jittered_backoff()
+def target_health(client, arns):
+    """Each target group with the health of its targets, in snake_case (community.aws.elb_target_group_info's keys)."""
+    groups = []
+    for group in client.describe_target_groups(TargetGroupArns=list(arns))["TargetGroups"]:
+        health = client.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
+        groups.append({"target_group_arn": group["TargetGroupArn"], "target_group_name": group.get("TargetGroupName"),
+                       "targets_health_description": [camel_dict_to_snake_dict(item) for item in health]})
+    return groups
+
+
+def read_group(module, name):
+    """(found, group in snake_case): the group O(group_name) as it is now."""
+    try:
+        groups = describe_group(module.client("autoscaling"), name)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    return (True, camel_dict_to_snake_dict(groups[0], ignore_list=["Tags"])) if groups else (False, {})
+
+
+def described(module, instance_ids):
+    """DescribeInstances of INSTANCE_IDS in snake_case (tags kept as they are); missing ones left out."""
+    try:
+        reservations = describe_instances(module.client("ec2"), InstanceIds=list(instance_ids))
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    return [camel_dict_to_snake_dict(instance, ignore_list=["Tags"]) for reservation in reservations for instance in reservation["Instances"]]
+
+
 def main():
-    module = AnsibleAWSModule(argument_spec=dict(instance_ids=dict(type="list", elements="str", required=True)),
-                              supports_check_mode=True)
-    instance_ids = module.params["instance_ids"]
+    module = AnsibleAWSModule(argument_spec=dict(instance_ids=dict(type="list", elements="str"),
+                                                 group_name=dict(type="str"),
+                                                 target_group_arns=dict(type="list", elements="str"),
+                                                 describe_instances=dict(type="bool", default=False)),
+                              required_one_of=[["instance_ids", "group_name"]], supports_check_mode=True)
+    params = module.params
+    result = dict(changed=False, group_found=False, group={}, instances=[], target_groups=[])
+    if params["group_name"]:
+        result["group_found"], result["group"] = read_group(module, params["group_name"])
+    instance_ids = params["instance_ids"] or [member["instance_id"] for member in result["group"].get("instances") or []]
+    if params["instance_ids"] is None and not params["group_name"]:
+        module.fail_json(msg="instance_ids: give the instances to read, or group_name")
+    result["instance_ids"] = instance_ids
     bad = [i for i in instance_ids if not INSTANCE_ID.match(i)]
     if bad:
         shown = ", ".join(repr(i) for i in bad[:5]) + (" and %d more" % (len(bad) - 5) if len(bad) > 5 else "")
@@ -204,14 +370,22 @@ def main():
                          % (shown, "is" if len(bad) == 1 else "are"))
     if len(instance_ids) > MAX_INSTANCES:
         module.fail_json(msg="instance_ids: %d given, at most %d per call" % (len(instance_ids), MAX_INSTANCES))
+    arns = params["target_group_arns"] if params["target_group_arns"] is not None else result["group"].get("target_group_arns") or []
+    if arns:
+        try:
+            result["target_groups"] = target_health(module.client("elbv2"), arns)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg="Could not read the health of target groups %s" % ", ".join(arns))
     if not instance_ids:
-        module.exit_json(changed=False, statuses=[])
+        module.exit_json(statuses=[], **result)
+    if params["describe_instances"]:
+        result["instances"] = described(module, dict.fromkeys(instance_ids))
     client = module.client("ec2")
     try:
         found = {s["InstanceId"]: s for s in describe_each(client, list(dict.fromkeys(instance_ids)))}
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
-    module.exit_json(changed=False, statuses=[summarise(i, found.get(i)) for i in instance_ids])
+    module.exit_json(statuses=[summarise(i, found.get(i)) for i in instance_ids], **result)
 
 
 if __name__ == "__main__":
