@@ -170,7 +170,7 @@ resume:
       type: dict
 recovery_point:
   description: The recovery point selected (ListRecoveryPointsByBackupVault's answer in snake_case); empty for a rollback.
-  returned: when selected
+  returned: always
   type: dict
   contains:
     recovery_point_arn:

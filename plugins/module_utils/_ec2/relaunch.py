@@ -159,7 +159,7 @@ class Run:
         self.clock = clock
         self.started = clock()
         self.progress = []
-        self.result = dict(changed=False, pending=False, plan=[])
+        self.result = dict(changed=False, pending=False, plan=[], recovery_point={})
 
     def name(self, option):
         """How a message names an option: as the role's variable when the role says so (variable_prefix)."""
@@ -197,6 +197,8 @@ class Run:
         self.progress.extend(self.result["plan"])
         if self.check_mode:
             version = plan.version(now, relaunch, rollback_to=params["rollback_to_version"], check_mode=True)
+            # What a real run would change: a new version, the group pointed elsewhere, an instance refresh.
+            self.result["changed"] = bool(relaunch["new_version"] or relaunch["refresh"] or version["point_group"])
             return self.done(now, relaunch, version, point, {}, members_after={})
         version = self.apply(ec2, autoscaling, now, relaunch, point)
         if not relaunch["refresh"]:

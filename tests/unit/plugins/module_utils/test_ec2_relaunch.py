@@ -172,8 +172,13 @@ def test_check_mode_reads_and_plans_but_changes_nothing():
     clients, calls = world()
     result = run(clients, check_mode=True).run()
     assert not set(operations(calls)) & set(MUTATING)
-    assert result["changed"] is False and result["relaunch"]["check_mode"] is True and result["relaunch"]["instances"] == []
+    # Changed is what a real run would change.
+    assert result["changed"] is True and result["relaunch"]["check_mode"] is True and result["relaunch"]["instances"] == []
     assert result["plan"][-1] == "Check mode: nothing is changed."
+    on_target = (("i-0000000e", "ami-00000003"), ("i-0000000f", "ami-00000003"))
+    clients, calls = world(members=on_target, group_version="3")
+    clients["backup"].answers["list_recovery_points_by_backup_vault"] = {"RecoveryPoints": [point("ami-00000003", "i-0000000a", 22)]}
+    assert run(clients, check_mode=True).run()["changed"] is False
 
 
 @pytest.mark.parametrize("over, message", [
