@@ -8,8 +8,10 @@ strict mode (which turns any invalid response into a 500).
 import datetime
 import json
 import time
+import types
 import uuid
 
+import botocore.endpoint
 import botocore.exceptions
 import pytest
 
@@ -361,8 +363,11 @@ def test_status_control_and_retention(emulator, world, clean_faults):
         backup.delete_recovery_point(BackupVaultName=world["vault"], RecoveryPointArn=arn)
 
 
-def test_throttling_is_retried_by_clients(emulator, world, clean_faults):
-    """With 30% of calls throttled in each protocol, boto3's retries still get every answer; the counters show the throttles."""
+def test_throttling_is_retried_by_clients(emulator, world, clean_faults, monkeypatch):
+    """With 30% of calls throttled in each protocol, boto3's retries still get every answer; the counters show the throttles.
+    botocore's back-off delays are recorded, not slept (up to seconds each: waiting for them tests nothing more)."""
+    backoff = []
+    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=backoff.append))
     emulator.control("counters", method="DELETE")
     emulator.control("faults", {"throttle": {"fraction": 0.3}, "seed": 7})
     backup = emulator.client("backup")
@@ -379,6 +384,8 @@ def test_throttling_is_retried_by_clients(emulator, world, clean_faults):
                                ("rds", "DescribeDBInstances"), ("ec2", "DescribeInstances")):
         assert counters["faults"][service][operation] > 0
         assert counters["requests"][service][operation] > 10
+    # Every throttle answered made the client back off before it asked again.
+    assert len(backoff) == sum(sum(operations.values()) for operations in counters["faults"].values()) and all(d > 0 for d in backoff)
 
 
 def test_bad_requests_are_refused_like_aws(emulator, world):
