@@ -341,7 +341,8 @@ def read_group(module, name):
 
 
 def described(module, instance_ids):
-    """DescribeInstances of INSTANCE_IDS in snake_case (tags kept as they are); missing ones left out."""
+    """DescribeInstances of INSTANCE_IDS in snake_case (tags kept as they are). amazon.aws's describe_instances answers
+    a list naming an instance EC2 does not know with nothing at all; such an instance's status says it is missing."""
     try:
         reservations = describe_instances(module.client("ec2"), InstanceIds=list(instance_ids))
     except AnsibleAWSError as e:

@@ -23,8 +23,11 @@ description:
   - B(A rollback.) With O(rollback_to_version) the group goes back to that kept version; no recovery point is read.
   - B(Only what differs.) No new version when the current one has the AMI (and the instance type, and no new user
     data is given); no refresh when every instance already runs the target AMI. A re-run after a relaunch changes
-    nothing; a refresh already running (AWS refuses a second) is waited for instead of started again.
-  - With O(wait=true) the action plugin shows the plan before anything changes, then a progress line per poll of the
+    nothing. An instance refresh already running is waited for only when the run would change nothing else and it keeps
+    O(min_healthy_percentage) with no desired configuration of its own (a re-run after a timeout); any other is refused
+    before anything changes.
+  - With O(wait=true) the action plugin shows the plan and each change with the first progress lines (the changes are
+    made by then - run in check mode to read the plan before anything changes), then a progress line per poll of the
     instance refresh (status, percent complete, instances still to update), in C(ansible-playbook) and AWX alike.
   - Messages name an option as O(variable_prefix) followed by its name, so the C(ec2_restore) role's messages name its
     own variables.
@@ -134,7 +137,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 plan:
-  description: What the run does (or would do, in check mode), in the words a responder reads before anything changes.
+  description: What the run does (or would do, in check mode), in the words a responder reads.
   returned: when the group and the point were read
   type: list
   elements: str
@@ -304,6 +307,9 @@ def check_options(params):
     if params["rollback_to_version"]:
         if not str(params["rollback_to_version"]).isdigit() or int(params["rollback_to_version"]) < 1:
             inputs.fail(prefix + "rollback_to_version", params["rollback_to_version"], "a launch template version is a number from 1")
+        if params["user_data"]:  # never shown: it may hold secrets
+            inputs.fail(prefix + "user_data", "(not shown)", "a rollback to %srollback_to_version=%s makes no new version, so it takes no new "
+                        "user data" % (prefix, params["rollback_to_version"]))
         for option in ("image_id", "target_time", "instance_type"):
             if params[option]:
                 inputs.contradiction([(prefix + "rollback_to_version", params["rollback_to_version"]), (prefix + option, params[option])],

@@ -6,12 +6,15 @@
 
 Reads the group, its launch template and versions, the recovery point (the newest of the candidate instances', or the
 newest at or before a time) and its AMI, and the group's instances; decides with ``relaunch_plan``; then creates the
-new launch template version, points the group at it, starts the instance refresh (or waits for the one already
-running) and waits for it, polling on the collection's cadence (``_poll``), in slices when the action plugin shows
-progress. Every AWS call goes through amazon.aws's helpers and error handlers where they exist."""
+new launch template version, points the group at it, starts the instance refresh (or, on a re-run that changes
+nothing else, waits for the one an earlier run started) and waits for it, polling on the collection's cadence
+(``_poll``) in the first slice and once per poll interval in later ones, when the action plugin shows progress.
+Every AWS call goes through amazon.aws's helpers and error handlers where they exist."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -70,8 +73,14 @@ def instances(ec2, instance_ids=None, filters=None):
 
 
 def image_state(ec2, image_id):
-    """The AMI's state ('available', 'pending', ...), or '' when it does not exist (deregistered)."""
-    images = amazon_ec2.describe_images(ec2, ImageIds=[image_id])
+    """The AMI's state ('available', 'pending', ...), or '' when it does not exist (deregistered): EC2 answers such an
+    id with InvalidAMIID.NotFound, which amazon.aws's helper leaves to the caller, or with nothing."""
+    try:
+        images = amazon_ec2.describe_images(ec2, ImageIds=[image_id])
+    except amazon_ec2.AnsibleEC2Error as e:
+        if isinstance(e.exception, is_boto3_error_code("InvalidAMIID.NotFound", e=e.exception)):
+            return ""
+        raise
     return (images[0].get("State") or "") if images else ""
 
 
@@ -92,24 +101,25 @@ def refreshes(autoscaling, group_name, refresh_ids=None):
     return autoscaling.describe_instance_refreshes(**request).get("InstanceRefreshes") or []
 
 
+@AutoScalingErrorHandler.common_error_handler("start instance refresh")
+@jittered_backoff()
 def start_refresh(autoscaling, group_name, min_healthy_percentage, instance_warmup):
-    """(refresh id, adopted): a new instance refresh, or the one already running (AWS refuses a second with
-    InstanceRefreshInProgress), which replaces the instances with the version the group now runs all the same."""
+    """A new instance refresh's id (AWS refuses one while another runs: InstanceRefreshInProgress)."""
+    return autoscaling.start_instance_refresh(
+        AutoScalingGroupName=group_name,
+        Preferences={"MinHealthyPercentage": int(min_healthy_percentage), "InstanceWarmup": int(instance_warmup)})["InstanceRefreshId"]
 
-    @AutoScalingErrorHandler.common_error_handler("start instance refresh")
-    @jittered_backoff()
-    def start():
-        try:
-            return autoscaling.start_instance_refresh(
-                AutoScalingGroupName=group_name,
-                Preferences={"MinHealthyPercentage": int(min_healthy_percentage), "InstanceWarmup": int(instance_warmup)})["InstanceRefreshId"], False
-        except is_boto3_error_code("InstanceRefreshInProgress"):
-            running = [item for item in refreshes(autoscaling, group_name) if item.get("Status") in RUNNING]
-            if not running:
-                raise
-            return running[0]["InstanceRefreshId"], True
 
-    return start()
+def running_refresh(autoscaling, group_name):
+    """The group's instance refresh that has not ended, or None."""
+    return next((item for item in refreshes(autoscaling, group_name) if item.get("Status") in RUNNING), None)
+
+
+def version_token(now, data):
+    """CreateLaunchTemplateVersion's ClientToken: the same version asked again (a retry after a lost answer) is made
+    once. At most 64 ASCII characters."""
+    text = json.dumps([now["launch_template_id"], now["version"], data], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:64]
 
 
 def progress_line(group_name, refresh):
@@ -200,18 +210,36 @@ class Run:
             # What a real run would change: a new version, the group pointed elsewhere, an instance refresh.
             self.result["changed"] = bool(relaunch["new_version"] or relaunch["refresh"] or version["point_group"])
             return self.done(now, relaunch, version, point, {}, members_after={})
+        running = running_refresh(autoscaling, params["group_name"]) if relaunch["refresh"] else None
+        if running:
+            refresh_id = self.adoptable(now, relaunch, running)
         version = self.apply(ec2, autoscaling, now, relaunch, point)
         if not relaunch["refresh"]:
             return self.after(now, relaunch, version, point, {})
-        refresh_id, adopted = start_refresh(autoscaling, params["group_name"], params["min_healthy_percentage"], params["instance_warmup"])
-        self.result["changed"] = True
-        if adopted:
-            self.progress.append("Instance refresh %s of %s was already running: waiting for it" % (refresh_id, params["group_name"]))
+        if running:
+            self.progress.append("Instance refresh %s of %s was already running (an earlier run's): waiting for it"
+                                 % (refresh_id, params["group_name"]))
+        else:
+            refresh_id = start_refresh(autoscaling, params["group_name"], params["min_healthy_percentage"], params["instance_warmup"])
+            self.result["changed"] = True
         self.result["resume"] = dict(zip(RESUME_KEYS, (refresh_id, now, relaunch, version, point)))
         if not params["wait"]:
             self.result.update(pending=True, instance_refresh={"instance_refresh_id": refresh_id})
             return self.described()
         return self.finish(refresh_id, now, relaunch, version, point)
+
+    def adoptable(self, now, relaunch, running):
+        """A refresh already running is waited for only when this run would change nothing else and it was started as
+        this module starts one (a re-run after a timeout); anything else is refused before any change: it may keep
+        fewer instances in service, or end on another configuration (DesiredConfiguration)."""
+        params = self.params
+        preferences = running.get("Preferences") or {}
+        ours = (not relaunch["new_version"] and not plan.version(now, relaunch, rollback_to=params["rollback_to_version"])["point_group"]
+                and not running.get("DesiredConfiguration") and preferences.get("MinHealthyPercentage") == int(params["min_healthy_percentage"]))
+        if not ours:
+            self.fail("Instance refresh %s of %s is %s and was not started by a run like this one: wait for it to end (or cancel "
+                      "it), then run again; nothing was changed" % (running.get("InstanceRefreshId"), params["group_name"], running.get("Status")))
+        return running["InstanceRefreshId"]
 
     def point(self, ec2):
         """The recovery point and its AMI, checked: it exists, it is an AMI, it is the one asked for, it is available."""
@@ -251,7 +279,7 @@ class Run:
             if params["user_data"]:
                 data["UserData"] = params["user_data"]
             made = amazon_ec2.create_launch_template_version(
-                ec2, data, LaunchTemplateId=now["launch_template_id"], SourceVersion=str(now["version"]),
+                ec2, data, LaunchTemplateId=now["launch_template_id"], SourceVersion=str(now["version"]), ClientToken=version_token(now, data),
                 VersionDescription=("restorekit ec2_restore: %s" % point.get("recovery_point_arn", ""))[:255])
             self.result["changed"] = True
             template_after = {"launch_templates": [{"latest_version_number": made["VersionNumber"]}]}
@@ -281,7 +309,14 @@ class Run:
 
         limit = params["wait_slice"] or params["wait_timeout"]
         try:
-            refresh = _poll.poll(check, limit, params["poll_interval"], self.sleep, self.clock)
+            if params.get("resume"):
+                # A later slice of a long wait: one look per poll_interval, not the quick first seconds again.
+                self.sleep(max(min(params["poll_interval"], limit), 0))
+                done, refresh = check(limit)
+                if not done:
+                    raise _poll.PollTimeout(refresh, limit)
+            else:
+                refresh = _poll.poll(check, limit, params["poll_interval"], self.sleep, self.clock)
         except _poll.PollTimeout as e:
             self.result.update(pending=True, instance_refresh=camel_dict_to_snake_dict(e.last or {}))
             if not params["wait_slice"]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 
-import botocore.exceptions
 import pytest
 
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import relaunch
@@ -73,7 +72,7 @@ def instances(*pairs):
 
 
 def world(members=(("i-0000000a", "ami-00000003"), ("i-0000000b", "ami-00000003")), after=None, refreshes=None, start=None,
-          group_version="$Latest"):
+          group_version="$Latest", running=()):
     """Clients of a group on version 3 (ami-00000003) of lt-1; points of i-0000000a (day 20, ami-0000000a) and of a
     terminated i-0000000c (day 22, ami-0000000c)."""
     calls = []
@@ -91,13 +90,21 @@ def world(members=(("i-0000000a", "ami-00000003"), ("i-0000000b", "ami-00000003"
         return instances(*[(i, known[i]) for i in request["InstanceIds"]])
 
     asg_answers = [{"AutoScalingGroups": [group]}, {"AutoScalingGroups": [group_after]}]
-    done = {"InstanceRefreshId": "r-1", "Status": "Successful", "PercentageComplete": 100, "InstancesToUpdate": 0}
+    answers = list(refreshes or [{"InstanceRefreshes": [{"InstanceRefreshId": "r-1", "Status": "Successful", "PercentageComplete": 100,
+                                                         "InstancesToUpdate": 0}]}])
+
+    def describe_refreshes(request):
+        """The group's refreshes (RUNNING, before any start), or the next answer about the one started."""
+        if "InstanceRefreshIds" not in request:
+            return {"InstanceRefreshes": list(running)}
+        return answers.pop(0) if len(answers) > 1 else answers[0]
+
     template = {"LaunchTemplateId": "lt-1", "LaunchTemplateName": "app", "LatestVersionNumber": 3, "DefaultVersionNumber": 1}
     points = [point("ami-0000000a", "i-0000000a", 20), point("ami-0000000c", "i-0000000c", 22), point("ami-0000000d", "i-0000000d", 23)]
     clients = {
         "autoscaling": Fake(calls, describe_auto_scaling_groups=asg_answers, update_auto_scaling_group={},
                             start_instance_refresh=start or {"InstanceRefreshId": "r-1"},
-                            describe_instance_refreshes=refreshes or [{"InstanceRefreshes": [done]}]),
+                            describe_instance_refreshes=describe_refreshes),
         "ec2": Fake(calls, describe_launch_templates={"LaunchTemplates": [template]},
                     describe_launch_template_versions={"LaunchTemplateVersions": versions}, describe_instances=describe_instances,
                     describe_images=lambda request: {"Images": [{"ImageId": request["ImageIds"][0], "State": "available"}]},
@@ -220,16 +227,40 @@ def test_a_failed_refresh_says_which_version_the_group_runs_and_how_to_go_back()
                                "version 4; to go back, set ec2_restore_rollback_to_version=3")
 
 
-def test_a_refresh_already_running_is_waited_for_rather_than_started_again():
-    def refused(request):
-        raise botocore.exceptions.ClientError({"Error": {"Code": "InstanceRefreshInProgress", "Message": "already"}}, "StartInstanceRefresh")
-
-    running = [{"InstanceRefreshes": [{"InstanceRefreshId": "r-0", "Status": "InProgress"}]},
-               {"InstanceRefreshes": [{"InstanceRefreshId": "r-0", "Status": "Successful", "PercentageComplete": 100}]}]
-    clients = world(after=(("i-0000000e", "ami-0000000c"),), refreshes=running, start=refused)[0]
+def test_a_refresh_already_running_is_waited_for_only_on_a_rerun_that_changes_nothing_else():
+    # A re-run after a timeout: the group already runs the new version; the refresh this module started still runs.
+    on_version = (("i-0000000a", "ami-00000003"), ("i-0000000b", "ami-0000000c"))
+    mine = {"InstanceRefreshId": "r-0", "Status": "InProgress", "Preferences": {"MinHealthyPercentage": 50}}
+    done = [{"InstanceRefreshes": [dict(mine, Status="Successful", PercentageComplete=100)]}]
+    clients, calls = world(members=on_version, after=(("i-0000000e", "ami-0000000c"),), refreshes=done, running=[mine], group_version="4")
+    versions = clients["ec2"].answers["describe_launch_template_versions"]["LaunchTemplateVersions"]
+    versions.append({"VersionNumber": 4, "LaunchTemplateData": {"ImageId": "ami-0000000c"}})
+    clients["ec2"].answers["describe_launch_templates"]["LaunchTemplates"][0]["LatestVersionNumber"] = 4
     result = run(clients).run()
-    assert result["relaunch"]["instance_refresh"]["instance_refresh_id"] == "r-0"
-    assert "Instance refresh r-0 of app-asg was already running: waiting for it" in result["progress"]
+    assert not set(operations(calls)) & set(MUTATING)
+    assert result["changed"] is False and result["relaunch"]["instance_refresh"]["instance_refresh_id"] == "r-0"
+    assert "Instance refresh r-0 of app-asg was already running (an earlier run's): waiting for it" in result["progress"]
+
+
+@pytest.mark.parametrize("theirs", [
+    {"InstanceRefreshId": "r-9", "Status": "InProgress", "Preferences": {"MinHealthyPercentage": 50}},  # and a new version is due
+    {"InstanceRefreshId": "r-9", "Status": "Cancelling", "Preferences": {"MinHealthyPercentage": 10}},
+])
+def test_another_refresh_running_is_refused_before_anything_changes(theirs):
+    clients, calls = world(running=[theirs])
+    with pytest.raises(relaunch.RelaunchError) as e:
+        run(clients).run()
+    assert e.value.message.startswith("Instance refresh r-9 of app-asg is %s and was not started by a run like this one" % theirs["Status"])
+    assert not set(operations(calls)) & set(MUTATING)
+
+
+def test_a_version_asked_again_carries_the_same_client_token():
+    tokens = []
+    for _attempt in range(2):
+        clients, calls = world(after=(("i-0000000e", "ami-0000000c"),))
+        run(clients).run()
+        tokens.append(dict(calls)["create_launch_template_version"]["ClientToken"])
+    assert tokens[0] == tokens[1] and len(tokens[0]) <= 64
 
 
 def test_the_wait_goes_on_slice_by_slice_and_the_next_run_only_waits_and_finishes():
@@ -239,6 +270,9 @@ def test_the_wait_goes_on_slice_by_slice_and_the_next_run_only_waits_and_finishe
     assert first["pending"] is True and first["resume"]["refresh_id"] == "r-1" and "relaunch" not in first
     clients["autoscaling"].answers["describe_instance_refreshes"] = {"InstanceRefreshes": [{"InstanceRefreshId": "r-1", "Status": "Successful"}]}
     calls.clear()
-    second = run(clients, wait_slice=15, resume=first["resume"]).run()
+    clock = Clock()
+    second = run(clients, clock=clock, wait_slice=15, resume=first["resume"]).run()
     assert not set(operations(calls)) & set(MUTATING)
+    # A later slice looks once, a poll_interval in: the quick first seconds are the first slice's only.
+    assert operations(calls).count("describe_instance_refreshes") == 1 and clock.now == 15
     assert second["pending"] is False and second["relaunch"]["version"] == 4
