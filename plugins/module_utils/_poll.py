@@ -46,14 +46,24 @@ class PollTimeout(Exception):
         self.waited = waited
 
 
-def poll(check, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic, already=0.0, first=None):
+def poll(check, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic, already=0.0, first=None, later_slice=False):
     """Call CHECK(waited) until it returns ``(True, value)``; return that value.
 
     ALREADY is how long an earlier step has waited (a module run that watched the job for a while): the wait goes on
     from there, and it counts towards TIMEOUT. FIRST, when given, is the ``(done, value)`` of a check the caller has
     just made (the run that started the job described it): it stands for the first check, which is not made again.
+    LATER_SLICE: this is a later run of a wait sliced into module runs of one POLL_INTERVAL each (the action plugins
+    that show progress); the quick first seconds were the first run's, so this one waits POLL_INTERVAL (at most
+    TIMEOUT) and checks once: one look per interval however long the wait.
     Raises PollTimeout (with the last value) when the next wait would end past TIMEOUT seconds from the start.
     """
+    if later_slice:
+        started = clock()
+        sleep(max(min(poll_interval, timeout), 0))
+        done, value = check(clock() - started)
+        if done:
+            return value
+        raise PollTimeout(value, clock() - started)
     started = clock() - already
     delay = first_delay(poll_interval) if already <= 0 else next_delay(first_delay(poll_interval), poll_interval, already)
     answer = first

@@ -309,14 +309,9 @@ class Run:
 
         limit = params["wait_slice"] or params["wait_timeout"]
         try:
-            if params.get("resume"):
-                # A later slice of a long wait: one look per poll_interval, not the quick first seconds again.
-                self.sleep(max(min(params["poll_interval"], limit), 0))
-                done, refresh = check(limit)
-                if not done:
-                    raise _poll.PollTimeout(refresh, limit)
-            else:
-                refresh = _poll.poll(check, limit, params["poll_interval"], self.sleep, self.clock)
+            # A later slice of a long wait looks once per poll_interval, not the quick first seconds again.
+            refresh = _poll.poll(check, limit, params["poll_interval"], self.sleep, self.clock,
+                                 later_slice=bool(params["wait_slice"] and params.get("resume")))
         except _poll.PollTimeout as e:
             self.result.update(pending=True, instance_refresh=camel_dict_to_snake_dict(e.last or {}))
             if not params["wait_slice"]:

@@ -459,7 +459,9 @@ class Run:
     # --- wait and finish
     def wait(self, check):
         """Poll CHECK until it is done, within this run's deadline; PollTimeout when the deadline comes first."""
-        return _poll.poll(check, self.deadline(), self.params["poll_interval"], self.sleep, self.clock)
+        # A later slice of a long wait (resume) looks once per poll_interval, not the quick first seconds again.
+        return _poll.poll(check, self.deadline(), self.params["poll_interval"], self.sleep, self.clock,
+                          later_slice=bool(self.params["wait_slice"] and self.params.get("resume")))
 
     def pending(self, stage, line):
         self.result.update(pending=True, stage=stage)

@@ -52,3 +52,18 @@ def test_a_check_the_caller_has_just_made_stands_for_the_first_one():
 
     assert _poll.poll(check, 100, 8, clock.sleep, clock, first=(True, "given")) == "given" and seen == []
     assert _poll.poll(check, 100, 8, clock.sleep, clock, first=(False, "given")) == "checked" and seen == [0.2]
+
+
+def test_a_later_slice_waits_one_interval_and_looks_once():
+    clock, seen = Clock(), []
+
+    def check(waited):
+        seen.append(waited)
+        return clock.now >= 30, clock.now
+
+    with pytest.raises(_poll.PollTimeout) as e:
+        _poll.poll(check, 15, 15, clock.sleep, clock, later_slice=True)
+    assert seen == [15] and e.value.last == 15
+    assert _poll.poll(check, 15, 15, clock.sleep, clock, later_slice=True) == 30 and seen == [15, 15]
+    # Never past the slice: a slice shorter than the interval is waited whole, then one look.
+    assert _poll.poll(check, 4, 15, clock.sleep, clock, later_slice=True) == 34 and clock.now == 34
