@@ -90,3 +90,37 @@ def test_bad_ids_fail_before_any_call(monkeypatch, capsys, ids, message):
     code, result = run_main({"instance_ids": ids}, capsys)
     assert code == 1 and result["failed"] is True
     assert message in result["msg"]
+
+
+def test_a_group_is_read_with_its_instances_their_state_in_it_and_its_targets_health(ec2, capsys):
+    """One run for validate_ec2's round: the group's members (none named), each instance described, its status checks,
+    and the health of the targets of the group's own target groups; an unknown group is not found, and nothing is read."""
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    subnet = ec2.describe_subnets()["Subnets"][0]
+    template = ec2.create_launch_template(LaunchTemplateName="app", LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"})
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    target_group = elbv2.create_target_group(Name="app-tg", Protocol="HTTP", Port=80, VpcId=subnet["VpcId"],
+                                             TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    autoscaling = boto3.client("autoscaling", region_name=REGION)
+    autoscaling.create_auto_scaling_group(AutoScalingGroupName="app-asg", MinSize=2, MaxSize=2, DesiredCapacity=2,
+                                          LaunchTemplate={"LaunchTemplateId": template["LaunchTemplate"]["LaunchTemplateId"]},
+                                          VPCZoneIdentifier=subnet["SubnetId"], TargetGroupARNs=[target_group])
+    members = [i["InstanceId"] for i in autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"][0]["Instances"]]
+
+    code, out = run_main({"group_name": "app-asg", "describe_instances": True}, capsys)
+    assert code == 0 and out["changed"] is False and out["group_found"] is True
+    assert out["instance_ids"] == members and len(members) == 2
+    assert [m["instance_id"] for m in out["group"]["instances"]] == members
+    assert all(m["lifecycle_state"] == "InService" for m in out["group"]["instances"])
+    assert sorted(i["instance_id"] for i in out["instances"]) == sorted(members) and {i["image_id"] for i in out["instances"]} == {image}
+    assert [s["instance_id"] for s in out["statuses"]] == members
+    assert [g["target_group_arn"] for g in out["target_groups"]] == [target_group]
+    assert sorted(t["target"]["id"] for t in out["target_groups"][0]["targets_health_description"]) == sorted(members)
+
+    code, out = run_main({"group_name": "no-such-group"}, capsys)
+    assert code == 0 and out["group_found"] is False and out["instance_ids"] == [] and out["statuses"] == [] and out["target_groups"] == []
+
+
+def test_neither_instances_nor_a_group_is_refused(capsys):
+    code, out = run_main({}, capsys)
+    assert code == 1 and "instance_ids" in out["msg"] and "group_name" in out["msg"]
