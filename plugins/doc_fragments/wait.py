@@ -23,3 +23,14 @@ options:
     type: int
     default: 15
 """
+
+    # A module whose action plugin shows progress between its runs (plugin_utils/progress.py SlicedAction).
+    SLICED = r"""
+options:
+  wait_slice:
+    description:
+      - Wait at most this many seconds in this run, then return with RV(pending) set instead of failing; 0 waits up
+        to O(wait_timeout). The action plugin uses it to show progress between runs.
+    type: float
+    default: 0
+"""

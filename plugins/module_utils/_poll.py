@@ -19,6 +19,9 @@ from ansible.module_utils.parsing.convert_bool import boolean
 FIRST_POLL_SECONDS = 0.2
 QUICK_SECONDS = 2.0
 MAX_POLL_SECONDS = 60.0
+# The bounds of the modules' wait options (doc fragment restorekit.aws.wait): a week, and an hour between polls.
+MAX_WAIT_TIMEOUT = 7 * 24 * 3600
+MAX_POLL_INTERVAL = 3600
 
 
 def first_delay(poll_interval):

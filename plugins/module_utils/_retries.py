@@ -33,14 +33,16 @@ def jittered_backoff(retries=10, delay=3, max_delay=60):
     return AWSRetry.jittered_backoff(retries=retries, delay=delay, max_delay=max_delay, catch_extra_error_codes=RETRY_CODES)
 
 
-def client_for(module):
+def client_for(module, retrying=True):
     """A function giving MODULE's client of a service, made once per module run with this retry policy: each new client
-    costs about a tenth of a second, and a run that reads several things asks for the same service many times."""
+    costs about a tenth of a second, and a run that reads several things asks for the same service many times.
+    RETRYING=False gives plain clients, for code that calls amazon.aws's helpers (they retry on their own) and
+    decorates its own calls with ``jittered_backoff``."""
     clients = {}
 
     def get(service):
         if service not in clients:
-            clients[service] = module.client(service, retry_decorator=jittered_backoff())
+            clients[service] = module.client(service, retry_decorator=jittered_backoff()) if retrying else module.client(service)
         return clients[service]
 
     return get

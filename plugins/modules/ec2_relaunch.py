@@ -82,12 +82,6 @@ options:
     description: Wait for the instance refresh to end. With V(false) the result has RV(pending) set.
     type: bool
     default: true
-  wait_slice:
-    description:
-      - Wait at most this many seconds in this run, then return with RV(pending) set instead of failing; 0 waits up
-        to O(wait_timeout). The action plugin uses it to show progress between runs.
-    type: float
-    default: 0
   resume:
     description:
       - The RV(resume) of an earlier run of the same relaunch; the run waits for that instance refresh and finishes. The
@@ -101,6 +95,7 @@ extends_documentation_fragment:
   - restorekit.aws.project
   - restorekit.aws.attributes.change
   - restorekit.aws.wait
+  - restorekit.aws.wait.sliced
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -293,8 +288,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import relaunch
+from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
 
 
 def check_options(params):
@@ -305,8 +302,7 @@ def check_options(params):
     if params["image_id"]:
         inputs.ec2_id(params["image_id"], prefix + "image_id", "ami")
     if params["rollback_to_version"]:
-        if not str(params["rollback_to_version"]).isdigit() or int(params["rollback_to_version"]) < 1:
-            inputs.fail(prefix + "rollback_to_version", params["rollback_to_version"], "a launch template version is a number from 1")
+        inputs.integer(params["rollback_to_version"], prefix + "rollback_to_version", 1)
         if params["user_data"]:  # never shown: it may hold secrets
             inputs.fail(prefix + "user_data", "(not shown)", "a rollback to %srollback_to_version=%s makes no new version, so it takes no new "
                         "user data" % (prefix, params["rollback_to_version"]))
@@ -314,14 +310,15 @@ def check_options(params):
             if params[option]:
                 inputs.contradiction([(prefix + "rollback_to_version", params["rollback_to_version"]), (prefix + option, params[option])],
                                      "a rollback selects no recovery point and makes no new version")
-    if not 0 <= params["min_healthy_percentage"] <= 100:
-        inputs.fail(prefix + "min_healthy_percentage", params["min_healthy_percentage"], "a percentage is 0 to 100")
-    if params["instance_warmup"] < 0:
-        inputs.fail(prefix + "instance_warmup", params["instance_warmup"], "seconds cannot be negative")
-    if not 1 <= params["wait_timeout"] <= 604800:
-        inputs.fail(prefix + "wait_timeout", params["wait_timeout"], "1 to 604800 seconds")
-    if not 1 <= params["poll_interval"] <= 3600:
-        inputs.fail(prefix + "poll_interval", params["poll_interval"], "1 to 3600 seconds")
+    inputs.integer(params["min_healthy_percentage"], prefix + "min_healthy_percentage", 0, 100)
+    inputs.integer(params["instance_warmup"], prefix + "instance_warmup", 0)
+    inputs.integer(params["wait_timeout"], prefix + "wait_timeout", 1, _poll.MAX_WAIT_TIMEOUT)
+    inputs.integer(params["poll_interval"], prefix + "poll_interval", 1, _poll.MAX_POLL_INTERVAL)
+    inputs.number(params["wait_slice"], "wait_slice", 0)
+    if params["resume"]:
+        missing = [key for key in relaunch.RESUME_KEYS if key not in params["resume"]]
+        if missing:
+            inputs.fail("resume", params["resume"], "is not the resume an earlier run of this module returned (lacks %s)" % ", ".join(missing))
 
 
 def main():
@@ -359,15 +356,8 @@ def main():
         module.fail_json(msg="%sbackup_vault_name or project_name and environment: the vault of the recovery points is needed"
                          % params["variable_prefix"])
 
-    clients = {}
-
-    def client_for(service):
-        # amazon.aws's helpers retry on their own; the calls made here directly carry the collection's retry policy.
-        if service not in clients:
-            clients[service] = module.client(service)
-        return clients[service]
-
-    run = relaunch.Run(client_for, params, module.region, check_mode=module.check_mode)
+    # amazon.aws's helpers retry on their own; relaunch.py's own calls carry the collection's retry policy.
+    run = relaunch.Run(client_for(module, retrying=False), params, module.region, check_mode=module.check_mode)
     try:
         result = run.run()
     except relaunch.RelaunchError as e:

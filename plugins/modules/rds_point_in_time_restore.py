@@ -340,16 +340,13 @@ request:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 
 def shown(request):
     return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in request.items()}
-
-
-MAX_WAIT_TIMEOUT = 7 * 24 * 3600
-MAX_POLL_INTERVAL = 3600
 
 
 def check_options(params):
@@ -363,8 +360,8 @@ def check_options(params):
         inputs.each(params["vpc_security_group_ids"], "vpc_security_group_ids", inputs.ec2_id, "sg")
         inputs.unique(params["vpc_security_group_ids"], "vpc_security_group_ids")
     inputs.tags(params["tags"], "tags")
-    inputs.integer(params["wait_timeout"], "wait_timeout", 1, MAX_WAIT_TIMEOUT)
-    inputs.integer(params["poll_interval"], "poll_interval", 1, MAX_POLL_INTERVAL)
+    inputs.integer(params["wait_timeout"], "wait_timeout", 1, _poll.MAX_WAIT_TIMEOUT)
+    inputs.integer(params["poll_interval"], "poll_interval", 1, _poll.MAX_POLL_INTERVAL)
 
 
 def main():

@@ -118,12 +118,6 @@ options:
     description: Wait until the instance is available and its settings applied. With C(false), return once started.
     type: bool
     default: true
-  wait_slice:
-    description:
-      - Wait at most this many seconds in this run, then return with RV(pending) set instead of failing; 0 waits up
-        to O(wait_timeout). The action plugin uses it to show progress between runs.
-    type: float
-    default: 0
   resume:
     description:
       - The RV(resume) of an earlier run of the same restore. The run carries that decision on (the same method,
@@ -133,6 +127,7 @@ extends_documentation_fragment:
   - restorekit.aws.project
   - restorekit.aws.attributes.change
   - restorekit.aws.wait
+  - restorekit.aws.wait.sliced
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -754,13 +749,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import workflow
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
-
-MAX_WAIT_TIMEOUT = 7 * 24 * 3600
-MAX_POLL_INTERVAL = 3600
 
 
 def check_options(params):
@@ -795,8 +788,8 @@ def check_options(params):
     if params["backup_retention_period"] is not None:
         inputs.integer(params["backup_retention_period"], "backup_retention_period", 0, 35)
     inputs.tags(params["tags"], "tags")
-    inputs.integer(params["wait_timeout"], "wait_timeout", 1, MAX_WAIT_TIMEOUT)
-    inputs.integer(params["poll_interval"], "poll_interval", 1, MAX_POLL_INTERVAL)
+    inputs.integer(params["wait_timeout"], "wait_timeout", 1, _poll.MAX_WAIT_TIMEOUT)
+    inputs.integer(params["poll_interval"], "poll_interval", 1, _poll.MAX_POLL_INTERVAL)
     inputs.number(params["wait_slice"], "wait_slice", 0)
     if params["resume"]:
         missing = [key for key in workflow.RESUME_KEYS if key not in params["resume"]]

@@ -544,12 +544,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
+from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 
 MAX_ADOPT_WINDOW_HOURS = 24 * 366
-MAX_WAIT_TIMEOUT = 7 * 24 * 3600
-MAX_POLL_INTERVAL = 3600
 
 
 job_result = jobs.job_result
@@ -577,8 +576,8 @@ def check_options(params, region=None):
     REGION is where the module runs (a recovery point, KMS key or availability zone of another region is refused)."""
     if params["adopt_window_hours"] is not None:
         inputs.integer(params["adopt_window_hours"], "adopt_window_hours", 1, MAX_ADOPT_WINDOW_HOURS)
-    inputs.integer(params["wait_timeout"], "wait_timeout", 1, MAX_WAIT_TIMEOUT)
-    inputs.integer(params["poll_interval"], "poll_interval", 1, MAX_POLL_INTERVAL)
+    inputs.integer(params["wait_timeout"], "wait_timeout", 1, _poll.MAX_WAIT_TIMEOUT)
+    inputs.integer(params["poll_interval"], "poll_interval", 1, _poll.MAX_POLL_INTERVAL)
     inputs.number(params["wait_slice"], "wait_slice", 0, 10)
     if params["backup_vault_name"] is not None:
         inputs.backup_vault_name(params["backup_vault_name"], "backup_vault_name")

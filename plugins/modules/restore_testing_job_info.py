@@ -140,9 +140,6 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
 
 
-MAX_WAIT_TIMEOUT = 7 * 24 * 3600
-
-
 def check_options(params, region=None, now=None):
     """Every option checked before any AWS call: (created_after, created_before) as aware UTC datetimes, or
     InputError naming the option and its value."""
@@ -159,7 +156,7 @@ def check_options(params, region=None, now=None):
     after = inputs.past_time(params["created_after"], "created_after", now) if params["created_after"] else None
     before = inputs.parse_time(params["created_before"], "created_before", now) if params["created_before"] else None
     inputs.time_order(after, "created_after", before, "created_before", params["created_after"], params["created_before"])
-    inputs.integer(params["wait_timeout"], "wait_timeout", 0, MAX_WAIT_TIMEOUT)
+    inputs.integer(params["wait_timeout"], "wait_timeout", 0, _poll.MAX_WAIT_TIMEOUT)
     inputs.integer(params["wait_delay"], "wait_delay", 1, 3600)
     return after, before
 

@@ -138,11 +138,7 @@ def candidates(ec2, params):
         found = instances(ec2, filters=[{"Name": "tag:Name", "Values": [params["instance_name"]]}])
     else:
         found = instances(ec2, filters=[{"Name": "tag:aws:autoscaling:groupName", "Values": [params["group_name"]]}])
-    ids = []
-    for instance in found:
-        if instance["instance_id"] not in ids:
-            ids.append(instance["instance_id"])
-    return ids
+    return list(dict.fromkeys(instance["instance_id"] for instance in found))
 
 
 def select_point(backup, params, instance_ids, region=None):
