@@ -6,6 +6,8 @@
   amazon.aws and community.aws that takes the AWS connection options (through extend_group, or by FQCN where their
   own groups leave one out): a module missing from the action group silently runs without the play's region,
   endpoint_url and credentials, against the real AWS endpoint.
+- The collection's playbooks set module_defaults through `group/restorekit.aws.runbook`, the modules their roles
+  call (a short group loads faster): it must reach every module a role or playbook calls with the connection options.
 - The dependencies declared in galaxy.yml must be the ones the development environment provides.
 - From a checkout, the collection must resolve by its FQCN (ansible.cfg + the link `make venv` creates).
 """
@@ -181,6 +183,51 @@ def test_group_names_only_installed_modules_that_take_the_connection_options():
 
     assert entries, 'the group names the modules amazon.aws and community.aws leave out of their own groups'
     assert [entry for entry in entries if resolve_module(entry) not in taking] == []
+
+
+def task_files():
+    """The collection's task files and playbooks: where its roles and playbooks call modules."""
+    for pattern in ('roles/*/tasks/*.yml', 'roles/*/handlers/*.yml', 'playbooks/*.yml'):
+        yield from sorted(ROOT.glob(pattern))
+
+
+def modules_called():
+    """FQCN -> the first file that calls it, for every amazon.aws, community.aws and restorekit.aws module a task names."""
+    called = {}
+    for path in task_files():
+        for fqcn in re.findall(r'^\s*(?:-\s+)?((?:amazon|community|restorekit)\.aws\.[a-z0-9_]+):', path.read_text(encoding='utf-8'), re.M):
+            called.setdefault(fqcn, str(path.relative_to(ROOT)))
+    return called
+
+
+def test_runbook_group_reaches_every_module_the_roles_and_playbooks_call():
+    """The collection's playbooks set module_defaults through `runbook`: a module a role calls with the AWS connection
+    options, missing from it, would run against the default AWS endpoint from the playbooks (and the real account)."""
+    runbook = group_members('restorekit.aws.runbook')
+    taking = {}
+    for collection in DEPENDENCIES:
+        taking.update(modules_taking_connection_options(collection))
+    ours = set('restorekit.aws.%s' % path.stem for path in (ROOT / 'plugins' / 'modules').glob('*.py') if path.stem != '__init__')
+    called = modules_called()
+
+    assert 'amazon.aws.rds_instance_info' in called and 'restorekit.aws.rds_restore' in called  # the scan finds tasks
+    missing = dict((fqcn, where) for fqcn, where in called.items()
+                   if (fqcn in ours or resolve_module(fqcn) in taking) and resolve_module(fqcn) not in runbook)
+    assert missing == {}, 'add these modules to action_groups.runbook in meta/runtime.yml: %s' % missing
+    assert ours - runbook == set(), 'add these modules to action_groups.runbook in meta/runtime.yml'
+
+
+def test_runbook_group_is_part_of_the_aws_group():
+    """`runbook` is the playbooks' short list of `aws`: nothing in it that a play of one's own would not reach."""
+    assert group_members('restorekit.aws.runbook') - group_members('restorekit.aws.aws') == set()
+
+
+def test_playbooks_set_module_defaults_through_the_runbook_group():
+    for path in sorted(ROOT.glob('playbooks/*.yml')):
+        for play in yaml.safe_load(path.read_text(encoding='utf-8')):
+            defaults = play.get('module_defaults')
+            if defaults is not None:
+                assert list(defaults) == ['group/restorekit.aws.runbook'], path.name
 
 
 def test_galaxy_identity():
