@@ -17,18 +17,21 @@ VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 PYTHON = os.path.join(VENV_BIN, "python") if os.path.exists(os.path.join(VENV_BIN, "python")) else sys.executable
 # A git worktree of the checkout has no venv of its own: the one of the Python running the tests.
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(PYTHON), "ansible-playbook")
+# The suites' own action: save_results writes the play's registered results for the assertions (see its docstring).
+ACTION_PLUGINS = os.path.join(ROOT, "tests", "e2e", "action_plugins")
 
 
 def ansible_env(emulator, home, **extra):
     """The environment of an ansible-playbook run against EMULATOR, as a responder's shell would give it: the
     checkout's ansible.cfg and the venv's Python, HOME at HOME (no user configuration, no AWS profile files), plain
-    quiet output; EXTRA over it."""
+    quiet output, the suites' save_results action; EXTRA over it."""
     env = dict(emulator.env())
     env.update({
         "PATH": os.environ.get("PATH", ""), "HOME": str(home), "LANG": os.environ.get("LANG") or "C.UTF-8",
         "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
         "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
+        "ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS,
     })
     env.update(extra)
     return env
@@ -57,7 +60,7 @@ def run_playbook(emulator, tmp_path, tasks, registered, module_defaults=None, dr
     play = [{
         "name": "recovery_point_info against the emulator", "hosts": "localhost", "connection": "local", "gather_facts": False,
         "module_defaults": module_defaults,
-        "tasks": tasks + [{"name": "Save the registered results", "ansible.builtin.copy": {"content": content, "dest": str(results)}}],
+        "tasks": tasks + [{"name": "Save the registered results", "save_results": {"content": content, "dest": str(results)}}],
     }]
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(json.dumps(play, indent=2), encoding="utf-8")

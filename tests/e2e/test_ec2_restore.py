@@ -40,8 +40,7 @@ def run(emulator, tmp_path, extra, check=False, playbook=None, save="ec2_restore
     wrapper.write_text(json.dumps([
         {"ansible.builtin.import_playbook": playbook or os.path.join(ROOT, "playbooks", "ec2_restore.yml")},
         {"name": "Save the result", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
-            {"name": "Save", "ansible.builtin.copy": {"content": "{{ %s | to_nice_json }}" % save, "dest": str(out)},
-             "check_mode": False}]},
+            {"name": "Save", "save_results": {"content": "{{ %s | to_nice_json }}" % save, "dest": str(out)}}]},
     ]), encoding="utf-8")
     env = ansible_env(emulator, tmp_path, RESTOREKIT_ENDPOINT_URL=emulator.endpoint)
     extra = dict({"ec2_restore_poll_interval": 1, "ec2_restore_instance_warmup": 0, "restore_report_dir": str(tmp_path / "reports"),

@@ -20,7 +20,7 @@ import pytest
 from emulator.seed import DB_PASSWORD
 from emulator.testing import newest_scheduled, points_of, wait_restore
 from tests.e2e.helpers import run_playbook
-from tests.e2e.helpers import ANSIBLE_PLAYBOOK, PYTHON, ROOT
+from tests.e2e.helpers import ACTION_PLUGINS, ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 STATIC = ["plans", "tenants"]
 # The seed writes 40 orders and one audit row a day, and one more day after the last backup: about 11% more rows
@@ -79,7 +79,7 @@ def role_play(emulator, tmp_path, role_vars, verbosity=0):
     play = [{"name": "validate", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [{
         "name": "Validate", "block": [{"name": "Run the role", "ansible.builtin.include_role": {"name": "restorekit.aws.validate_mysql"},
                                        "vars": role_vars}],
-        "always": [{"name": "Save", "ansible.builtin.copy": {
+        "always": [{"name": "Save", "save_results": {
             "content": "{{ {'result': validate_mysql_result | default(None), 'passed': validate_mysql_passed | default(None)} | to_json }}",
             "dest": str(saved)}}]}]}]
     playbook = tmp_path / "role.yml"
@@ -89,7 +89,8 @@ def role_play(emulator, tmp_path, role_vars, verbosity=0):
     env = dict(emulator.env())
     env.update({"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": "C.UTF-8", "AWS_CONFIG_FILE": "/dev/null",
                 "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
-                "ANSIBLE_PYTHON_INTERPRETER": PYTHON, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_LOCALHOST_WARNING": "false"})
+                "ANSIBLE_PYTHON_INTERPRETER": PYTHON, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_LOCALHOST_WARNING": "false",
+                "ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS})
     command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)] + (["-" + "v" * verbosity] if verbosity else [])
     proc = subprocess.run(command, cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
     return proc.returncode, proc.stdout + proc.stderr, json.loads(saved.read_text(encoding="utf-8"))

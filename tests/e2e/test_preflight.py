@@ -10,16 +10,12 @@ with the failed ones) and the failure message a responder sees. Results are asse
 import json
 import os
 import subprocess
-import sys
 import uuid
 
 from emulator import iam_sim
 from emulator.client import DR_REGION, REGION
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-VENV_BIN = os.path.join(ROOT, ".venv", "bin")
-ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
-PYTHON = os.path.join(VENV_BIN, "python") if os.path.exists(os.path.join(VENV_BIN, "python")) else sys.executable
+from tests.e2e.helpers import ACTION_PLUGINS, ANSIBLE_PLAYBOOK, PYTHON, ROOT
 
 S3_RESTORE = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore"
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Simulate")
@@ -42,7 +38,7 @@ def run_preflight(emulator, tmp_path, extra_vars=None, credentials=None, check_m
             {"name": "Keep the report", "ansible.builtin.set_fact": {
                 "pf_report": "{{ preflight_results }}",
                 "pf_permissions": "{{ preflight_permissions | default([]) }}", "pf_opt_in": "{{ preflight_opt_in | default({}) }}"}},
-            {"name": "Save", "check_mode": False, "ansible.builtin.copy": {
+            {"name": "Save", "save_results": {
                 "content": "{{ {'report': pf_report, 'failure': pf_failure, 'permissions': pf_permissions,"
                            " 'opt_in': pf_opt_in} | to_nice_json }}", "dest": str(out)}},
         ],
@@ -58,6 +54,7 @@ def run_preflight(emulator, tmp_path, extra_vars=None, credentials=None, check_m
         "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": PYTHON,
         "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
+        "ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS,
     })
     cmd = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)] + (["--check"] if check_mode else [])
     proc = subprocess.run(cmd, cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)

@@ -17,7 +17,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.filter.restore_report import restore_report
 from tests.mermaid_gantt import gantt_charts
-from tests.e2e.helpers import ANSIBLE_PLAYBOOK, PYTHON, ROOT, ansible_env
+from tests.e2e.helpers import ACTION_PLUGINS, ANSIBLE_PLAYBOOK, PYTHON, ROOT, ansible_env
 
 SCHEMA = os.path.join(ROOT, "docs", "restore-report.schema.json")
 SECRET = "hunter2-do-not-print"
@@ -70,7 +70,7 @@ def report_tasks(reports, **extra_vars):
             "restore_report_notes": ["Staging bucket kept for the selective copy."],
             "restore_report_outcome": "failed",
         }},
-        {"name": "Save what the play knows", "ansible.builtin.copy": {
+        {"name": "Save what the play knows", "save_results": {
             "content": "{{ {'point': point, 'paths': restore_report_paths} | to_nice_json }}", "dest": str(reports / "play.json")},
          "check_mode": False},
     ]
@@ -339,12 +339,12 @@ def run_bad_cases(tmp_path, cases):
         ]})
     saved = tmp_path / "cases.json"
     content = "{{ [%s] | to_json }}" % ", ".join("case_%d" % index for index in range(len(cases)))
-    tasks.append({"name": "Save the cases", "ansible.builtin.copy": {"content": content, "dest": str(saved)}})
+    tasks.append({"name": "Save the cases", "save_results": {"content": content, "dest": str(saved)}})
     play = [{"name": "bad report inputs", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": tasks}]
     playbook = tmp_path / "bad.yml"
     playbook.write_text(json.dumps(play), encoding="utf-8")
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", HOME=str(tmp_path),
-               ANSIBLE_LOCALHOST_WARNING="false")
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_ACTION_PLUGINS=ACTION_PLUGINS)
     proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-e", "ansible_python_interpreter=%s" % PYTHON, str(playbook)],
                           cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -46,7 +46,7 @@ def plan_play(name, includes):
              "vars": dict({"restore_testing_project_name": "{{ restorekit_project_name }}",
                            "restore_testing_environment": "{{ restorekit_environment }}",
                            "restore_testing_plan_name": name}, **role_vars)},
-            {"name": "Save", "check_mode": False, "ansible.builtin.copy": {
+            {"name": "Save", "save_results": {
                 "content": "{{ restore_testing_plan | to_nice_json }}", "dest": str(result_path)}},
         ]
     return [{

@@ -283,7 +283,7 @@ def run_validate_s3(emulator, tmp_path, role_vars, saved):
         "module_defaults": {"group/restorekit.aws.aws": {"endpoint_url": emulator.endpoint, "region": "us-east-1"}},
         "tasks": [
             {"name": "Validate", "ansible.builtin.include_role": {"name": "restorekit.aws.validate_s3"}, "vars": role_vars},
-            {"name": "Save the results", "ansible.builtin.copy": {
+            {"name": "Save the results", "save_results": {
                 "dest": str(results), "content": "{{ {%s} | to_nice_json }}" % ", ".join("'%s': %s" % (n, n) for n in saved)}},
         ],
     }]
