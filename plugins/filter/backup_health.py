@@ -10,7 +10,7 @@ name: backup_health
 version_added: 0.1.0
 short_description: Compare what the backup_health role gathered with the declared backup policy
 description:
-  - Takes the registered results of the P(restorekit.aws.backup_health#role) role's lookups and the role's settings,
+  - Takes what the P(restorekit.aws.backup_health#role) role read (M(restorekit.aws.backup_health_info)) and the role's settings,
     and returns the findings, a verdict per subject, the report's checks and the message for the monitoring topic.
   - "Jobs - every backup or copy job of M(restorekit.aws.backup_job_info)'s C(problems) is a C(backup_job) or
     C(copy_job) finding on its resource."
@@ -28,11 +28,12 @@ author:
 options:
   _input:
     description:
-      - The registered results - C(caller) (M(amazon.aws.aws_caller_info)), C(jobs) (M(restorekit.aws.backup_job_info)
-        with C(protected_resources)), C(plan) (M(amazon.aws.backup_plan_info)), C(selections)
-        (M(amazon.aws.backup_selection_info)), C(vault) (M(amazon.aws.backup_vault_info)), C(key)
-        (M(amazon.aws.kms_key_info)), C(rds) (M(amazon.aws.rds_instance_info)), C(s3) (M(amazon.aws.s3_bucket_info)
-        with bucket tagging) and C(ec2) (M(amazon.aws.ec2_instance_info), filtered by the backup tag).
+      - What M(restorekit.aws.backup_health_info) returns as C(gathered) - C(caller), C(jobs), C(plan), C(selections),
+        C(vault), C(key), C(rds), C(s3) and C(ec2), each in the shape of the amazon.aws info module of that read
+        (M(amazon.aws.aws_caller_info), M(amazon.aws.backup_plan_info), M(amazon.aws.backup_selection_info),
+        M(amazon.aws.backup_vault_info), M(amazon.aws.kms_key_info), M(amazon.aws.rds_instance_info),
+        M(amazon.aws.s3_bucket_info) with bucket tagging, M(amazon.aws.ec2_instance_info) filtered by the backup tag),
+        so the registered results of those modules may be given instead.
     type: dict
     required: true
   settings:
@@ -44,8 +45,8 @@ options:
     type: dict
     required: true
 seealso:
-  - module: restorekit.aws.backup_job_info
-    description: Gathers the backup jobs the evaluation reads.
+  - module: restorekit.aws.backup_health_info
+    description: Reads, in one run, everything the evaluation compares.
 """
 
 EXAMPLES = r"""
@@ -55,16 +56,7 @@ EXAMPLES = r"""
     backup_health_message: "{{ backup_health_evaluation.message }}"
   vars:
     backup_health_evaluation: "{{ backup_health_gathered | restorekit.aws.backup_health(backup_health_settings) }}"
-    backup_health_gathered:
-      caller: "{{ backup_health_caller }}"
-      jobs: "{{ backup_health_jobs }}"
-      plan: "{{ backup_health_plan_info }}"
-      selections: "{{ backup_health_selection_info }}"
-      vault: "{{ backup_health_vault_info }}"
-      key: "{{ backup_health_key_info }}"
-      rds: "{{ backup_health_rds_info }}"
-      s3: "{{ backup_health_s3_info }}"
-      ec2: "{{ backup_health_ec2_info }}"
+    backup_health_gathered: "{{ backup_health_read.gathered }}"
 """
 
 RETURN = r"""

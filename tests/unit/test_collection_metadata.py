@@ -217,9 +217,14 @@ def test_runbook_group_reaches_every_module_the_roles_and_playbooks_call():
     assert ours - runbook == set(), 'add these modules to action_groups.runbook in meta/runtime.yml'
 
 
-def test_runbook_group_is_part_of_the_aws_group():
-    """`runbook` is the playbooks' short list of `aws`: nothing in it that a play of one's own would not reach."""
-    assert group_members('restorekit.aws.runbook') - group_members('restorekit.aws.aws') == set()
+def test_runbook_group_is_part_of_the_aws_group_and_holds_only_what_is_called():
+    """`runbook` is the playbooks' short list of `aws`: nothing in it that a play of one's own would not reach, and no
+    module of another collection that no role or playbook calls (each costs a lookup per play)."""
+    runbook = group_members('restorekit.aws.runbook')
+    called = set(resolve_module(fqcn) for fqcn in modules_called())
+
+    assert runbook - group_members('restorekit.aws.aws') == set()
+    assert sorted(fqcn for fqcn in runbook if not fqcn.startswith('restorekit.aws.') and fqcn not in called) == []
 
 
 def test_playbooks_set_module_defaults_through_the_runbook_group():

@@ -36,6 +36,24 @@ FREE_FORM = {
         ("rds_restore_info", "source.tags"),
         ("rds_restore_info", "target.tags"),
         ("s3_staging_bucket", "buckets.staging_tags"),
+        ("backup_health_info", "gathered.rds.instances.tags"),
+        ("backup_health_info", "gathered.s3.buckets.bucket_tagging"),
+        ("backup_health_info", "gathered.ec2.instances.tags"),
+    ],
+    "what another module returns, documented there: backup_job_info's job health (its counts, problems, window,"
+    " protected resources and legal holds)": [
+        ("backup_health_info", "gathered.jobs.counts"),
+        ("backup_health_info", "gathered.jobs.problems[]"),
+        ("backup_health_info", "gathered.jobs.window"),
+        ("backup_health_info", "gathered.jobs.protected_resources[]"),
+        ("backup_health_info", "gathered.jobs.legal_holds[]"),
+    ],
+    "AWS's answer in snake_case, as the amazon.aws info module of the same read returns it (GetBackupPlan,"
+    " GetBackupSelection, DescribeBackupVault, DescribeKey): its keys are AWS's": [
+        ("backup_health_info", "gathered.plan.backup_plans[]"),
+        ("backup_health_info", "gathered.selections.backup_selections[]"),
+        ("backup_health_info", "gathered.vault.backup_vaults[]"),
+        ("backup_health_info", "gathered.key.kms_keys[]"),
     ],
     "AWS Backup restore metadata: its keys depend on the resource type and the recovery point (AWS's GetRecoveryPointRestoreMetadata)": [
         ("rds_restore", "request.Metadata"),
