@@ -81,6 +81,13 @@ class Client:
         return lambda **request: self._answer(operation, request)
 
 
+def bucket_tagging(request):
+    """The tenant bucket is tagged for backup; any other has no tag set, which S3 answers with NoSuchTagSet."""
+    if request["Bucket"] != BUCKET:
+        raise error("NoSuchTagSet", "GetBucketTagging")
+    return {"TagSet": [{"Key": "Backup", "Value": "true"}]}
+
+
 def world(**changes):
     """Answers of a world that follows the runbook's policy, by service; CHANGES replace some."""
     rules = [{"RuleName": "daily", "ScheduleExpression": "cron(0 5 * * ? *)", "ScheduleExpressionTimezone": "Etc/UTC",
@@ -113,8 +120,7 @@ def world(**changes):
             {"DBInstanceIdentifier": "multi-tenant-app-prod-db", "DBInstanceArn": DB_ARN, "BackupRetentionPeriod": 7,
              "PreferredBackupWindow": "03:00-04:00", "TagList": [{"Key": "Backup", "Value": "true"}]}]}},
         "s3": {"list_buckets": {"Buckets": [{"Name": BUCKET}, {"Name": "untagged"}]},
-               "get_bucket_tagging": lambda request: ({"TagSet": [{"Key": "Backup", "Value": "true"}]} if request["Bucket"] == BUCKET
-                                                      else (_ for _ in ()).throw(error("NoSuchTagSet", "GetBucketTagging")))},
+               "get_bucket_tagging": bucket_tagging},
         "ec2": {"describe_instances": {"Reservations": [{"Instances": [
             {"InstanceId": INSTANCE, "Placement": {"AvailabilityZone": "us-east-1a"}, "State": {"Name": "running"},
              "Tags": [{"Key": "Backup", "Value": "true"}, {"Key": "Name", "Value": "app"}]}]}]}},
