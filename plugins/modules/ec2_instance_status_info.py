@@ -341,10 +341,14 @@ def read_group(module, name):
 
 
 def described(module, instance_ids):
-    """DescribeInstances of INSTANCE_IDS in snake_case (tags kept as they are). amazon.aws's describe_instances answers
-    a list naming an instance EC2 does not know with nothing at all; such an instance's status says it is missing."""
+    """DescribeInstances of INSTANCE_IDS in snake_case (tags kept as they are). EC2 fails the whole call when one id is
+    unknown (InvalidInstanceID.NotFound), and amazon.aws's describe_instances answers that with nothing at all: the ids
+    are then described one at a time, so a missing instance does not hide the others (its status says it is missing)."""
+    client = module.client("ec2")
     try:
-        reservations = describe_instances(module.client("ec2"), InstanceIds=list(instance_ids))
+        reservations = describe_instances(client, InstanceIds=list(instance_ids))
+        if not reservations and len(instance_ids) > 1:
+            reservations = [found for instance_id in instance_ids for found in describe_instances(client, InstanceIds=[instance_id])]
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     return [camel_dict_to_snake_dict(instance, ignore_list=["Tags"]) for reservation in reservations for instance in reservation["Instances"]]

@@ -124,3 +124,16 @@ def test_a_group_is_read_with_its_instances_their_state_in_it_and_its_targets_he
 def test_neither_instances_nor_a_group_is_refused(capsys):
     code, out = run_main({}, capsys)
     assert code == 1 and "instance_ids" in out["msg"] and "group_name" in out["msg"]
+
+
+def test_a_missing_id_does_not_hide_the_other_instances_images(ec2, capsys):
+    """EC2 fails a DescribeInstances naming one unknown id as a whole; each instance that exists is still described,
+    so validate_ec2 checks its AMI instead of reporting it as running none."""
+    first, second = launch(ec2, 2)
+    images = {i["InstanceId"]: i["ImageId"] for r in ec2.describe_instances(InstanceIds=[first, second])["Reservations"] for i in r["Instances"]}
+
+    code, out = run_main({"instance_ids": [first, MISSING, second], "describe_instances": True}, capsys)
+
+    assert code == 0
+    assert sorted((i["instance_id"], i["image_id"]) for i in out["instances"]) == sorted(images.items())
+    assert [s["state"] for s in out["statuses"]] == ["running", "missing", "running"]
