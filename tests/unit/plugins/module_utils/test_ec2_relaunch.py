@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from botocore.exceptions import ClientError
 
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import relaunch
 from tests.unit.fake_clock import Clock
 
@@ -276,3 +278,32 @@ def test_the_wait_goes_on_slice_by_slice_and_the_next_run_only_waits_and_finishe
     # A later slice looks once, a poll_interval in: the quick first seconds are the first slice's only.
     assert operations(calls).count("describe_instance_refreshes") == 1 and clock.now == 15
     assert second["pending"] is False and second["relaunch"]["version"] == 4
+
+
+def test_without_wait_the_refresh_is_started_and_left_running_with_what_a_later_run_needs():
+    clients, calls = world(after=(("i-0000000e", "ami-0000000c"),))
+    result = run(clients, wait=False).run()
+    assert [op for op in operations(calls) if op in MUTATING] == list(MUTATING)
+    # No look at the refresh it started, no read of the group after it.
+    assert [request for op, request in calls if op == "describe_instance_refreshes" and "InstanceRefreshIds" in request] == []
+    assert operations(calls).count("describe_auto_scaling_groups") == 1
+    assert result["changed"] is True and result["pending"] is True
+    assert result["instance_refresh"] == {"instance_refresh_id": "r-1"} and result["resume"]["refresh_id"] == "r-1"
+
+
+def test_a_failure_after_the_version_was_made_says_what_was_changed():
+    """The refresh cannot be started: the run fails, and its result says that the version was made and the group pointed
+    (changed), so a responder knows what the failed run left (a re-run reuses the version: the same client token)."""
+    clients, calls = world()
+
+    def refused(request):
+        raise ClientError({"Error": {"Code": "ValidationError", "Message": "An Instance Refresh is already in progress"}}, "StartInstanceRefresh")
+
+    clients["autoscaling"].answers["start_instance_refresh"] = refused
+    runner = run(clients)
+    with pytest.raises(AnsibleAWSError):
+        runner.run()
+    assert [op for op in operations(calls) if op in MUTATING] == list(MUTATING)
+    assert runner.result["changed"] is True and "resume" not in runner.result
+    assert "Launch template app: version 4 made with AMI ami-0000000c" in runner.progress
+    assert "Group app-asg now runs launch template version 4" in runner.progress
