@@ -235,7 +235,7 @@ class EmulatorApp:
         s3_defaults.install()  # new buckets: ACLs disabled, Block Public Access on; what a bucket without ACLs refuses
         s3_conditions.install()  # every S3 object write and delete on one sequence, for conditional writes
         self.s3_writes = s3_conditions.ConditionalWrites(backup_module.ACCOUNT_ID)
-        for kind in self.world.durations:
+        for kind in backup_module.JOB_KINDS:
             self.world.durations[kind] = job_seconds
         self.backup_api = RestJsonService("backup", list(backup_module.OPERATIONS))
         self.namers = {}

@@ -21,7 +21,7 @@ import uuid
 from moto.backup.models import backup_backends
 
 from .backup_more import BackupMoreMixin
-from .backup_holds import HoldsMixin, check_lifecycle, lifecycle_days, supports_cold_storage
+from .backup_holds import HOLD_SECONDS, HoldsMixin, check_lifecycle, lifecycle_days, supports_cold_storage
 from .backup_airgap import AirGapMixin
 from .backup_restore_tests import DEFAULT_VALIDATION_WINDOW_HOURS, RestoreTestCleanupMixin
 from .backup_shared import SharedVaultsMixin
@@ -44,6 +44,10 @@ RULE_DEFAULTS = {"ScheduleExpression": "cron(0 5 ? * * *)", "StartWindowMinutes"
 # GetBackupSelection returns these lists, and Conditions with these four operators, even when empty (docs/emulator-fidelity.md).
 SELECTION_LISTS = ("Resources", "NotResources", "ListOfTags")
 CONDITION_OPERATORS = ("StringEquals", "StringNotEquals", "StringLike", "StringNotLike")
+
+
+# The kinds of jobs whose durations --job-seconds sets (world.durations also holds "legal_hold", which it does not).
+JOB_KINDS = ("backup", "copy", "restore", "deletion")
 
 
 class Clock:
@@ -247,7 +251,9 @@ class BackupWorld(BackupMoreMixin, HoldsMixin, AirGapMixin, RestoreTestCleanupMi
         self.region_settings = {}
         self.tokens = {}
         # "deletion": how long the deletion of what a restore test restored takes at least (backup_restore_tests.py).
-        self.durations = {"backup": 0.0, "copy": 0.0, "restore": 0.0, "deletion": 0.0}
+        # "legal_hold": how long a legal hold stays CREATING, or CANCELING (backup_holds.py); not a job: --job-seconds
+        # leaves it as it is.
+        self.durations = {"backup": 0.0, "copy": 0.0, "restore": 0.0, "deletion": 0.0, "legal_hold": HOLD_SECONDS}
         self.fail_next = []
         self.ignore_idempotency_tokens = False
         self.rng = random.Random(0)

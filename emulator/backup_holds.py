@@ -41,7 +41,8 @@ COLD_MINIMUM_DAYS = 90
 COLD_TOO_SHORT = "Invalid lifecycle. DeleteAfterDays cannot be less than 90 days apart from MoveToColdStorageAfterDays"
 # Legal holds (developer guide, "Legal holds and AWS Backup"): at most 50 active at one time per account; a cancelled
 # hold's record is kept 180 days unless CancelLegalHold's RetainRecordInDays says otherwise; points EXPIRED or DELETING
-# are not held. A hold is CREATING, then ACTIVE; CANCELING, then CANCELED: the ticker moves it after HOLD_SECONDS.
+# are not held. A hold is CREATING, then ACTIVE; CANCELING, then CANCELED: the ticker moves it after HOLD_SECONDS (AWS
+# gives no figure), or what `POST /_restorekit/jobs/duration {"legal_hold": s}` sets.
 LEGAL_HOLD_LIMIT = 50
 RETAIN_RECORD_DAYS = 180
 HOLD_SECONDS = 2.0
@@ -142,7 +143,7 @@ class HoldsMixin:
     def tick_holds(self, now):
         """Move holds on (CREATING -> ACTIVE, CANCELING -> CANCELED) and forget records past RetainRecordUntil."""
         for hold in list(self.legal_holds.values()):
-            if hold.status in ("CREATING", "CANCELING") and time.monotonic() - hold.since >= HOLD_SECONDS:
+            if hold.status in ("CREATING", "CANCELING") and time.monotonic() - hold.since >= self.durations.get("legal_hold", HOLD_SECONDS):
                 hold.status = "ACTIVE" if hold.status == "CREATING" else "CANCELED"
                 hold.points = {arn for arn in hold.points if arn in self.recovery_points}
             if hold.status == "CANCELED" and hold.retain_until is not None and now >= hold.retain_until:

@@ -9,6 +9,8 @@ import datetime
 import time
 import uuid
 
+import pytest
+
 from emulator.backup_holds import COLD_STORAGE_SUPPORT, HELD_MESSAGE, LEGAL_HOLD_LIMIT, supports_cold_storage
 from emulator.client import REGION
 from emulator.testing import error_of, own_emulator, points_of
@@ -16,6 +18,18 @@ from emulator.testing import error_of, own_emulator, points_of
 UTC = datetime.timezone.utc
 ROLE = "arn:aws:iam::123456789012:role/holds-test-role"
 POLLS = 600
+# Seconds a legal hold stays CREATING or CANCELING in the tests that only wait through those states (2 s by default).
+QUICK_HOLD_SECONDS = 0.5
+
+
+@pytest.fixture(name="quick_holds")
+def quick_holds_fixture(emulator):
+    """Holds move on after QUICK_HOLD_SECONDS in this test, and after the default again once it is over. A test that
+    needs a hold to stay CREATING (cancelling one too soon) does not use it."""
+    default = emulator.control("jobs/duration", {})["durations"]["legal_hold"]
+    emulator.control("jobs/duration", {"legal_hold": QUICK_HOLD_SECONDS})
+    yield emulator
+    emulator.control("jobs/duration", {"legal_hold": default})
 
 
 def unique(prefix):
@@ -82,6 +96,7 @@ def s3_backup(emulator, backup, vault, lifecycle=None):
 
 
 # ---------------------------------------------------------------------------------------------------- legal holds
+@pytest.mark.usefixtures("quick_holds")
 def test_a_legal_hold_goes_creating_active_canceling_canceled_and_refuses_deletes_while_it_holds(emulator, backup):
     """A hold is CREATING, then ACTIVE; its points cannot be deleted ("The recovery point cannot be deleted because it has
     active legal hold(s)"), nor while it is CANCELING; once CANCELED it holds nothing and they can be deleted."""
@@ -117,6 +132,7 @@ def test_a_legal_hold_goes_creating_active_canceling_canceled_and_refuses_delete
         "InvalidResourceStateException", 400)
 
 
+@pytest.mark.usefixtures("quick_holds")
 def test_a_hold_selects_by_vault_resource_and_inclusive_date_range_and_skips_expired_points(emulator, backup):
     """ResourceIdentifiers and DateRange (both ends inclusive) narrow the hold; EXPIRED and DELETING points are not held."""
     vault = make_vault(backup)
@@ -140,6 +156,7 @@ def test_a_hold_that_names_nothing_holds_every_point_of_its_region(tmp_path_fact
     """No VaultNames, ResourceIdentifiers or DateRange: "All resources types or all backup vaults within your account"
     (of the hold's region). In an emulator of its own, as such a hold would hold the shared world's points."""
     with own_emulator(tmp_path_factory, "holds-everything") as emu:
+        emu.control("jobs/duration", {"legal_hold": QUICK_HOLD_SECONDS})
         backup = emu.client("backup")
         first, second = make_vault(backup), make_vault(backup)
         points = bulk_points(emu, backup, first) + bulk_points(emu, backup, second, resource_type="RDS")
@@ -176,6 +193,7 @@ def test_legal_hold_errors_as_aws_answers_them(emulator, backup):
     release(backup, hold["LegalHoldId"])
 
 
+@pytest.mark.usefixtures("quick_holds")
 def test_the_same_idempotency_token_returns_the_same_hold(emulator, backup):
     """CreateLegalHold with a token already used: "a success message with no action taken"."""
     vault = make_vault(backup)
@@ -186,6 +204,7 @@ def test_the_same_idempotency_token_returns_the_same_hold(emulator, backup):
     release(backup, first["LegalHoldId"])
 
 
+@pytest.mark.usefixtures("quick_holds")
 def test_retain_record_in_days_keeps_the_cancelled_hold_that_long(emulator, backup):
     """After CancelLegalHold with RetainRecordInDays, the record is gone from GetLegalHold and ListLegalHolds once the
     days have passed."""
@@ -203,6 +222,7 @@ def test_retain_record_in_days_keeps_the_cancelled_hold_that_long(emulator, back
         emulator.control("clock", {"advance_seconds": -2 * 86400})
 
 
+@pytest.mark.usefixtures("quick_holds")
 def test_a_held_point_outlives_its_lifecycle_and_expires_once_released(emulator, backup):
     """Lifecycle deletion is delayed while a hold is in place; after the release the point expires."""
     vault = make_vault(backup)
@@ -221,6 +241,7 @@ def test_a_held_point_outlives_its_lifecycle_and_expires_once_released(emulator,
         emulator.control("clock", {"advance_seconds": -86400})
 
 
+@pytest.mark.usefixtures("quick_holds")
 def test_a_copy_does_not_carry_the_hold_of_its_source(emulator, backup):
     """"When a backup is copied ... it does not retain or carry its legal hold with it"."""
     vault, destination = make_vault(backup), make_vault(backup)
@@ -241,6 +262,7 @@ def test_a_copy_does_not_carry_the_hold_of_its_source(emulator, backup):
         release(backup, hold["LegalHoldId"])
 
 
+@pytest.mark.usefixtures("quick_holds")
 def test_at_most_50_legal_holds_are_active_at_once(emulator, backup):
     """The 51st active hold of the account is refused with LimitExceededException; a cancelled one no longer counts."""
     vault = make_vault(backup)
