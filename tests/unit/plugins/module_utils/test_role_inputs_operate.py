@@ -216,6 +216,10 @@ BAD = [
     ("preflight", {"preflight_resource_types": []}, "preflight_resource_types=[]: names no resource type"),
     ("preflight", {"preflight_resource_types": ["RDS", "RDS"]}, "names 'RDS' twice"),
     ("preflight", {"preflight_resource_types": ["DynamoDB"]}, "preflight_resource_types[0]='DynamoDB': must be one of RDS, S3, EC2"),
+    # -e preflight_resource_types=['S3'] reaches the rules as ["['S3']"] (the argument spec splits text on commas).
+    ("preflight", {"preflight_resource_types": ["['S3'", " 'EC2']"]}, "preflight_resource_types[0]=\"['S3'\": must be one of RDS, S3, EC2; "
+     "a list given as text is not read as a list: write it comma-separated (-e preflight_resource_types=RDS,S3) or as JSON "
+     "(-e '{\"preflight_resource_types\": [\"RDS\"]}')"),
     ("preflight", {"preflight_targets": [{"type": "rds", "name": "my_db"}]}, "preflight_targets[0].name='my_db': an RDS DB identifier cannot hold underscores"),
     ("preflight", {"preflight_targets": [{"type": "s3", "name": "Tenant_1"}]}, "preflight_targets[0].name='Tenant_1'"),
     ("preflight", {"preflight_targets": [{"type": "ec2", "name": "n" * 257}]}, "preflight_targets[0].name='nnn"),
