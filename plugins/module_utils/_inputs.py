@@ -128,6 +128,19 @@ def one_of(value, option, choices):
     return value
 
 
+def items_of(values, option, choices):
+    """Each item of the list OPTION one of CHOICES, named ``option[index]``. ``-e option=['S3']`` is text to Ansible, and
+    an argument spec splits it on commas into items like ``"['S3']"``: such an item is refused with how to give a list."""
+    for index, item in enumerate(values):
+        if item not in choices and isinstance(item, str) and item.strip().startswith("["):
+            names = [str(choice) for choice in choices]
+            fail("%s[%d]" % (option, index), item, "must be one of %s; a list given as text is not read as a list: write it "
+                 "comma-separated (-e %s=%s) or as JSON (-e '{\"%s\": [\"%s\"]}')"
+                 % (", ".join(names), option, ",".join(names[:2]), option, names[0]))
+        one_of(item, "%s[%d]" % (option, index), choices)
+    return values
+
+
 # ------------------------------------------------------------------------------------------ times
 _ISO_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"

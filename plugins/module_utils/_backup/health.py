@@ -110,8 +110,7 @@ def _resource_types(value, option):
         value = [item.strip() for item in value.split(",") if item.strip()]
     if not isinstance(value, list):
         inputs.fail(option, value, "must be a list of %s" % ", ".join(RESOURCE_TYPES))
-    for index, item in enumerate(value):
-        inputs.one_of(item, "%s[%d]" % (option, index), RESOURCE_TYPES)
+    inputs.items_of(value, option, RESOURCE_TYPES)
     return inputs.unique(value, option)
 
 

@@ -127,13 +127,7 @@ def unique_texts(value, option, validator=None, max_items=None, **kwargs):
 def choices(value, option, allowed, empty_reason=None):
     """A list naming each of ALLOWED at most once; refused empty when EMPTY_REASON says why."""
     unique_texts(value, option)
-    for index, item in enumerate(value):
-        if item not in allowed and isinstance(item, str) and item.strip().startswith("["):
-            # -e var=['S3'] is text to Ansible; the role's argument spec splits it on commas into items like "['S3']".
-            v.fail("%s[%d]" % (option, index), item, "must be one of %s; a list given as text is not read as a list: write it "
-                   "comma-separated (-e %s=%s) or as JSON (-e '{\"%s\": [\"%s\"]}')"
-                   % (", ".join(str(choice) for choice in allowed), option, ",".join(str(choice) for choice in allowed[:2]), option, allowed[0]))
-        v.one_of(item, "%s[%d]" % (option, index), allowed)
+    v.items_of(value, option, allowed)
     if not value and empty_reason:
         v.fail(option, value, empty_reason)
     return value

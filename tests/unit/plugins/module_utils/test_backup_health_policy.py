@@ -423,6 +423,9 @@ def test_times_keep_their_fractions():
     ({"since": "2026-11-24T00:00:00Z", "until": "2026-11-23T00:00:00Z"},
      "Bad options backup_health_since='2026-11-24T00:00:00Z' and backup_health_until='2026-11-23T00:00:00Z'"),
     ({"resource_types": ["RDS", "EFS"]}, "Bad option backup_health_resource_types[1]='EFS': must be one of RDS, S3, EC2"),
+    # -e backup_health_resource_types=['S3'] is text: refused with how to give a list.
+    ({"resource_types": "['S3']"}, "Bad option backup_health_resource_types[0]=\"['S3']\": must be one of RDS, S3, EC2; a list given as "
+                                   "text is not read as a list: write it comma-separated (-e backup_health_resource_types=RDS,S3)"),
     ({"sns_topic_arn": "monitoring"}, "Bad option backup_health_sns_topic_arn='monitoring'"),
     ({"sns_topic_arn": "arn:aws:sqs:us-east-1:123456789012:monitoring"}, "an ARN of service 'sqs', not an SNS topic ARN"),
     ({"policy": {"rules": [{"name": "daily", "schedule": "cron(0 5 * * ? *)", "delete_after_days": 0}]}},
