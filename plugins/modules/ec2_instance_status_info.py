@@ -340,11 +340,10 @@ def read_group(module, name):
     return (True, camel_dict_to_snake_dict(groups[0], ignore_list=["Tags"])) if groups else (False, {})
 
 
-def described(module, instance_ids):
+def described(module, client, instance_ids):
     """DescribeInstances of INSTANCE_IDS in snake_case (tags kept as they are). EC2 fails the whole call when one id is
     unknown (InvalidInstanceID.NotFound), and amazon.aws's describe_instances answers that with nothing at all: the ids
     are then described one at a time, so a missing instance does not hide the others (its status says it is missing)."""
-    client = module.client("ec2")
     try:
         reservations = describe_instances(client, InstanceIds=list(instance_ids))
         if not reservations and len(instance_ids) > 1:
@@ -383,9 +382,9 @@ def main():
             module.fail_json_aws(e, msg="Could not read the health of target groups %s" % ", ".join(arns))
     if not instance_ids:
         module.exit_json(statuses=[], **result)
-    if params["describe_instances"]:
-        result["instances"] = described(module, dict.fromkeys(instance_ids))
     client = module.client("ec2")
+    if params["describe_instances"]:
+        result["instances"] = described(module, client, dict.fromkeys(instance_ids))
     try:
         found = {s["InstanceId"]: s for s in describe_each(client, list(dict.fromkeys(instance_ids)))}
     except AnsibleAWSError as e:

@@ -446,10 +446,11 @@ def message(findings, verdict_list, config, since, notes=()):
 def evaluate(gathered, raw_settings, now=None):
     """Compare what was gathered with the policy.
 
-    GATHERED holds the role's registered results: ``caller`` (aws_caller_info), ``jobs`` (backup_job_info),
-    ``plan`` (backup_plan_info), ``selections`` (backup_selection_info), ``vault`` (backup_vault_info), ``key``
-    (kms_key_info), ``rds``, ``s3`` and ``ec2`` (the instance, bucket and instance lookups); a skipped or failed
-    lookup counts as "nothing found". RAW_SETTINGS are the role's variables (see ``settings``).
+    GATHERED is what backup_health_info read (``health_gather.gather``): ``caller``, ``jobs``, ``plan``,
+    ``selections``, ``vault``, ``key``, ``rds``, ``s3`` and ``ec2``, each in the shape of the amazon.aws info module of
+    that read (aws_caller_info, backup_job_info, backup_plan_info, backup_selection_info, backup_vault_info,
+    kms_key_info, rds_instance_info, s3_bucket_info, ec2_instance_info); a read left out or empty counts as
+    "nothing found". RAW_SETTINGS are the role's variables (see ``settings``).
 
     Returns ``{findings, verdicts, checks, message, resources, notes}`` (notes: health_notes.py; they are not findings).
     """

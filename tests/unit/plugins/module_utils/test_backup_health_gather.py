@@ -15,24 +15,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import health
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import health_gather
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health
-from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs import EXAMPLES
+from tests.unit.plugins.module_utils.test_backup_health_policy import ACCOUNT, DB_ARN, KEY_ARN, PLAN, ROLE, SETTINGS, VAULT
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime.now(UTC)
-ACCOUNT = "123456789012"
-PLAN, PLAN_ID = "multi-tenant-app-prod-backup-plan", "plan-1"
-VAULT = "multi-tenant-app-prod-backup-vault"
-KEY_ARN = "arn:aws:kms:us-east-1:%s:key/11111111-2222-3333-4444-555555555555" % ACCOUNT
-DB_ARN = "arn:aws:rds:us-east-1:%s:db:multi-tenant-app-prod-db" % ACCOUNT
+PLAN_ID = "plan-1"
 BUCKET = "multi-tenant-app-prod-tenant-1"
 INSTANCE = "i-0123456789abcdef0"
-ROLE = "arn:aws:iam::%s:role/multi-tenant-app-prod-backup-role" % ACCOUNT
-SETTINGS = {
-    "project_name": "multi-tenant-app", "environment": "prod", "backup_vault_name": VAULT, "backup_plan_name": PLAN,
-    "since": "-24h", "until": "", "rpo_hours": 26, "tag_key": "Backup", "tag_value": "true",
-    "resource_types": ["RDS", "S3", "EC2"], "sns_topic_arn": "",
-    "policy": copy.deepcopy(EXAMPLES["backup_health"]["backup_health_policy"]),
-}
 
 
 def error(code, operation):
