@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
-from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.job_progress import progress_line
 from ansible_collections.restorekit.aws.plugins.plugin_utils.progress import ProgressAction, display
 
 MODULE = "restorekit.aws.restore_job"
@@ -62,7 +62,7 @@ class ActionModule(ProgressAction):
         job = first.get("restore_job") or {}
         poll_args = {k: v for k, v in args.items() if k not in RESTORE_OPTIONS}
         poll_args.update(restore_job_id=first["restore_job_id"], wait=False)
-        progress = [restore_jobs.progress_line(job, 0)]
+        progress = [progress_line(job, 0)]
         display.display(progress[-1])
         seen = {"last": first}
 
@@ -70,7 +70,7 @@ class ActionModule(ProgressAction):
             last = seen["last"] = self._module(poll_args, task_vars)
             if not last.get("restore_job"):
                 raise PollFailed(last.get("msg", "polling the restore job failed"))
-            progress.append(restore_jobs.progress_line(last["restore_job"], waited))
+            progress.append(progress_line(last["restore_job"], waited))
             display.display(progress[-1])
             return last["restore_job"].get("status") in FINAL, last["restore_job"]
 

@@ -60,7 +60,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight_report as preflight
 
 
 def preflight_report(checks):

@@ -545,6 +545,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import 
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.job_progress import progress_line
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 
@@ -558,7 +559,7 @@ def wait_for(module, client, job_id, result):
     progress = []
 
     def on_poll(job, elapsed):
-        progress.append(jobs.progress_line(job, elapsed))
+        progress.append(progress_line(job, elapsed))
 
     try:
         job = jobs.wait(client, job_id, module.params["wait_timeout"], module.params["poll_interval"], on_poll)

@@ -455,19 +455,3 @@ def check_opt_in(backup, resource_types):
                                  % ("opted out of" if opted is False else "not configured for", kind),
                                  "aws backup update-region-settings --resource-type-opt-in-preference %s=true" % kind))
     return preferences, checks
-
-
-def failure_message(checks):
-    """The message a failed preflight stops with: every failed check, numbered, with its fix; None when none failed."""
-    failed = [check for check in checks if check.get("ok") is False]
-    if not failed:
-        return None
-    return "Restore preflight failed; nothing was changed. %d check(s) failed: %s" % (len(failed), " ".join(
-        "[%d] %s. Fix: %s." % (index, check.get("detail"), check.get("fix")) for index, check in enumerate(failed, start=1)))
-
-
-def report_checks(checks):
-    """The checks as the restore report's checks: passed is pass, failed is fail, could not verify is warn."""
-    return [{"name": "preflight: %s" % check.get("check"), "target": None, "details": check.get("detail"),
-             "result": "pass" if check.get("ok") is True else "fail" if check.get("ok") is False else "warn"}
-            for check in checks]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils._error_codes import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import advice
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.errors import VAULT_MISSING

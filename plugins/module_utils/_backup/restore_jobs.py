@@ -16,7 +16,7 @@ import datetime
 import time
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils._error_codes import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
@@ -166,20 +166,6 @@ def resource_exists(clients, arn):
     if service == "ec2":
         return _instance_exists(clients("ec2"), arn.rsplit("/", 1)[1])
     return True
-
-
-def progress_line(job, elapsed):
-    """One line a responder reads while waiting: job, state, percent done, the validation and deletion status AWS reports
-    for a restore testing job (``ValidationStatus``, ``DeletionStatus``), time waited. JOB as DescribeRestoreJob answers
-    it, or snake_cased as the modules return it."""
-    def get(camel, snake):
-        return job.get(camel, job.get(snake)) or ""
-
-    line = "restore job %s: %s %s" % (get("RestoreJobId", "restore_job_id"), get("Status", "status"), get("PercentDone", "percent_done"))
-    for label, camel, snake in (("validation", "ValidationStatus", "validation_status"), ("deletion", "DeletionStatus", "deletion_status")):
-        if get(camel, snake):
-            line = "%s; %s %s" % (line.rstrip(), label, get(camel, snake))
-    return "%s (waited %ds)" % (line, int(elapsed))
 
 
 def wait(client, job_id, timeout, poll_interval, on_poll=None, sleep=time.sleep, clock=time.monotonic):

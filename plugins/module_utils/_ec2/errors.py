@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils._error_codes import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import EC2InstanceErrorHandler as AmazonEC2InstanceErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import EC2SecurityGroupsErrorHandler

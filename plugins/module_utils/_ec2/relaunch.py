@@ -21,7 +21,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils import ec2 as amazon_ec2
 from ansible_collections.amazon.aws.plugins.module_utils._autoscaling.common import AutoScalingErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils._autoscaling.groups import describe_auto_scaling_groups
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils._error_codes import is_boto3_error_code
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import relaunch_plan as plan

@@ -23,6 +23,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.job_progress import progress_line
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import choice as rc
@@ -510,7 +511,7 @@ class Run:
                 raise WorkflowError(jobs.failure_message(job), self.result)
             if job["Status"] == "COMPLETED":
                 return True, job
-            self.pending("restore_job", jobs.progress_line(job, self.clock() - self.started))
+            self.pending("restore_job", progress_line(job, self.clock() - self.started))
             return False, job
         return check
 

@@ -38,7 +38,7 @@ try:
 except ImportError:
     pass  # Modules are responsible for handling this.
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils._error_codes import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import copy_engine

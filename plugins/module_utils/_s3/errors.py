@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.restorekit.aws.plugins.module_utils._error_codes import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.s3 import AnsibleS3Error
 from ansible_collections.amazon.aws.plugins.module_utils.s3 import S3ErrorHandler as AmazonS3ErrorHandler
 

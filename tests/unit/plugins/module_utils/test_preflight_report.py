@@ -1,6 +1,6 @@
 # Copyright: restorekit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What a failed preflight says, and how its checks read in the restore report (_backup/preflight, behind the
+"""What a failed preflight says, and how its checks read in the restore report (_backup/preflight_report, behind the
 preflight_report filter): every failed check numbered with its fix; could-not-verify is a warning, never a pass."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.restorekit.aws.plugins.filter.preflight_report import preflight_report
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight_report as report
 
 CHECKS = [
     preflight.result("backup vault", True, "vault app-prod-backup-vault exists"),
@@ -20,15 +21,15 @@ CHECKS = [
 
 
 def test_the_message_numbers_every_failed_check_with_its_fix():
-    assert preflight.failure_message(CHECKS) == (
+    assert report.failure_message(CHECKS) == (
         "Restore preflight failed; nothing was changed. 2 check(s) failed: "
         "[1] the caller may not pass app-prod-backup-role. Fix: allow iam:PassRole on it. "
         "[2] key alias/app is disabled. Fix: enable the key.")
-    assert preflight.failure_message(CHECKS[:1] + CHECKS[2:3]) is None
+    assert report.failure_message(CHECKS[:1] + CHECKS[2:3]) is None
 
 
 def test_report_checks_pass_fail_and_unverified_as_warn():
-    assert preflight.report_checks(CHECKS) == [
+    assert report.report_checks(CHECKS) == [
         {"name": "preflight: backup vault", "target": None, "details": "vault app-prod-backup-vault exists", "result": "pass"},
         {"name": "preflight: pass role", "target": None, "details": "the caller may not pass app-prod-backup-role", "result": "fail"},
         {"name": "preflight: target name", "target": None, "details": "could not check whether app-db-restore is free", "result": "warn"},

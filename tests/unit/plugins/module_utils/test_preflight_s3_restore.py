@@ -8,6 +8,7 @@ import pytest
 from moto import mock_aws
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight_report
 
 PAIR = {"production_bucket": "app-prod-tenant-12", "staging_bucket": "app-prod-tenant-12-restore"}
 
@@ -33,6 +34,6 @@ def test_acls_disabled_on_an_existing_staging_bucket_and_public_acls_in_producti
     assert "production bucket app-prod-tenant-12 has ACLs enabled: objects that carried a public ACL" in check["detail"]
     assert "s3_restore enables ACLs on its own staging bucket" in check["fix"] and "not as lost" in check["detail"]
     assert "restore them by hand if they must come back" in check["fix"]
-    report = preflight.report_checks([check])
+    report = preflight_report.report_checks([check])
     assert report[0]["result"] == "warn"
-    assert preflight.failure_message([check]) in ("", None)
+    assert preflight_report.failure_message([check]) in ("", None)

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from ansible_collections.restorekit.aws.plugins.module_utils._backup.job_progress import progress_line
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
 
@@ -184,7 +185,7 @@ class FakeClock:
 def test_wait_follows_the_collections_cadence_and_reports_each_poll():
     # The cadence itself is tested in test_poll.py: a job that ends within two seconds is checked every fifth of one.
     client, clock, lines = FakeBackup(["PENDING"] + ["RUNNING"] * 8 + ["COMPLETED"]), FakeClock(), []
-    job = jobs.wait(client, "J1", timeout=600, poll_interval=10, on_poll=lambda j, e: lines.append(jobs.progress_line(j, e)),
+    job = jobs.wait(client, "J1", timeout=600, poll_interval=10, on_poll=lambda j, e: lines.append(progress_line(j, e)),
                     sleep=clock.sleep, clock=clock)
     assert job["Status"] == "COMPLETED" and client.calls == 10
     assert clock.sleeps == pytest.approx([0.2] * 9)
@@ -192,12 +193,12 @@ def test_wait_follows_the_collections_cadence_and_reports_each_poll():
 
 
 def test_a_progress_line_shows_the_validation_and_deletion_status_aws_reports_as_the_api_or_a_module_returns_it():
-    assert jobs.progress_line({"RestoreJobId": "J1", "Status": "RUNNING", "PercentDone": "45.00%"}, 60.4) == \
+    assert progress_line({"RestoreJobId": "J1", "Status": "RUNNING", "PercentDone": "45.00%"}, 60.4) == \
         "restore job J1: RUNNING 45.00% (waited 60s)"
-    assert jobs.progress_line({"RestoreJobId": "J1", "Status": "COMPLETED", "PercentDone": "100.00%", "ValidationStatus": "VALIDATING"}, 9) == \
+    assert progress_line({"RestoreJobId": "J1", "Status": "COMPLETED", "PercentDone": "100.00%", "ValidationStatus": "VALIDATING"}, 9) == \
         "restore job J1: COMPLETED 100.00%; validation VALIDATING (waited 9s)"
-    assert jobs.progress_line({"restore_job_id": "J2", "status": "COMPLETED", "validation_status": "SUCCESSFUL",
-                               "deletion_status": "DELETING"}, 3) == "restore job J2: COMPLETED; validation SUCCESSFUL; deletion DELETING (waited 3s)"
+    assert progress_line({"restore_job_id": "J2", "status": "COMPLETED", "validation_status": "SUCCESSFUL",
+                          "deletion_status": "DELETING"}, 3) == "restore job J2: COMPLETED; validation SUCCESSFUL; deletion DELETING (waited 3s)"
 
 
 def test_wait_fails_with_the_status_message_and_job_id():
