@@ -60,14 +60,14 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight_report as preflight
+from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight_report as report
 
 
 def preflight_report(checks):
     if not isinstance(checks, (list, tuple)) or not all(isinstance(check, dict) for check in checks):
         raise AnsibleFilterError("preflight_report: expects the list of preflight checks, got %r" % (checks,))
-    return {"failed": sum(1 for check in checks if check.get("ok") is False), "message": preflight.failure_message(checks),
-            "checks": preflight.report_checks(checks)}
+    return {"failed": sum(1 for check in checks if check.get("ok") is False), "message": report.failure_message(checks),
+            "checks": report.report_checks(checks)}
 
 
 class FilterModule(object):
