@@ -107,14 +107,14 @@ def enable(directory=DEFAULT_DIRECTORY):
     return cache
 
 
-def install(purelib=None):
-    """Copy this file into PURELIB as MODULE and write the .pth line that enables it at interpreter start-up."""
+def install(purelib=None, source=None, module=MODULE):
+    """Copy SOURCE (this file) into PURELIB as MODULE and write the .pth line that enables it at interpreter start-up."""
     import shutil  # pylint: disable=import-outside-toplevel
     import sysconfig  # pylint: disable=import-outside-toplevel
 
     purelib = purelib or sysconfig.get_paths()["purelib"]
-    target = os.path.join(purelib, MODULE + ".py")
-    source = os.path.abspath(__file__)
+    target = os.path.join(purelib, module + ".py")
+    source = source or os.path.abspath(__file__)
     with open(source, "rb") as handle:
         wanted = handle.read()
     current = None
@@ -123,8 +123,8 @@ def install(purelib=None):
             current = handle.read()
     if current != wanted:
         shutil.copyfile(source, target)
-    line = "import %s; %s.enable()\n" % (MODULE, MODULE)
-    pth = os.path.join(purelib, PTH)
+    line = "import %s; %s.enable()\n" % (module, module)
+    pth = os.path.join(purelib, module + ".pth")
     written = None
     if os.path.exists(pth):
         with open(pth, encoding="utf-8") as handle:
@@ -135,11 +135,11 @@ def install(purelib=None):
     return target, pth
 
 
-def uninstall(purelib=None):
+def uninstall(purelib=None, module=MODULE):
     import sysconfig  # pylint: disable=import-outside-toplevel
 
     purelib = purelib or sysconfig.get_paths()["purelib"]
-    for name in (PTH, MODULE + ".py"):
+    for name in (module + ".pth", module + ".py"):
         path = os.path.join(purelib, name)
         if os.path.exists(path):
             os.remove(path)
