@@ -14,6 +14,10 @@ point of the production database into a new instance, twice, each time under a f
 Both poll once a second; the CLI's metadata carries what the playbook takes from the inventory (MultiAZ and
 PubliclyAccessible false), and the two instances made are compared ("same restore"). One more playbook run under
 ansible.posix.profile_roles prints the seconds per role. Target: the playbook's median wall time at most 2.5x the CLI's.
+
+The playbook runs with .venv's Python as `make venv` sets it up, with its two AnsiballZ caches (bytecode, and the
+module_utils a payload carries; docs/development.md): a bastion's ansible-core has neither unless they are installed
+there. Each round also runs the playbook with both turned off, and that median and ratio are printed beside.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from emulator.client import Emulator  # noqa: E402
 from emulator.seed import seed  # noqa: E402
 
 RATIO = 2.5
+WITHOUT_CACHES = {"RESTOREKIT_BYTECODE_CACHE": "0", "RESTOREKIT_BUILD_CACHE": "0"}
 
 
 def tool(name):
@@ -129,13 +134,16 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-rds-") as workdir, \
             Emulator(state_dir=os.path.join(workdir, "state"), job_seconds=0) as emulator:
         world = seed(emulator)
-        ours, theirs = [], []
+        ours, bare, theirs = [], [], []
         for index in range(args.repeat):
             ours.append(timed(playbook, emulator, world, workdir, "bench-pb-%d" % index))
+            bare.append(timed(playbook, emulator, world, workdir, "bench-bare-%d" % index, WITHOUT_CACHES))
             theirs.append(timed(cli, emulator, world, workdir, "bench-cli-%d" % index))
         mine, base = statistics.median(ours), statistics.median(theirs)
         print("playbook  rds_restore.yml  median %.2fs  (%s)" % (mine, ", ".join("%.2f" % t for t in ours)))
         print("CLI       runbook 5.1-5.2  median %.2fs  (%s)" % (base, ", ".join("%.2f" % t for t in theirs)))
+        print("playbook  without the venv's AnsiballZ caches  median %.2fs  (%s): %.2fx the CLI"
+              % (statistics.median(bare), ", ".join("%.2f" % t for t in bare), statistics.median(bare) / base))
         alike, shape = same_restore(emulator, "bench-pb-0", "bench-cli-0")
         print("same restore: %s (%s)" % ("yes" if alike else "NO", shape[0] if alike else shape))
         print("per role (one more playbook run, ansible.posix.profile_roles; a role's share includes its module start-ups):")
