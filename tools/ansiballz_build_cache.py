@@ -137,7 +137,9 @@ def cached_finder(module_common, original, store):
         key_text = repr((FORMAT, module_common.__version__, sys.version, name, module_fqn,
                          tuple(getattr(extension_manager, "extension_names", None) or ()),
                          tuple(getattr(extension_manager, "module_names", None) or ()),
-                         tuple(module_common.module_utils_loader._get_paths(subdirs=False)),  # pylint: disable=protected-access
+                         # The directories recursive_finder searches: those that exist (a play's HOME may be new each run).
+                         tuple(path for path in module_common.module_utils_loader._get_paths(subdirs=False)  # pylint: disable=protected-access
+                               if os.path.isdir(path)),
                          module_common._MODULE_UTILS_PATH))  # pylint: disable=protected-access
         key = hashlib.sha256(key_text.encode("utf-8") + b"\0" + bytes(module_data)).hexdigest()
         entry = store.load(key)

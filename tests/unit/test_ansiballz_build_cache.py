@@ -69,12 +69,15 @@ def collection_fixture(tmp_path):
 
 
 def play(tmp_path, cache="1"):
-    """Run the play; the probe's result and the module_utils files of its payload (name -> bytes)."""
+    """Run the play (with a HOME of its own, as the end-to-end tests run theirs); the probe's result and the
+    module_utils files of its payload (name -> bytes)."""
     keep = tmp_path / ("remote-%d" % len(list(tmp_path.glob("remote-*"))))
+    (keep.parent / (keep.name + "-home")).mkdir()
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"), ANSIBLE_KEEP_REMOTE_FILES="1",
                ANSIBLE_REMOTE_TMP=str(keep), ANSIBLE_LOCAL_TEMP=str(tmp_path / "local"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_PYTHON_INTERPRETER=sys.executable, RESTOREKIT_BUILD_CACHE=cache,
-               RESTOREKIT_BUILD_CACHE_DIR=str(tmp_path / "cache"), ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"))
+               RESTOREKIT_BUILD_CACHE_DIR=str(tmp_path / "cache"), ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"),
+               HOME=str(keep.parent / (keep.name + "-home")))
     run = subprocess.run([sys.executable, "-c", LAUNCHER, "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml")],
                          env=env, capture_output=True, text=True, check=False, cwd=str(tmp_path))
     assert run.returncode == 0, run.stdout + run.stderr
@@ -107,7 +110,7 @@ def test_a_payload_from_the_cache_is_the_one_ansible_builds_and_an_edit_is_seen(
     first, first_files = play(collection)
     [kept] = entries(collection)
     again, again_files = play(collection)
-    assert entries(collection) == [kept]  # answered from the entry, not built and kept again
+    assert entries(collection) == [kept]  # answered from the entry (another HOME, the same key), not built and kept again
     assert built == first == again
     assert built_files == first_files == again_files
     assert any(name.endswith("module_utils/answer.py") for name in again_files)
