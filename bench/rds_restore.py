@@ -15,9 +15,10 @@ Both poll once a second; the CLI's metadata carries what the playbook takes from
 PubliclyAccessible false), and the two instances made are compared ("same restore"). One more playbook run under
 ansible.posix.profile_roles prints the seconds per role. Target: the playbook's median wall time at most 2.5x the CLI's.
 
-The playbook runs with .venv's Python as `make venv` sets it up, with its two AnsiballZ caches (bytecode, and the
-module_utils a payload carries; docs/development.md): a bastion's ansible-core has neither unless they are installed
-there. Each round also runs the playbook with both turned off, and that median and ratio are printed beside.
+The playbook runs with .venv's Python as `make venv` sets it up, with its compile caches (the bytecode of AnsiballZ
+payloads and of the collection's plugins on the control node, and the module_utils a payload carries;
+docs/development.md): a bastion's ansible-core has none of them unless they are installed there. Each round also runs
+the playbook with them turned off, and that median and ratio are printed beside.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def main():
         mine, base = statistics.median(ours), statistics.median(theirs)
         print("playbook  rds_restore.yml  median %.2fs  (%s)" % (mine, ", ".join("%.2f" % t for t in ours)))
         print("CLI       runbook 5.1-5.2  median %.2fs  (%s)" % (base, ", ".join("%.2f" % t for t in theirs)))
-        print("playbook  without the venv's AnsiballZ caches  median %.2fs  (%s): %.2fx the CLI"
+        print("playbook  without the venv's compile caches  median %.2fs  (%s): %.2fx the CLI"
               % (statistics.median(bare), ", ".join("%.2f" % t for t in bare), statistics.median(bare) / base))
         alike, shape = same_restore(emulator, "bench-pb-0", "bench-cli-0")
         print("same restore: %s (%s)" % ("yes" if alike else "NO", shape[0] if alike else shape))

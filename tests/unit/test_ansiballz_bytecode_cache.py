@@ -4,9 +4,11 @@ code naming its own file (tracebacks), a damaged cache file is compiled again, a
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
+import sysconfig
 import traceback
 import zipfile
 import zipimport
@@ -136,3 +138,44 @@ def test_install_writes_a_pth_line_that_enables_the_cache_and_the_switch_turns_i
     assert out.stdout.strip() == "function"
     cache_tool.uninstall(str(site))
     assert os.listdir(site) == []
+
+
+# A process that loads a collection's module_utils through ansible-core's collection loader, with this checkout's tool
+# enabled (-S: not the copy the venv's .pth line enables), and says what the cache did.
+COLLECTION_PROBE = """
+import json, sys
+sys.path.append(sys.argv[4])
+sys.path.insert(0, sys.argv[1])
+import ansiballz_bytecode_cache as tool
+tool.enable(sys.argv[2])
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder, _AnsibleCollectionPkgLoaderBase
+_AnsibleCollectionFinder(paths=[sys.argv[3]])._install()
+from ansible_collections.rkt.bc.plugins.module_utils import thing
+cache = _AnsibleCollectionPkgLoaderBase.get_code.restorekit_bytecode_cache
+try:
+    thing.helper(-1)
+except ValueError as e:
+    line = e.__traceback__.tb_next.tb_next.tb_frame.f_code.co_filename
+print(json.dumps({"size": thing.Thing().size(), "file": line, "compiled": cache.compiled, "loaded": cache.loaded}))
+"""
+
+
+def test_the_collection_loader_compiles_a_plugin_once_and_again_when_it_changes(tmp_path):
+    """ansible-core compiles every collection file it imports on the control node (action plugins, filters and their
+    module_utils) from source, in every process: the cache keeps that code too, naming the real file."""
+    utils = tmp_path / "collections" / "ansible_collections" / "rkt" / "bc" / "plugins" / "module_utils"
+    utils.mkdir(parents=True)
+    (utils / "thing.py").write_bytes(SOURCE)
+
+    def probe():
+        args = [sys.executable, "-S", "-c", COLLECTION_PROBE, os.path.join(ROOT, "tools"), str(tmp_path / "cache"),
+                str(tmp_path / "collections"), sysconfig.get_paths()["purelib"]]
+        out = subprocess.run(args, capture_output=True, text=True, check=True, env=dict(os.environ, RESTOREKIT_BYTECODE_CACHE="1"))
+        return json.loads(out.stdout)
+
+    first, second = probe(), probe()
+    assert first == dict(second, compiled=1, loaded=0) and second["compiled"] == 0 and second["loaded"] >= 1
+    assert first["size"] == 42 and first["file"] == str(utils / "thing.py")
+    (utils / "thing.py").write_bytes(SOURCE.replace(b"* 2", b"* 3"))
+    changed = probe()
+    assert changed["size"] == 63 and changed["compiled"] == 1
