@@ -32,9 +32,9 @@ TARGET = "ansible.executor.module_common"
 DIRECTORY_VARIABLE = "RESTOREKIT_BUILD_CACHE_DIR"  # another directory (the tests use their own)
 DEFAULT_DIRECTORY = os.path.join(sys.prefix, "var", "restorekit-ansiballz-build")
 FORMAT = 1
-KEEP = 400
+KEEP = 100  # entries kept (about half a megabyte each); the oldest go first when a new one is written
 # The package stubs recursive_finder writes itself (from its own text and ansible-core's version).
-ANSIBLE_STUBS = ("ansible/__init__.py", "ansible/module_utils/__init__.py")  # entries kept; the oldest go first when a new one is written
+ANSIBLE_STUBS = ("ansible/__init__.py", "ansible/module_utils/__init__.py")
 
 
 class Store:
