@@ -126,3 +126,24 @@ def test_a_payload_from_the_cache_is_the_one_ansible_builds_and_an_edit_is_seen(
     assert extra["extra"] == "found"
     assert any(name.endswith("module_utils/extra.py") for name in extra_files)
     assert entries(collection) == [kept]  # the same module: its entry was built again in place
+
+
+def test_the_store_keeps_its_newest_entries_and_refuses_a_changed_file(tmp_path):
+    """Entries beyond the ones kept go oldest first; an entry naming a file that changed since is no answer."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+
+    spec = importlib.util.spec_from_file_location("ansiballz_build_cache", TOOL)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    store = tool.Store(str(tmp_path / "store"))
+    source = tmp_path / "util.py"
+    source.write_text("X = 1\n")
+    for index in range(5):
+        stamps = [(str(source), tool._stamp(str(source)))]  # pylint: disable=protected-access
+        store.save("%064x" % index, {"format": tool.FORMAT, "metadata": index, "stamps": stamps, "entries": []})
+        os.utime(store.path("%064x" % index), ns=(index * 10**9, index * 10**9))
+    store.prune(keep=3)
+    assert [store.load("%064x" % index) is not None for index in range(5)] == [False, False, True, True, True]
+    assert store.load("%064x" % 4)["metadata"] == 4
+    source.write_text("X = 22\n")
+    assert store.load("%064x" % 4) is None
