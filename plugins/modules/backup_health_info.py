@@ -311,6 +311,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as i
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import health_gather
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health as jh
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 MAX_RPO_HOURS = 24 * 366
 
@@ -355,4 +356,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

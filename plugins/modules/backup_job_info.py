@@ -537,6 +537,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import 
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import jobs_health as jh
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 MAX_RPO_HOURS = 24 * 366
@@ -590,4 +591,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

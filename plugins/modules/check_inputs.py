@@ -100,6 +100,7 @@ errors:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def main():
@@ -112,4 +113,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -272,6 +272,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import 
 
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2.errors import EC2InstanceErrorHandler
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 MAX_INSTANCES = 100
 INSTANCE_ID = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
@@ -393,4 +394,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

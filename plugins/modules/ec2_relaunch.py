@@ -292,6 +292,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
 from ansible_collections.restorekit.aws.plugins.module_utils._ec2 import relaunch
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def check_options(params):
@@ -370,4 +371,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

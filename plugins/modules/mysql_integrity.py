@@ -442,6 +442,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.restorekit.aws.plugins.module_utils._mysql import integrity as mi
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def connector(host, port, user, password, database, timeout):
@@ -590,4 +591,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -343,6 +343,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as i
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def shown(request):
@@ -430,4 +431,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -754,6 +754,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import reco
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import workflow
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def check_options(params):
@@ -868,4 +869,5 @@ def fail(module, message, result):
 
 
 if __name__ == "__main__":
+    module_process()
     main()

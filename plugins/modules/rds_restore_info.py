@@ -526,6 +526,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup import reco
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import restore as rr
 from ansible_collections.restorekit.aws.plugins.module_utils._rds import workflow
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import client_for
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def check_options(params):
@@ -578,4 +579,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

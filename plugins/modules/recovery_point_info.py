@@ -409,6 +409,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import recovery_points as rp
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def main():
@@ -470,4 +471,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -235,6 +235,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import AnsibleAWSModule
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_access as ra
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def snake_vault(vault):
@@ -329,4 +330,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

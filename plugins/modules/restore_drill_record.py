@@ -513,6 +513,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _drill
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def closed(record, outcome, notes, removed):
@@ -768,4 +769,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

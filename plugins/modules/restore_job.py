@@ -548,6 +548,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup.job_progress import progress_line
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_jobs as jobs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_metadata as rm
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 MAX_ADOPT_WINDOW_HOURS = 24 * 366
 
@@ -896,4 +897,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -349,6 +349,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._retries import cli
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _sts
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import preflight
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"
 TARGET_RULES = {"rds": inputs.db_identifier, "s3": inputs.bucket_name,
@@ -531,4 +532,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

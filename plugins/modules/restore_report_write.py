@@ -229,6 +229,7 @@ paths:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.restorekit.aws.plugins.module_utils._restore_report import WRITE_ARGUMENT_SPEC
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def main():
@@ -243,4 +244,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -138,6 +138,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._retries import jit
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _poll
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def check_options(params, region=None, now=None):
@@ -224,4 +225,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

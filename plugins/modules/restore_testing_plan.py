@@ -395,6 +395,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import 
 from ansible_collections.restorekit.aws.plugins.module_utils._retries import jittered_backoff
 
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def snake_view(view):
@@ -455,4 +456,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -167,6 +167,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._retries import jit
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils._backup import restore_testing
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 MAX_MESSAGE = 1000
 
@@ -199,4 +200,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -151,6 +151,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import 
 
 from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as inputs
 from ansible_collections.restorekit.aws.plugins.module_utils import _lock
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def check_options(params):
@@ -206,4 +207,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -92,6 +92,7 @@ failure:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def main():
@@ -102,4 +103,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -383,6 +383,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as i
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import point_in_time as pit
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import tune_client
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 MAX_PLAN_SAMPLE = 10000
@@ -450,4 +451,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

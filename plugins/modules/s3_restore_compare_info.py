@@ -412,6 +412,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._aws_module import 
 from ansible_collections.restorekit.aws.plugins.module_utils import _drill
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import compare
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def validate_restores(module):
@@ -470,4 +471,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -599,6 +599,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils._backup.recovery_po
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import copy_engine
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import read_keys_file
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 SHARED = ("prefixes", "include_globs", "exclude_globs", "conflict_policy", "encryption", "kms_key_id", "multipart_threshold",
@@ -749,4 +750,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()

@@ -188,6 +188,7 @@ from ansible_collections.restorekit.aws.plugins.module_utils import _inputs as i
 
 from ansible_collections.restorekit.aws.plugins.module_utils._s3 import buckets as staging
 from ansible_collections.restorekit.aws.plugins.module_utils._s3.common import client_config
+from ansible_collections.restorekit.aws.plugins.module_utils._process import module_process
 
 
 def check_options(params):
@@ -243,4 +244,5 @@ def main():
 
 
 if __name__ == "__main__":
+    module_process()
     main()
