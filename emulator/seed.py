@@ -152,7 +152,7 @@ class Seeder:
     def connect(self):
         db = self.world["db"]
         return pymysql.connect(host=db["host"], port=db["port"], user=DB_USER, password=DB_PASSWORD, database=DB_NAME,
-                               autocommit=False, connect_timeout=10)
+                               autocommit=False, connect_timeout=10, ssl_disabled=True)  # see MariaDBServer._admin_connect
 
     def buckets(self):
         s3, tenant_s3 = self.c("s3"), self.tenant_s3()
