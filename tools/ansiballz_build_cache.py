@@ -32,7 +32,7 @@ TARGET = "ansible.executor.module_common"
 DIRECTORY_VARIABLE = "RESTOREKIT_BUILD_CACHE_DIR"  # another directory (the tests use their own)
 DEFAULT_DIRECTORY = os.path.join(sys.prefix, "var", "restorekit-ansiballz-build")
 FORMAT = 1
-KEEP = 100  # entries kept (about half a megabyte each); the oldest go first when a new one is written
+KEEP = 100  # entries kept (about half a megabyte each); the least recently used go first when a new one is written
 # The package stubs recursive_finder writes itself (from its own text and ansible-core's version).
 ANSIBLE_STUBS = ("ansible/__init__.py", "ansible/module_utils/__init__.py")
 
@@ -60,6 +60,10 @@ class Store:
         for path, stamp in entry["stamps"]:
             if _stamp(path) != stamp:
                 return None
+        try:
+            os.utime(self.path(key))  # used now: pruning removes the least recently used entries first
+        except OSError:
+            pass
         return entry
 
     def save(self, key, entry):

@@ -128,8 +128,9 @@ def test_a_payload_from_the_cache_is_the_one_ansible_builds_and_an_edit_is_seen(
     assert entries(collection) == [kept]  # the same module: its entry was built again in place
 
 
-def test_the_store_keeps_its_newest_entries_and_refuses_a_changed_file(tmp_path):
-    """Entries beyond the ones kept go oldest first; an entry naming a file that changed since is no answer."""
+def test_the_store_keeps_its_recently_used_entries_and_refuses_a_changed_file(tmp_path):
+    """Entries beyond the ones kept go least recently used first (a hit counts as a use); an entry naming a file that
+    changed since is no answer."""
     import importlib.util  # pylint: disable=import-outside-toplevel
 
     spec = importlib.util.spec_from_file_location("ansiballz_build_cache", TOOL)
@@ -142,8 +143,9 @@ def test_the_store_keeps_its_newest_entries_and_refuses_a_changed_file(tmp_path)
         stamps = [(str(source), tool._stamp(str(source)))]  # pylint: disable=protected-access
         store.save("%064x" % index, {"format": tool.FORMAT, "metadata": index, "stamps": stamps, "entries": []})
         os.utime(store.path("%064x" % index), ns=(index * 10**9, index * 10**9))
+    assert store.load("%064x" % 1)["metadata"] == 1  # the second oldest is used now
     store.prune(keep=3)
-    assert [store.load("%064x" % index) is not None for index in range(5)] == [False, False, True, True, True]
+    assert [store.load("%064x" % index) is not None for index in range(5)] == [False, True, False, True, True]
     assert store.load("%064x" % 4)["metadata"] == 4
     source.write_text("X = 22\n")
     assert store.load("%064x" % 4) is None
