@@ -68,6 +68,7 @@ venv: $(VENV_STAMP) debs
 	@$(BIN)/python $(ROOT)/tools/get_pip_standin.py --install
 	@$(BIN)/python $(ROOT)/tools/ansiballz_bytecode_cache.py --install
 	@$(BIN)/python $(ROOT)/tools/ansiballz_build_cache.py --install
+	@$(BIN)/python $(ROOT)/tools/botocore_data_cache.py --install
 	@bash $(ROOT)/tools/install_mermaid.sh
 
 $(VENV_STAMP): $(ROOT)/requirements-dev.txt $(ROOT)/emulator/requirements.txt

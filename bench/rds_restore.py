@@ -56,7 +56,10 @@ def subprocess_env(emulator, home):
     env.update({"PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", os.defpath), "HOME": home,
                 "ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"), "ANSIBLE_PYTHON_INTERPRETER": os.path.join(VENV_BIN, "python"),
                 "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "ANSIBLE_NOCOLOR": "1",
-                "RESTOREKIT_ENDPOINT_URL": emulator.endpoint})
+                "RESTOREKIT_ENDPOINT_URL": emulator.endpoint,
+                # The venv's cache of botocore's parsed data (tools/botocore_data_cache.py) would serve the AWS CLI as
+                # well as the modules; off for both, as on a bastion.
+                "RESTOREKIT_BOTOCORE_DATA_CACHE": "0"})
     return env
 
 
