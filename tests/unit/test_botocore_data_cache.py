@@ -60,7 +60,7 @@ def test_botocore_gets_the_same_data_from_the_cache_as_from_its_files(patched):
     plain = {kind: list_services(fresh, kind) for kind in KINDS}
     endpoints = os.path.join(fresh.BUILTIN_DATA_PATH, "endpoints")
     misses = []
-    for _ in range(2):  # the first pass fills the store, the second reads it back in new loaders
+    for _pass in ("fill", "read back"):  # the first pass fills the store, the second reads it back in new loaders
         misses.append(store.misses)
         loader = botocore.loaders.create_loader()
         for kind in KINDS:
