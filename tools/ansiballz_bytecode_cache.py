@@ -223,6 +223,14 @@ def uninstall(purelib=None, module=MODULE):
         path = os.path.join(purelib, name)
         if os.path.exists(path):
             os.remove(path)
+    # Its bytecode too, as pip removes a module's: __pycache__/<module>.<tag>.pyc, and the folder when nothing else is left.
+    pycache = os.path.join(purelib, "__pycache__")
+    if os.path.isdir(pycache):
+        for name in os.listdir(pycache):
+            if name.startswith(module + ".") and name.endswith(".pyc"):
+                os.remove(os.path.join(pycache, name))
+        if not os.listdir(pycache):
+            os.rmdir(pycache)
 
 
 def main(argv):
