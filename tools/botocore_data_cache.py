@@ -8,10 +8,11 @@ its whole ``data`` directory (about 420 services, some 1,700 file-system calls) 
 these machines that was about a quarter of a module run's CPU time (py-spy over the rds_swap tests).
 
 This cache keeps a parsed file (pickled, so botocore's ordered mappings stay what they are) by its path, size and
-modification time, and the listing of botocore's own ``data`` directory per kind of file by botocore's version and the
-directory's modification time, in ``<prefix>/var/restorekit-botocore-data/``. Listings of other search paths (a user's
-``~/.aws/models``) are made as botocore makes them. It changes nothing but the time: each load returns a fresh object
-with the same content, as a parse would. An entry that cannot be read is parsed again.
+modification time, and the listings of botocore's and boto3's own ``data`` directories per kind of file by the
+package's version and the directory's modification time, in ``<prefix>/var/restorekit-botocore-data/``. Listings of
+other search paths (a user's ``~/.aws/models``, ``AWS_DATA_PATH``) are made as botocore makes them, every time. It
+changes nothing but the time: each load returns a fresh object with the same content, as a parse would. An entry that
+cannot be read is parsed again.
 
 ``make venv`` installs it into the project's ``.venv`` only, like the bytecode caches beside it (``--install``: this
 file as a module of site-packages and a ``.pth`` line that hooks ``botocore.loaders`` when a process imports it).
