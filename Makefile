@@ -106,7 +106,7 @@ rclone:
 	@if ! command -v rclone >/dev/null 2>&1; then $(call APT,rclone); fi
 
 # The collections this one depends on (amazon.aws, community.aws) come with the ansible package; ansible-test
-# finds them beside the staged copy, so they are linked into .build/ansible_collections/.
+# finds them beside a staged copy, so they are linked next to it (.build/ansible_collections/, .build/pylint/...).
 STAGE = @$(BIN)/python $(ROOT)/tools/stage_collection.py $(1); \
 	site=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
 	for ns in amazon community; do ln -sfn "$$site/ansible_collections/$$ns" $(abspath $(1)/../..)/$$ns; done

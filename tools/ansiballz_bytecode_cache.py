@@ -233,15 +233,21 @@ def uninstall(purelib=None, module=MODULE):
             os.rmdir(pycache)
 
 
-def main(argv):
+def command_line(argv, source=None, module=MODULE):
+    """``--install`` or ``--uninstall`` SOURCE as MODULE: this tool's command line, and that of the tools installed the
+    same way (tools/ansiballz_build_cache.py, tools/botocore_data_cache.py)."""
     if argv == ["--install"]:
-        install()
+        install(source=source, module=module)
         return 0
     if argv == ["--uninstall"]:
-        uninstall()
+        uninstall(module=module)
         return 0
     sys.stderr.write("usage: %s --install | --uninstall\n" % os.path.basename(sys.argv[0]))
     return 2
+
+
+def main(argv):
+    return command_line(argv)
 
 
 if __name__ == "__main__":

@@ -219,7 +219,7 @@ def enable(directory=DEFAULT_DIRECTORY):
 
 
 def _installer():
-    """tools/ansiballz_bytecode_cache.py, whose install and uninstall this tool uses (only from the checkout)."""
+    """tools/ansiballz_bytecode_cache.py, whose command line (install, uninstall) this tool uses (only from the checkout)."""
     import importlib.util  # pylint: disable=import-outside-toplevel
 
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ansiballz_bytecode_cache.py")
@@ -230,14 +230,7 @@ def _installer():
 
 
 def main(argv):
-    if argv == ["--install"]:
-        _installer().install(source=os.path.abspath(__file__), module=MODULE)
-        return 0
-    if argv == ["--uninstall"]:
-        _installer().uninstall(module=MODULE)
-        return 0
-    sys.stderr.write("usage: %s --install | --uninstall\n" % os.path.basename(sys.argv[0]))
-    return 2
+    return _installer().command_line(argv, os.path.abspath(__file__), MODULE)
 
 
 if __name__ == "__main__":
