@@ -71,24 +71,17 @@ venv: $(VENV_STAMP) debs
 	@$(BIN)/python $(ROOT)/tools/botocore_data_cache.py --install
 	@bash $(ROOT)/tools/install_mermaid.sh
 
-$(VENV_STAMP): $(ROOT)/requirements-dev.txt $(ROOT)/emulator/requirements.txt
+# The Python packages (tools/install_requirements.sh: uv when it installs, pip otherwise) and Mermaid's npm packages
+# (tools/install_mermaid.sh, also run by `venv`) are installed side by side: one waits on PyPI, the other on npm.
+$(VENV_STAMP): $(ROOT)/requirements-dev.txt $(ROOT)/emulator/requirements.txt | debs
 	@if [ ! -x $(BIN)/python ]; then \
 		if ! command -v $(PYTHON) >/dev/null 2>&1; then echo "error: $(PYTHON) not found (set PYTHON=...)" >&2; exit 1; fi; \
 		if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then $(call APT,python3-venv python3.11-venv); fi; \
 		echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); fi
-	$(BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
-	@# The ansible package is about 15,000 Python files of collections. ansible-core's collection loader compiles what it
-	@# loads from source whatever is on disk, so byte-compiling them all at install (17 s of the install) is skipped;
-	@# the collections the tests import as plain Python packages are compiled after.
-	$(BIN)/python -m pip install --disable-pip-version-check -q --no-compile --no-deps "$$(grep -E '^ansible==' $(ROOT)/requirements-dev.txt)"
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r $(ROOT)/requirements-dev.txt
-	site=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/ansible_collections; \
-	$(BIN)/python -m compileall -q -j 0 $$site/amazon/aws $$site/community/aws $$site/community/mysql >/dev/null
-	@# The emulator's own packages, outside site-packages (emulator/requirements.txt says why); an awscrt left in
-	@# site-packages by an older requirements-dev.txt goes.
-	@if $(BIN)/python -m pip show -q awscrt >/dev/null 2>&1; then $(BIN)/python -m pip uninstall --disable-pip-version-check -q -y awscrt; fi
-	rm -rf $(VENV)/emulator-packages
-	$(BIN)/python -m pip install --disable-pip-version-check -q --target $(VENV)/emulator-packages -r $(ROOT)/emulator/requirements.txt
+	@echo "installing requirements-dev.txt and emulator/requirements.txt into $(VENV)"
+	@log=$(VENV)/.install-mermaid.log; bash $(ROOT)/tools/install_mermaid.sh >$$log 2>&1 & mermaid=$$!; \
+	rc=0; bash $(ROOT)/tools/install_requirements.sh || rc=$$?; \
+	wait $$mermaid || rc=$$?; cat $(VENV)/.install-mermaid.log; rm -f $(VENV)/.install-mermaid.log; exit $$rc
 	@rm -f $(VENV)/.restorekit-requirements-*
 	@touch $@
 
