@@ -179,3 +179,71 @@ def test_the_collection_loader_compiles_a_plugin_once_and_again_when_it_changes(
     (utils / "thing.py").write_bytes(SOURCE.replace(b"* 2", b"* 3"))
     changed = probe()
     assert changed["size"] == 63 and changed["compiled"] == 1
+
+
+# A process that loads a collection through ansible-core's collection loader, with this checkout's tool enabled (or
+# not, by RESTOREKIT_BYTECODE_CACHE), and says what the loader made of the collection's meta/runtime.yml.
+ROUTING_PROBE = """
+import json, sys
+sys.path.append(sys.argv[4])
+sys.path.insert(0, sys.argv[1])
+import ansiballz_bytecode_cache as tool
+tool.enable(sys.argv[2])
+from ansible.utils.collection_loader import _collection_finder
+_collection_finder._AnsibleCollectionFinder(paths=[sys.argv[3]])._install()
+import ansible_collections.rkt.bc as collection
+parse = _collection_finder._meta_yml_to_dict
+print(json.dumps({"meta": collection._collection_meta, "cached": isinstance(parse, tool.RoutingCache),
+                  "parsed": getattr(parse, "compiled", None), "loaded": getattr(parse, "loaded", None)}))
+"""
+
+RUNTIME = """requires_ansible: '>=2.17.0'
+plugin_routing:
+  modules:
+    old_probe:
+      redirect: rkt.bc.probe
+      deprecation: {removal_version: '2.0.0', warning_text: use probe}
+action_groups:
+  bc: [probe, old_probe]
+"""
+
+
+def test_the_collection_loader_parses_a_collections_routing_once_and_again_when_it_changes(tmp_path):
+    """ansible-core parses every loaded collection's meta/runtime.yml (its own 370 KB one too) in every process: the
+    cache hands the next process the same routing, and a changed file is parsed again."""
+    collection = tmp_path / "collections" / "ansible_collections" / "rkt" / "bc"
+    (collection / "meta").mkdir(parents=True)
+    (collection / "meta" / "runtime.yml").write_text(RUNTIME)
+
+    def probe(switch="1"):
+        args = [sys.executable, "-S", "-c", ROUTING_PROBE, os.path.join(ROOT, "tools"), str(tmp_path / "cache"),
+                str(tmp_path / "collections"), sysconfig.get_paths()["purelib"]]
+        out = subprocess.run(args, capture_output=True, text=True, check=True, env=dict(os.environ, RESTOREKIT_BYTECODE_CACHE=switch))
+        return json.loads(out.stdout)
+
+    plain, first, second = probe("0"), probe(), probe()
+    assert not plain["cached"] and first["cached"]
+    assert plain["meta"] == first["meta"] == second["meta"]
+    assert plain["meta"]["plugin_routing"]["modules"]["old_probe"]["redirect"] == "rkt.bc.probe"
+    assert (first["parsed"], first["loaded"], second["parsed"], second["loaded"]) == (1, 0, 0, 1)
+    (collection / "meta" / "runtime.yml").write_text(RUNTIME.replace("rkt.bc.probe", "rkt.bc.probe2"))
+    changed = probe()
+    assert changed["parsed"] == 1 and changed["meta"]["plugin_routing"]["modules"]["old_probe"]["redirect"] == "rkt.bc.probe2"
+
+
+def test_each_routing_parse_gets_a_mapping_of_its_own(tmp_path):
+    """ansible-core canonicalizes what the parse returns in place: a second parse must not see the first one's changes."""
+    calls = []
+
+    def parse(data, content_id):
+        calls.append(content_id)
+        return {"plugin_routing": {"modules": {"a": {"redirect": data.decode().strip()}}}}
+
+    routing = cache_tool.RoutingCache(parse, str(tmp_path / "routing"))
+    first = routing(b"x.y.z\n", ("rkt.bc", "runtime.yml"))
+    first["plugin_routing"]["modules"]["a"]["redirect"] = "changed"
+    again = routing(b"x.y.z\n", ("rkt.bc", "runtime.yml"))
+    assert again == {"plugin_routing": {"modules": {"a": {"redirect": "x.y.z"}}}}
+    assert calls == [("rkt.bc", "runtime.yml")] and (routing.compiled, routing.loaded) == (1, 1)
+    assert routing(b"other\n", ("rkt.bc", "runtime.yml"))["plugin_routing"]["modules"]["a"]["redirect"] == "other"
+    assert routing.compiled == 2
