@@ -24,6 +24,9 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# tools/startup_gc.py (the venv's start-up GC hook) is off for every process a benchmark starts, on every side it
+# compares: a bastion has no such hook.
+os.environ["RESTOREKIT_STARTUP_GC"] = "0"
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 COLLECTIONS = os.path.join(ROOT, ".venv", "collections")
 if ROOT not in sys.path:
