@@ -23,7 +23,8 @@ through ``_meta_yml_to_dict``, which ansible-core leaves to be replaced by one t
 ansible-core's own (``ansible/config/ansible_builtin_runtime.yml``, 370 KB) took about 70 ms of every
 ``ansible-playbook``, ``ansible-doc`` and ``ansible-lint`` start here, a sixth of it. A RoutingCache keeps the parsed
 data (PyYAML's BaseLoader: plain mappings, lists and strings, marshalled) by the digest of the file's bytes, in
-``<directory>/routing``, tagged with the versions of Python, PyYAML and ansible-core.
+``<directory>/routing``, tagged with the versions of Python, PyYAML and ansible-core and the name of the parse it
+replaced.
 
 ``make venv`` installs it into the project's ``.venv`` only (``python tools/ansiballz_bytecode_cache.py --install``:
 this file as a module of site-packages, and a ``.pth`` line importing it at start-up). ``RESTOREKIT_BYTECODE_CACHE=0``
@@ -116,8 +117,13 @@ class RoutingCache(Cache):
 
             from ansible import release  # pylint: disable=import-outside-toplevel
 
-            self.tag = "%s-yaml%s%s-ansible%s" % (sys.implementation.cache_tag, yaml.__version__,
-                                                  "c" if getattr(yaml, "__with_libyaml__", False) else "", release.__version__)
+            import hashlib  # pylint: disable=import-outside-toplevel
+
+            # The parse replaced: ansible-core's own, or another (ansible-test's import sanity test brings its own).
+            parser = "%s.%s" % (getattr(self.compile_source, "__module__", ""), getattr(self.compile_source, "__qualname__", ""))
+            self.tag = "%s-yaml%s%s-ansible%s-%s" % (sys.implementation.cache_tag, yaml.__version__,
+                                                     "c" if getattr(yaml, "__with_libyaml__", False) else "", release.__version__,
+                                                     hashlib.sha256(parser.encode("utf-8")).hexdigest()[:8])
         return os.path.join(self.directory, digest[:2], "%s.%s.bin" % (digest, self.tag))
 
     def __call__(self, yaml_string_data, content_id):

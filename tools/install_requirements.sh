@@ -4,7 +4,9 @@
 # With uv (a pinned version, itself installed from PyPI into the venv by pip) when it installs, pip otherwise:
 # RESTOREKIT_INSTALLER=pip forces pip. uv fetches and links the packages in parallel; on 2 cores the install took
 # about 8 s with uv's cache filled, against about 35 s with pip. uv does not read pip's configuration: it goes to PyPI
-# with the system's certificates (--native-tls). When uv fails for any reason, pip installs what is left.
+# with the system's certificates (--native-tls), and reads neither pip's constraint files nor its find-links or extra
+# indexes (on these machines they concern other packages: the two installs were compared with `pip freeze` and hold the
+# same versions, uv itself aside). When uv fails for any reason, pip installs what is left.
 #
 # Bytecode: pip compiles what it installs; uv does not, so this script compiles site-packages afterwards. Either way the
 # ansible package's collections (about 15,000 files) are not compiled, since ansible-core's collection loader compiles
@@ -26,7 +28,8 @@ install_with_uv() {
 	"${uv[@]}" --compile-bytecode --target "$venv/emulator-packages" -r "$root/emulator/requirements.txt" || return 1
 	# What pip would have compiled at install: all of site-packages but the collections. Like pip, a file that does
 	# not compile (some packages ship such files on purpose) is left to Python.
-	"$python" -m compileall -q -j 0 -x '/ansible_collections/' "$site" >/dev/null || true
+	"$python" -c 'import compileall, re, sys; compileall.compile_dir(sys.argv[1], quiet=2, workers=0,
+	    rx=re.compile("^" + re.escape(sys.argv[1].rstrip("/") + "/ansible_collections/")))' "$site" >/dev/null || true
 }
 
 install_with_pip() {
