@@ -51,4 +51,8 @@ attributes:
   diff_mode:
     description: Nothing to show.
     support: none
+  platform:
+    description: Runs on the control node.
+    support: full
+    platforms: posix
 """

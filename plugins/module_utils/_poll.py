@@ -40,6 +40,27 @@ def next_delay(delay, poll_interval, waited):
     return min(delay * 1.5, max(poll_interval, MAX_POLL_SECONDS))
 
 
+class WaitingRun:
+    """One module run that reads, acts and may wait. CLIENT_FOR(service) gives a client made with the collection's retry
+    policy, PARAMS are the module's options; SLEEP and CLOCK are the wait's. PROGRESS holds the lines a responder reads
+    while the run waits, each once in a row (``note``)."""
+
+    def __init__(self, client_for, params, region=None, check_mode=False, sleep=time.sleep, clock=time.monotonic):
+        self.client_for = client_for
+        self.params = params
+        self.region = region
+        self.check_mode = check_mode
+        self.sleep = sleep
+        self.clock = clock
+        self.started = clock()
+        self.progress = []
+
+    def note(self, line):
+        """Add LINE to the progress, unless it says again what the last line said."""
+        if not self.progress or self.progress[-1] != line:
+            self.progress.append(line)
+
+
 class PollTimeout(Exception):
     """Another wait would pass the deadline; ``last`` is what the last check returned."""
 

@@ -69,10 +69,6 @@ attributes:
   check_mode:
     description: The report belongs to the run, so the files are written in check mode too (the report says so).
     support: full
-  platform:
-    description: Runs on the control node.
-    support: full
-    platforms: posix
 """
 
 EXAMPLES = r"""

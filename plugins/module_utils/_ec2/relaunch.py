@@ -153,18 +153,11 @@ def select_point(backup, params, instance_ids, region=None):
     return camel_dict_to_snake_dict(rp.newest_first(chosen)[0]) if chosen else {}, query["vault"]
 
 
-class Run:
-    """One module run of the relaunch. CLIENT_FOR(service) gives a client; SLEEP and CLOCK are the wait's."""
+class Run(_poll.WaitingRun):
+    """One module run of the relaunch (``_poll.WaitingRun``: clients, options, the wait's sleep and clock, progress)."""
 
     def __init__(self, client_for, params, region=None, check_mode=False, sleep=time.sleep, clock=time.monotonic):
-        self.client_for = client_for
-        self.params = params
-        self.region = region
-        self.check_mode = check_mode
-        self.sleep = sleep
-        self.clock = clock
-        self.started = clock()
-        self.progress = []
+        super().__init__(client_for, params, region, check_mode, sleep, clock)
         self.result = dict(changed=False, pending=False, plan=[], recovery_point={})
 
     def name(self, option):
@@ -298,9 +291,7 @@ class Run:
             found = refreshes(autoscaling, params["group_name"], [refresh_id])
             if not found:
                 self.fail("Instance refresh %s of %s is gone" % (refresh_id, params["group_name"]))
-            line = progress_line(params["group_name"], found[0])
-            if not self.progress or self.progress[-1] != line:
-                self.progress.append(line)
+            self.note(progress_line(params["group_name"], found[0]))
             return found[0].get("Status") not in RUNNING, found[0]
 
         limit = params["wait_slice"] or params["wait_timeout"]

@@ -321,21 +321,16 @@ def resume_of(decided, point):
     return out
 
 
-class Run:
-    """One module run of the restore. CLIENT_FOR(service) gives a client made with the collection's retry policy;
-    ROLE_OF() the runbook's backup role ARN; EXISTS(arn) whether what a completed restore job made still exists."""
+class Run(_poll.WaitingRun):
+    """One module run of the restore (``_poll.WaitingRun``: clients made with the collection's retry policy, options,
+    the wait's sleep and clock, progress). ROLE_OF() gives the runbook's backup role ARN; EXISTS(arn) whether what a
+    completed restore job made still exists."""
 
     def __init__(self, client_for, params, region, role_of, exists, check_mode=False, sleep=time.sleep, clock=time.monotonic):
-        self.client_for = client_for
-        self.params = params
-        self.region = region
+        super().__init__(client_for, params, region, check_mode, sleep, clock)
         self.role_of = role_of
         self.exists = exists
-        self.check_mode = check_mode
-        self.sleep = sleep
-        self.clock = clock
-        self.started = self.wait_started = clock()
-        self.progress = []
+        self.wait_started = self.started
         self.result = dict(changed=False, pending=False)
 
     def deadline(self):
@@ -466,8 +461,7 @@ class Run:
 
     def pending(self, stage, line):
         self.result.update(pending=True, stage=stage)
-        if not self.progress or self.progress[-1] != line:
-            self.progress.append(line)
+        self.note(line)
 
     def finish(self, state, decided):
         """Wait for the restore job and the instance, then apply what a restore does not carry. Returns the instance;

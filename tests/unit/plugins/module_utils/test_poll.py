@@ -67,3 +67,12 @@ def test_a_later_slice_waits_one_interval_and_looks_once():
     assert _poll.poll(check, 15, 15, clock.sleep, clock, later_slice=True) == 30 and seen == [15, 15]
     # Never past the slice: a slice shorter than the interval is waited whole, then one look.
     assert _poll.poll(check, 4, 15, clock.sleep, clock, later_slice=True) == 34 and clock.now == 34
+
+
+def test_a_waiting_run_shows_each_progress_line_once_in_a_row():
+    ticks = iter([5.0])
+    run = _poll.WaitingRun(lambda service: service, {"poll_interval": 1}, "eu-west-1", clock=lambda: next(ticks))
+    for line in ["job 1: RUNNING", "job 1: RUNNING", "job 1: COMPLETED", "job 1: RUNNING"]:
+        run.note(line)
+    assert run.progress == ["job 1: RUNNING", "job 1: COMPLETED", "job 1: RUNNING"]
+    assert (run.started, run.region, run.check_mode, run.client_for("rds")) == (5.0, "eu-west-1", False, "rds")
