@@ -285,7 +285,7 @@ def uninstall(purelib=None, module=MODULE):
 
 def command_line(argv, source=None, module=MODULE):
     """``--install`` or ``--uninstall`` SOURCE as MODULE: this tool's command line, and that of the tools installed the
-    same way (tools/ansiballz_build_cache.py, tools/botocore_data_cache.py)."""
+    same way (tools/ansiballz_build_cache.py, tools/botocore_data_cache.py, tools/startup_gc.py)."""
     if argv == ["--install"]:
         install(source=source, module=module)
         return 0

@@ -218,20 +218,9 @@ def enable(directory=DEFAULT_DIRECTORY):
     return hook
 
 
-def _installer():
-    """tools/ansiballz_bytecode_cache.py, whose command line (install, uninstall) this tool uses (only from the checkout)."""
-    import importlib.util  # pylint: disable=import-outside-toplevel
-
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ansiballz_bytecode_cache.py")
-    spec = importlib.util.spec_from_file_location("ansiballz_bytecode_cache", path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
-
-
-def main(argv):
-    return _installer().command_line(argv, os.path.abspath(__file__), MODULE)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Run from the checkout (make venv), so this directory is on the path: the command line (install, uninstall) is
+    # tools/ansiballz_bytecode_cache.py's.
+    from ansiballz_bytecode_cache import command_line  # pylint: disable=import-error
+
+    sys.exit(command_line(sys.argv[1:], os.path.abspath(__file__), MODULE))
