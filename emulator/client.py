@@ -29,9 +29,10 @@ class EmulatorError(RuntimeError):
 class Emulator:
     """One emulator process on a free loopback port."""
 
-    def __init__(self, state_dir=None, job_seconds=0.0, log_path=None):
+    def __init__(self, state_dir=None, job_seconds=0.0, log_path=None, spare=False):
         self.state_dir = state_dir
         self.job_seconds = job_seconds
+        self.spare = spare  # a MariaDB server started ahead for the next DB instance (mariadb.MariaDBFleet)
         self.log_path = log_path or os.path.join(tempfile.gettempdir(), "restorekit-emulator-%d.log" % os.getpid())
         self.process = None
         self.port = None
@@ -45,6 +46,8 @@ class Emulator:
         cmd = [SERVE, "--port", "0", "--job-seconds", str(self.job_seconds)]
         if self.state_dir:
             cmd += ["--state-dir", self.state_dir]
+        if self.spare:
+            cmd.append("--spare")
         env = dict(os.environ, RESTOREKIT_PYTHON=sys.executable)
         self._log = open(self.log_path, "a", encoding="utf-8")  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._log, text=True, env=env)  # pylint: disable=consider-using-with

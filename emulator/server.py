@@ -36,6 +36,8 @@ def main(argv=None):
     parser.add_argument("--job-seconds", type=float, default=float(os.environ.get("RESTOREKIT_EMULATOR_JOB_SECONDS", "0")),
                         help="how long each backup, copy and restore job takes (default 0: near instant)")
     parser.add_argument("--no-strict", action="store_true", help="do not validate AWS Backup responses against botocore's shapes")
+    parser.add_argument("--spare", action="store_true", default=os.environ.get("RESTOREKIT_EMULATOR_SPARE") == "1",
+                        help="keep a MariaDB server started ahead for the next DB instance (RESTOREKIT_EMULATOR_SPARE=1)")
     args = parser.parse_args(argv)
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -44,7 +46,7 @@ def main(argv=None):
     state_dir = args.state_dir or tempfile.mkdtemp(prefix="restorekit-emulator-")
     owns_state = args.state_dir is None
     os.makedirs(state_dir, exist_ok=True)
-    fleet = MariaDBFleet(state_dir)
+    fleet = MariaDBFleet(state_dir, spare=args.spare)
     app = EmulatorApp(state_dir, fleet, job_seconds=args.job_seconds, strict=not args.no_strict)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=QuietHandler)
     stopping = threading.Event()

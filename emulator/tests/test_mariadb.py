@@ -367,6 +367,58 @@ def test_shutdown_leaves_no_mariadbd(tmp_path_factory):
         fleet.create("db-c", MASTER_USER, MASTER_PASSWORD)
 
 
+def _wait_for_spare(fleet):
+    """The server the fleet started ahead, once it runs."""
+    deadline = time.monotonic() + SAFETY_TIMEOUT
+    while time.monotonic() < deadline:
+        spare = fleet._spare  # pylint: disable=protected-access
+        if spare is not None:
+            return spare
+        time.sleep(0.05)
+    raise AssertionError("no spare server started")
+
+
+@pytest.mark.slow
+def test_a_spare_server_serves_the_next_create_like_a_new_one(tmp_path_factory, tmp_path):
+    fleet = mariadb.MariaDBFleet(str(tmp_path_factory.mktemp("spares")), spare=True)
+    try:
+        first = fleet.create("db-first", MASTER_USER, MASTER_PASSWORD)
+        _query(first, "CREATE DATABASE app")
+        _query(first, "CREATE TABLE app.t (id INT PRIMARY KEY) ENGINE=InnoDB")
+        _query(first, "INSERT INTO app.t VALUES (1), (2)")
+        fleet.dump("db-first", str(tmp_path / "first.sql"))
+        spare = _wait_for_spare(fleet)
+        # Started ahead, it is no instance: no identifier, no endpoint, no master user, no data.
+        assert spare.running and fleet.identifiers() == ["db-first"]
+        assert spare.name.endswith(".spare") and spare.pid in _fleet_pids(fleet)
+        assert spare.databases() == []
+
+        restored = fleet.create("db-restored", "restorer", "Another-secret_9", dump_path=str(tmp_path / "first.sql"))
+        assert fleet.server("db-restored") is spare
+        assert _query_as(restored, "restorer", "Another-secret_9", "SELECT id FROM app.t ORDER BY id") == ((1,), (2,))
+        with pytest.raises(pymysql.err.OperationalError):
+            _connect(restored).close()  # the first create's master user is not this one's
+        with pytest.raises(pymysql.err.OperationalError):
+            _connect(restored, user="root", password="").close()
+        # The take starts the next spare; the instances are the two creates.
+        assert _wait_for_spare(fleet) is not spare and fleet.identifiers() == ["db-first", "db-restored"]
+        assert len(_fleet_pids(fleet)) == 3
+        spare_dir = fleet._spare.datadir  # pylint: disable=protected-access
+    finally:
+        fleet.shutdown()
+    assert not _fleet_pids(fleet)
+    assert not os.path.exists(spare_dir)  # a spare holds nothing worth keeping
+    assert os.path.isdir(spare.datadir)  # now db-restored's, kept like every instance's
+
+
+@pytest.mark.slow
+def test_a_fleet_without_spares_starts_none(fleet):
+    fleet.create("db-alone", MASTER_USER, MASTER_PASSWORD)
+    # A create decides on the next spare before it returns.
+    assert fleet._spare is None and not fleet._spare_starting  # pylint: disable=protected-access
+    assert not any(name.endswith(".spare") for name in os.listdir(fleet.servers_dir))
+
+
 @pytest.mark.slow
 def test_a_fleet_reaps_servers_left_by_a_killed_process(tmp_path_factory):
     state_dir = str(tmp_path_factory.mktemp("reaped"))

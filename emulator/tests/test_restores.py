@@ -225,6 +225,25 @@ def test_sigterm_stops_every_database_server(tmp_path):
     assert not mariadb_processes(str(state))
 
 
+def test_a_spare_emulator_starts_a_server_ahead_and_stops_it(tmp_path):
+    """--spare: after a DB instance, one more server waits for the next; SIGTERM stops it too and removes it."""
+    state = tmp_path / "state"
+    servers = state / "mysql" / "servers"
+    emu = Emulator(state_dir=str(state), log_path=str(tmp_path / "emu.log"), spare=True).start()
+    try:
+        emu.client("rds").create_db_instance(DBInstanceIdentifier="first", DBInstanceClass="db.t3.micro", Engine="mysql",
+                                             AllocatedStorage=20, MasterUsername="admin", MasterUserPassword="First-pw-1")
+        deadline = time.monotonic() + 300
+        while len(mariadb_processes(str(state))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(mariadb_processes(str(state))) == 2
+        assert sorted(os.listdir(servers)) == ["0001-first", "0002.spare"]
+    finally:
+        emu.stop()
+    assert not mariadb_processes(str(state))
+    assert os.listdir(servers) == ["0001-first"]
+
+
 def mariadb_processes(state_dir):
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
