@@ -5,8 +5,9 @@
 """Action plugin for restorekit.aws.check_inputs: check a role's variables on the control node, before any AWS call.
 
 Each variable the role's rules (module_utils/_role_inputs.py) read is resolved by name, as the play sees it
-(``-e``, AWX survey answers, the inventory, the role's defaults), so a role names its variables once, in Python. No
-module runs, and nothing in AWS is called.
+(``-e``, AWX survey answers, the inventory, the role's defaults), so a role names its variables once, in Python. In the
+role's own first task it checks the role's argument spec first, in place of ansible-core's validation task (the
+collection imports its roles with ``rolespec_validate: false``). No module runs, and nothing in AWS is called.
 """
 
 from __future__ import annotations
@@ -70,11 +71,32 @@ class ActionModule(ActionBase):
             except AnsibleUndefinedVariable:
                 return None
 
+        spec_errors = self._argument_spec_errors(role, templar)
+        if spec_errors:
+            result.update(failed=True, msg="Validation of arguments failed:\n%s" % "\n".join(spec_errors), argument_errors=spec_errors)
+            return result
+
         inputs = _role_inputs.check(role, resolve, region=to_text(args.get("region") or args.get("aws_region") or "") or None)
         result.update(changed=False, values=inputs.values, derived=inputs.derived, warnings=list(inputs.warnings))
         if inputs.errors:
             result.update(failed=True, msg=inputs.message(role), errors=inputs.errors)
         return result
+
+    def _argument_spec_errors(self, role, templar):
+        """In the role's own first task: its argument spec's errors, as ansible-core's validation task would give them
+        (the variables the play defines, templated). A playbook's check of a role it has yet to run leaves the spec to
+        the role: what the play passes it (an import's vars) is not there yet."""
+        name, entry = _role_inputs.entry_point(role)
+        own = getattr(self._task, "_role", None)
+        if own is None or own.get_name(include_role_fqcn=False) != name:
+            return []
+        path = os.path.join(COLLECTION_ROOT, "roles", name, "meta", "argument_specs.yml")
+        spec = ((self._loader.load_from_file(path) or {}).get("argument_specs") or {}).get(entry) if os.path.isfile(path) else None
+        if not spec:
+            return []
+        options = spec.get("options") or {}
+        defined = {option: templar.available_variables[option] for option in options if option in templar.available_variables}
+        return _role_inputs.argument_spec_errors(options, templar.template(defined))
 
     def _role_defaults(self, role):
         """The variables of ROLE's defaults/main.yml (a playbook's own rules have none)."""

@@ -6,8 +6,9 @@
 
 A role's first task is ``restorekit.aws.check_inputs`` with the role's name: the action plugin resolves each variable
 the role's rules read (``-e``, AWX survey answers, the inventory, the role's defaults) and fails, before any AWS call,
-with every bad one named with its value. The role argument spec has already checked types and choices; these rules
-check what a type cannot say: names AWS refuses, ARNs of the wrong service or region, times in the future, ranges,
+with every bad one named with its value. Inside the role it first checks the role's argument spec (types, choices,
+required options: ``argument_spec_errors``, in place of ansible-core's own validation task); these rules check what a
+type cannot say: names AWS refuses, ARNs of the wrong service or region, times in the future, ranges,
 duplicates, and options that contradict each other. Numbers are read as ``-e`` and AWX surveys give them (``"5"``).
 
 ``RULES`` maps a role (``role`` or ``role:entry_point``, or a playbook's name for its own variables) to a function of
@@ -18,6 +19,8 @@ role's argument spec is read by its rules, so a new variable cannot go unchecked
 """
 
 from __future__ import annotations
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs import operate, restore, validate
 from ansible_collections.restorekit.aws.plugins.module_utils._role_inputs.common import Inputs
@@ -38,3 +41,19 @@ def check(role, resolve, region=None, now=None):
     inputs = Inputs(resolve, region=region, now=now)
     RULES[role](inputs)
     return inputs
+
+
+def entry_point(role):
+    """(role name, argument spec entry point) of a RULES key: ``rds_restore`` is rds_restore's ``main``,
+    ``restore_testing:validate`` its ``validate`` (``role:settings`` names no entry point: see the module's doc)."""
+    name, _sep, entry = role.partition(":")
+    return name, entry or "main"
+
+
+def argument_spec_errors(options, values):
+    """What ansible-core's role argument validation says of VALUES, the role's variables the play defines (templated),
+    against OPTIONS, the ``options`` of the role's argument spec entry point: the same validator, the same messages.
+
+    The role's own ``check_inputs`` task (its first) does this in place of the validation task ansible-core would put
+    before it, which the collection's plays turn off (``rolespec_validate: false``): one task checks a role's input."""
+    return list(ArgumentSpecValidator(options).validate(values, validate_role_argument_spec=True).error_messages)

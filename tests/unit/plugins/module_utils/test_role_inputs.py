@@ -72,3 +72,13 @@ def test_every_role_with_an_argument_spec_has_rules():
 
 def test_every_role_has_an_example():
     assert sorted(ri.EXAMPLES) == sorted(ri.RULES)
+
+
+def test_the_argument_spec_check_is_ansible_cores_with_its_messages():
+    options = role_options("rds_restore")
+    assert ri.argument_spec_errors(options, {"rds_restore_multi_az": "no", "rds_restore_backup_retention_period": "7"}) == []
+    errors = ri.argument_spec_errors(options, {"rds_restore_multi_az": "sometimes", "rds_restore_method": "tape"})
+    assert any("rds_restore_multi_az" in error and "sometimes" in error and "bool" in error for error in errors)
+    assert any("rds_restore_method" in error and "tape" in error and "must be one of" in error for error in errors)
+    assert ri.entry_point("rds_restore") == ("rds_restore", "main")
+    assert ri.entry_point("restore_testing:validate") == ("restore_testing", "validate")
