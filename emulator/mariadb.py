@@ -672,7 +672,8 @@ class MariaDBFleet:
 
     Layout: ``template/`` is a datadir initialised once and copied for every new server (copying is much cheaper
     than ``mariadb-install-db``); ``servers/<seq>-<identifier>/`` are the servers' datadirs, named after the
-    identifier they were created with (a rename does not move them), or ``<seq>.spare`` for a server started ahead.
+    identifier they were created with (a rename does not move them), or ``<seq>.spare`` for a server started ahead
+    (the instance that takes it keeps that name).
 
     With ``spare=True`` the fleet keeps one server started ahead from the template once it has created one: the next
     create takes it, gives it its master user and loads its dump, and another spare starts in the background. A
@@ -730,15 +731,10 @@ class MariaDBFleet:
             self._proxy(identifier)  # reserve the endpoint port now
             name = self._next_name(identifier)
             server_id = self._seq
-        server = None
+        server = endpoint = None
         try:
-            with self._lock:
-                server, self._spare = self._spare, None
-                if server is not None:
-                    self._pending[identifier] = server  # so that shutdown() can stop it
-            if server is not None:
-                server.set_master_user(master_user, master_password)
-            else:
+            server = self._take_spare(identifier, master_user, master_password)
+            if server is None:
                 template = self._ensure_template()
                 server = MariaDBServer(name, self.servers_dir, master_user, master_password, template=template,
                                        server_id=server_id, start_timeout=self.start_timeout)
@@ -755,9 +751,9 @@ class MariaDBFleet:
                     self._proxies[identifier].set_target((LOCALHOST, server.port))
                     del self._pending[identifier]
                     self._lock.notify_all()
-                    self._start_spare()
-                    return LOCALHOST, self._proxies[identifier].port
-            raise MariaDBError("the fleet was shut down while the server started")
+                    endpoint = LOCALHOST, self._proxies[identifier].port
+            if endpoint is None:
+                raise MariaDBError("the fleet was shut down while the server started")
         except BaseException:
             if server is not None:
                 server.destroy()
@@ -765,18 +761,44 @@ class MariaDBFleet:
                 self._pending.pop(identifier, None)
                 self._lock.notify_all()
             raise
+        self._start_spare()
+        return endpoint
+
+    def _take_spare(self, identifier: str, master_user: str, master_password: str) -> MariaDBServer | None:
+        """The spare, given its master user and reserved for IDENTIFIER; None when there is none, or it died."""
+        with self._lock:
+            server, self._spare = self._spare, None
+            if server is None:
+                return None
+            self._pending[identifier] = server  # so that shutdown() can stop it
+        try:
+            server.set_master_user(master_user, master_password)
+            return server
+        except Exception:  # pylint: disable=broad-except
+            # Killed while it waited (out of memory, say): a create without spares would not fail, nor does this one.
+            with self._lock:
+                self._pending[identifier] = None
+            server.destroy()
+            return None
 
     def _start_spare(self) -> None:
-        """Start a spare server in the background, unless spares are off or one is there or starting. Lock held."""
-        if not self._spare_wanted or self._closed or self._spare is not None or self._spare_starting:
-            return
-        self._spare_starting = True
-        name = self._next_name(None)
-        threading.Thread(target=self._make_spare, args=(name, self._seq), name="mariadb-spare", daemon=True).start()
+        """Start a spare server in the background, unless spares are off or one is there or starting."""
+        with self._lock:
+            if not self._spare_wanted or self._closed or self._spare is not None or self._spare_starting:
+                return
+            self._spare_starting = True
+            name = self._next_name(None)
+            try:
+                threading.Thread(target=self._make_spare, args=(name, self._seq), name="mariadb-spare", daemon=True).start()
+            except RuntimeError:  # no thread to be had: no spare, and nothing for shutdown() to wait for
+                self._spare_starting = False
 
     def _make_spare(self, name: str, server_id: int) -> None:
         server = None
         try:
+            with self._lock:
+                if self._closed:
+                    return
             server = MariaDBServer(name, self.servers_dir, None, None, template=self._ensure_template(),
                                    server_id=server_id, start_timeout=self.start_timeout)
             with self._lock:
@@ -785,18 +807,22 @@ class MariaDBFleet:
                     return
                 self._spare_pending = server
             server.start()
-            with self._lock:
-                if not self._closed:
-                    self._spare, server = server, None
         except Exception:  # pylint: disable=broad-except
             pass  # no spare: the next create starts its own server, and says why if that fails too
         finally:
-            if server is not None:
-                server.destroy()
             with self._lock:
-                self._spare_pending = None
-                self._spare_starting = False
-                self._lock.notify_all()
+                published = server is not None and server.running and not self._closed
+                if published:
+                    # Published and no longer pending in one step: a create may take it at once (and start the next
+                    # spare), and shutdown() must not then destroy it as a pending spare.
+                    self._spare, self._spare_pending, self._spare_starting = server, None, False
+                    self._lock.notify_all()
+            if not published:
+                if server is not None:
+                    server.destroy()
+                with self._lock:
+                    self._spare_pending, self._spare_starting = None, False
+                    self._lock.notify_all()
 
     def _next_name(self, identifier: str | None) -> str:
         """``<seq>-<identifier>``, or ``<seq>.spare`` for a spare (None): no identifier makes that name."""
@@ -950,8 +976,11 @@ def _stop_quietly(server: MariaDBServer) -> None:
 
 
 def _destroy_quietly(server: MariaDBServer) -> None:
-    _stop_quietly(server)
-    shutil.rmtree(server.datadir, ignore_errors=True)
+    try:
+        server.destroy()
+    except Exception:  # pylint: disable=broad-except
+        server.kill()
+        shutil.rmtree(server.datadir, ignore_errors=True)
 
 
 def _terminate_pid(pid: int, timeout: float = 30.0) -> None:

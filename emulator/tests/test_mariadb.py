@@ -371,9 +371,12 @@ def _wait_for_spare(fleet):
     """The server the fleet started ahead, once it runs."""
     deadline = time.monotonic() + SAFETY_TIMEOUT
     while time.monotonic() < deadline:
-        spare = fleet._spare  # pylint: disable=protected-access
-        if spare is not None:
-            return spare
+        with fleet._lock:  # pylint: disable=protected-access
+            spare = fleet._spare  # pylint: disable=protected-access
+            if spare is not None:
+                # Published in one step with its pending mark cleared: a shutdown now keeps whatever a create takes.
+                assert fleet._spare_pending is not spare  # pylint: disable=protected-access
+                return spare
         time.sleep(0.05)
     raise AssertionError("no spare server started")
 
@@ -409,6 +412,22 @@ def test_a_spare_server_serves_the_next_create_like_a_new_one(tmp_path_factory, 
     assert not _fleet_pids(fleet)
     assert not os.path.exists(spare_dir)  # a spare holds nothing worth keeping
     assert os.path.isdir(spare.datadir)  # now db-restored's, kept like every instance's
+
+
+@pytest.mark.slow
+def test_a_spare_that_died_while_it_waited_does_not_fail_the_create(tmp_path_factory):
+    fleet = mariadb.MariaDBFleet(str(tmp_path_factory.mktemp("dead-spare")), spare=True)
+    try:
+        fleet.create("db-first", MASTER_USER, MASTER_PASSWORD)
+        dead = _wait_for_spare(fleet)
+        dead.kill()  # as the out-of-memory killer would
+        endpoint = fleet.create("db-second", MASTER_USER, MASTER_PASSWORD)
+        assert fleet.server("db-second") is not dead and _query(endpoint, "SELECT 1") == ((1,),)
+        assert not os.path.exists(dead.datadir)
+        assert _wait_for_spare(fleet) is not dead  # and the next one is on its way
+    finally:
+        fleet.shutdown()
+    assert not _fleet_pids(fleet)
 
 
 @pytest.mark.slow
