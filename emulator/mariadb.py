@@ -943,8 +943,9 @@ class MariaDBFleet:
         if servers or spares:
             # Stop in parallel: each stop mostly waits for InnoDB to flush. A spare goes with its datadir.
             with ThreadPoolExecutor(max_workers=min(16, len(servers) + len(spares)), thread_name_prefix="mariadb-stop") as pool:
-                list(pool.map(_stop_quietly, servers))
+                stopped = pool.map(_stop_quietly, servers)  # submitted at once; the spares go meanwhile
                 list(pool.map(_destroy_quietly, spares))
+                list(stopped)
         with self._lock:
             # A create (or a spare) that was starting its server when we looked stops and destroys it itself.
             self._lock.wait_for(lambda: not self._pending and not self._spare_starting, timeout=timeout)

@@ -100,7 +100,7 @@ class ActionModule(ActionBase):
 
     def _role_defaults(self, role):
         """The variables of ROLE's defaults/main.yml (a playbook's own rules have none)."""
-        path = os.path.join(COLLECTION_ROOT, "roles", role.partition(":")[0], "defaults", "main.yml")
+        path = os.path.join(COLLECTION_ROOT, "roles", _role_inputs.entry_point(role)[0], "defaults", "main.yml")
         if not os.path.isfile(path):
             return {}
         return _trusted(self._loader.load_from_file(path) or {})
