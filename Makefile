@@ -70,6 +70,7 @@ venv: $(VENV_STAMP) debs
 	@$(BIN)/python $(ROOT)/tools/ansiballz_build_cache.py --install
 	@$(BIN)/python $(ROOT)/tools/botocore_data_cache.py --install
 	@$(BIN)/python $(ROOT)/tools/startup_gc.py --install
+	@$(BIN)/python $(ROOT)/tools/module_forkserver.py --install
 	@bash $(ROOT)/tools/install_mermaid.sh
 
 # The Python packages (tools/install_requirements.sh: uv when it installs, pip otherwise) and Mermaid's npm packages

@@ -2,11 +2,20 @@
 
 Also the order in which `make units` hands test files to its workers (--dist loadfile --no-loadscope-reorder): the
 files that take longest first, so that none of them starts last and runs alone while the other workers are idle; then
-the other end-to-end files, the emulator's self-tests, and the unit tests, which fill the gaps."""
+the other end-to-end files, the emulator's self-tests, and the unit tests, which fill the gaps.
+
+And the module fork server (tools/module_forkserver.py) the plays of each pytest process start their modules from,
+unless RESTOREKIT_MODULE_FORKSERVER=0 is in the environment."""
 
 import os
+import shutil
+import sys
+import tempfile
+
+import pytest
 
 from emulator.testing import backup, clean_faults, emulator, world  # noqa: F401  pylint: disable=unused-import
+from tests.e2e.helpers import PYTHON, ROOT
 
 # Slowest first, as measured per file with `pytest --junitxml` under `make units` (each a few minutes of
 # ansible-playbook runs; test_awx runs its seven AWX jobs one after the other).
@@ -32,3 +41,29 @@ def file_rank(path):
 def pytest_collection_modifyitems(session, config, items):  # pylint: disable=unused-argument
     root = str(config.rootpath)
     items.sort(key=lambda item: file_rank(os.path.relpath(str(item.path), root).replace(os.sep, "/")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def module_forkserver():
+    """One fork server per pytest process, named by RESTOREKIT_MODULE_FORKSERVER in the environment of the plays
+    (tests/e2e/helpers.py's ansible_env passes it on); None when turned off or not installed in the venv."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    try:
+        import module_forkserver as tool  # pylint: disable=import-outside-toplevel,import-error
+    finally:
+        del sys.path[0]
+    installed = os.path.join(os.path.dirname(os.path.dirname(PYTHON)), "lib", "python%d.%d" % sys.version_info[:2],
+                             "site-packages", tool.MODULE + ".pth")
+    if os.environ.get(tool.SWITCH) == "0" or not os.path.exists(installed):
+        yield None
+        return
+    directory = tempfile.mkdtemp(prefix="rk-forkserver-")
+    path = os.path.join(directory, "socket")
+    server = tool.start(path, python=PYTHON)
+    os.environ[tool.SWITCH] = path
+    try:
+        yield path
+    finally:
+        os.environ.pop(tool.SWITCH, None)
+        tool.stop(server)
+        shutil.rmtree(directory, ignore_errors=True)

@@ -33,6 +33,9 @@ def ansible_env(emulator, home, **extra):
         "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_DEPRECATION_WARNINGS": "false",
         "ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS,
     })
+    # The suites' module fork server (tests/e2e/conftest.py): the modules of the play start from it.
+    if os.environ.get("RESTOREKIT_MODULE_FORKSERVER"):
+        env["RESTOREKIT_MODULE_FORKSERVER"] = os.environ["RESTOREKIT_MODULE_FORKSERVER"]
     env.update(extra)
     return env
 

@@ -260,6 +260,41 @@ def main(argv=None):
 
     logs = args.logs or tempfile.mkdtemp(prefix="restorekit-integration-")
     os.makedirs(logs, exist_ok=True)
+    forkserver = start_module_forkserver(logs)
+    try:
+        return run_lanes(target_names, scenario_names, logs, args)
+    finally:
+        stop_module_forkserver(forkserver)
+
+
+def start_module_forkserver(logs):
+    """The module fork server (tools/module_forkserver.py) the molecule scenarios' modules start from, named in the
+    lanes' environment (ansible-test passes it on to no target); None when RESTOREKIT_MODULE_FORKSERVER=0 or the venv
+    does not have it."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    try:
+        import module_forkserver as tool  # pylint: disable=import-outside-toplevel,import-error
+    finally:
+        del sys.path[0]
+    installed = os.path.join(sysconfig.get_paths()["purelib"], tool.MODULE + ".pth")
+    if os.environ.get(tool.SWITCH) == "0" or not os.path.exists(installed):
+        return None
+    path = os.path.join(logs, "forkserver.socket")
+    if len(path) > 100:  # a Unix socket's path is at most 107 bytes
+        path = os.path.join(tempfile.mkdtemp(prefix="rk-forkserver-"), "socket")
+    server = tool.start(path)
+    os.environ[tool.SWITCH] = path
+    return tool, server
+
+
+def stop_module_forkserver(forkserver):
+    if forkserver:
+        tool, server = forkserver
+        os.environ.pop(tool.SWITCH, None)
+        tool.stop(server)
+
+
+def run_lanes(target_names, scenario_names, logs, args):
     lanes = lanes_for(target_names, scenario_names, logs, not args.serial)
     print("integration: %d lane(s), each with its own emulator; logs in %s" % (len(lanes), logs), flush=True)
     printing = threading.Lock()

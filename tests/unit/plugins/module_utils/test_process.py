@@ -16,8 +16,10 @@ PROCESS = "ansible_collections.restorekit.aws.plugins.module_utils._process"
 
 
 def python(code):
-    """Run CODE in a new interpreter that imports the collection as ansible-playbook's module runs do."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([COLLECTIONS, os.environ.get("PYTHONPATH", "")]))
+    """Run CODE in a new interpreter that imports the collection as ansible-playbook's module runs do, without the
+    venv's start-up GC hook (tools/startup_gc.py), which would freeze what the start-up made at its first collection."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([COLLECTIONS, os.environ.get("PYTHONPATH", "")]),
+               RESTOREKIT_STARTUP_GC="0")
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.split()

@@ -1,0 +1,149 @@
+"""tools/module_forkserver.py, as the venv's processes run with it: a pipelined AnsiballZ program runs in a child of the
+server with the process's arguments, directory, environment, streams and exit status; anything else runs as usual; a
+signal reaches the module, and the module dies with the process that waits for it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOOLS = os.path.join(ROOT, "tools")
+PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+sys.path.insert(0, TOOLS)
+import module_forkserver as tool  # noqa: E402  pylint: disable=import-error,wrong-import-position
+
+del sys.path[0]
+
+# A program as ansible-core pipelines a module: the wrapper's mark, then what the module would do.
+WRAPPER = tool.WRAPPER_MARK.decode() + """
+import json, os, sys
+import __main__
+print(json.dumps({"argv": sys.argv, "cwd": os.getcwd(), "said": os.environ.get("SAID"), "ppid": os.getppid(),
+                  "globals": sorted(globals()), "file": __main__.__file__, "spec": __spec__, "doc": __doc__,
+                  "stdin": sys.stdin.read(), "main": __name__, "path0": sys.path[0], "boto3": "boto3" in sys.modules}))
+sys.stderr.write("to stderr\\n")
+sys.exit(int(os.environ.get("STATUS", "0")))
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("forkserver") / "socket")
+    proc = tool.start(path, python=PYTHON)
+    yield proc, path
+    tool.stop(proc)
+    assert not os.path.exists(path)  # the server removes its socket when it stops
+
+
+def run(program, path, cwd, **env):
+    environment = dict(os.environ, **env)
+    environment.pop("RESTOREKIT_MODULE_FORKSERVER", None)
+    if path is not None:
+        environment["RESTOREKIT_MODULE_FORKSERVER"] = path
+    return subprocess.run([PYTHON], input=program, cwd=str(cwd), env=environment, capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+def test_the_venv_runs_this_checkouts_tool():
+    """make venv installs the tool; a copy older than the checkout's would be the one every process uses."""
+    purelib = subprocess.run([PYTHON, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    with open(os.path.join(purelib, tool.MODULE + ".py"), "rb") as installed, \
+            open(os.path.join(TOOLS, "module_forkserver.py"), "rb") as checkout:
+        assert installed.read() == checkout.read()
+    with open(os.path.join(purelib, tool.MODULE + ".pth"), encoding="utf-8") as pth:
+        assert pth.read() == "import %s; %s.enable()\n" % (tool.MODULE, tool.MODULE)
+
+
+def test_a_wrapper_runs_in_a_child_of_the_server_as_it_would_in_a_process_of_its_own(server, tmp_path):
+    proc, path = server
+    forked = run(WRAPPER, path, tmp_path, SAID="hello", STATUS="3")
+    alone = run(WRAPPER, None, tmp_path, SAID="hello", STATUS="3")
+    assert (forked.returncode, alone.returncode) == (3, 3)
+    assert forked.stderr == alone.stderr == "to stderr\n"
+    ran, expected = json.loads(forked.stdout), json.loads(alone.stdout)
+    assert ran.pop("ppid") == proc.pid and expected.pop("ppid") != proc.pid
+    assert ran.pop("boto3") and not expected.pop("boto3")  # the child starts with what the server imported
+    assert ran == expected
+    assert ran["argv"] == [""] and ran["cwd"] == str(tmp_path) and ran["said"] == "hello" and ran["stdin"] == ""
+    assert ran["main"] == "__main__" and ran["path0"] == "" and ran["file"] == "<stdin>"
+
+
+def test_an_uncaught_exception_and_a_message_exit_as_the_interpreter_would(server, tmp_path):
+    _proc, path = server
+    for body in ("raise ValueError('bad input')", "import sys; sys.exit('stopped here')"):
+        program = tool.WRAPPER_MARK.decode() + body + "\n"
+        forked, alone = run(program, path, tmp_path), run(program, None, tmp_path)
+        assert forked.returncode == alone.returncode == 1
+        assert forked.stderr.splitlines()[-1] == alone.stderr.splitlines()[-1]
+
+
+def test_any_other_program_runs_as_usual_whole(server, tmp_path):
+    _proc, path = server
+    padding = "#" * (1 << 18) + "\n"  # more than a pipe holds
+    program = padding + "import os, sys; print(os.getppid(), sys.argv, 'boto3' in sys.modules)\n"
+    done = run(program, path, tmp_path)
+    assert done.returncode == 0, done.stderr
+    ppid, argv, preloaded = done.stdout.split()
+    assert int(ppid) != server[0].pid and argv == "['']" and preloaded == "False"
+
+
+def test_no_server_at_the_socket_runs_the_wrapper_as_usual(tmp_path):
+    done = run(WRAPPER, str(tmp_path / "nothing-here"), tmp_path, SAID="alone")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["said"] == "alone" and not json.loads(done.stdout)["boto3"]
+
+
+def wait_gone(pid, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def start_sleeper(path, tmp_path):
+    """A wrapper that starts a subprocess and waits: the waiting process, the module's pid and its subprocess's."""
+    program = tool.WRAPPER_MARK.decode() + (
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen(['sleep', '600'])\n"
+        "open(sys.argv[0] or %r, 'w').write('%%d %%d' %% (os.getpid(), child.pid))\n"
+        "time.sleep(600)\n" % str(tmp_path / "pids"))
+    environment = dict(os.environ, RESTOREKIT_MODULE_FORKSERVER=path)
+    waiting = subprocess.Popen([PYTHON], stdin=subprocess.PIPE, env=environment, cwd=str(tmp_path),  # pylint: disable=consider-using-with
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    waiting.stdin.write(program.encode())
+    waiting.stdin.close()
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "pids").exists() or len((tmp_path / "pids").read_text().split()) < 2:
+        assert time.monotonic() < deadline and waiting.poll() is None, waiting.stderr.read()
+        time.sleep(0.05)
+    return waiting, [int(pid) for pid in (tmp_path / "pids").read_text().split()]
+
+
+def test_the_module_and_what_it_started_die_with_the_process_that_waits(server, tmp_path):
+    _proc, path = server
+    waiting, (module, started) = start_sleeper(path, tmp_path)
+    assert module != waiting.pid
+    os.kill(waiting.pid, signal.SIGKILL)
+    assert waiting.wait(timeout=30) == -signal.SIGKILL
+    assert wait_gone(module) and wait_gone(started)
+
+
+def test_a_signal_reaches_the_module_and_the_process_dies_of_it(server, tmp_path):
+    _proc, path = server
+    waiting, (module, started) = start_sleeper(path, tmp_path)
+    os.kill(waiting.pid, signal.SIGTERM)
+    assert waiting.wait(timeout=30) == -signal.SIGTERM
+    assert wait_gone(module)
+    os.kill(started, signal.SIGKILL)  # a module killed by a signal leaves what it started, as a process of its own does

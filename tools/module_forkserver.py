@@ -1,0 +1,333 @@
+# Copyright: restorekit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A fork server for the module runs of the test suites: a module's process starts from one that has imported boto3.
+
+Every task of a play runs its module in a new process of the venv's Python (with pipelining, as this collection's
+plays and ansible.cfg set it: ``python`` reading the AnsiballZ wrapper on its standard input). Before a module of this
+collection or amazon.aws does anything it imports boto3 and botocore: about 0.18 s of CPU here, two thirds of a short
+module run, paid again by each of the suites' thousands of tasks.
+
+``serve`` is a process that imports them once (boto3, botocore, s3transfer, urllib3 and the standard library they use)
+and waits on a Unix socket. When a process of the venv's Python starts as ansible-core runs a pipelined module - no
+argument, the program on standard input - and ``RESTOREKIT_MODULE_FORKSERVER`` names that socket, the ``.pth`` line
+of this file reads the program, and, when it is an AnsiballZ wrapper, hands it over with the process's arguments,
+working directory, environment, ``sys.path`` and standard streams (their descriptors). The server forks; the child
+takes the streams, the directory and the environment as its own and runs the wrapper as ``__main__``, as the
+interpreter would have; the module imports its module_utils from the wrapper's payload, as usual (the server imports
+nothing of ``ansible`` or a collection), and boto3 from the modules already imported. The process that started waits
+and exits with the child's status, passing on the signals it gets (a task's timeout, a Ctrl-C). When it dies without
+an exit (SIGKILL), the child and what it started are killed. Anything else - a program that is not a wrapper, no
+server at the socket - runs as it would have without this file: the process starts again with the same program on its
+standard input.
+
+What changes is the time: the module's code, its arguments and its answers are those of a process of its own. Not
+the same: the module's parent process is the server's, not the one ansible-core started (which waits for it).
+
+The suites turn it on (tests/e2e/conftest.py, one server per pytest process; tests/integration/runner.py) by setting
+the variable in the environment of the plays they run; a bastion never has it: ``make venv`` installs it into the
+project's ``.venv`` only, like the caches beside it (``--install``, ``--uninstall``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+MODULE = "restorekit_module_forkserver"
+SWITCH = "RESTOREKIT_MODULE_FORKSERVER"
+# The line of every AnsiballZ wrapper that says what it is (ansible-core's _internal/_ansiballz/_wrapper.py).
+WRAPPER_MARK = b"\n_ANSIBALLZ_WRAPPER = True\n"
+# What the server imports before it forks: the third-party packages a module of this collection or amazon.aws imports
+# from site-packages (never ``ansible`` or ``ansible_collections``: a module imports those from its payload).
+PRELOAD = ("boto3", "boto3.session", "botocore.session", "botocore.client", "botocore.endpoint", "botocore.parsers",
+           "botocore.serialize", "botocore.waiter", "botocore.paginate", "botocore.exceptions", "botocore.config",
+           "botocore.loaders", "botocore.regions", "botocore.credentials", "botocore.httpsession", "botocore.stub",
+           "s3transfer.manager", "urllib3", "dateutil.parser", "dateutil.tz", "jmespath", "pymysql",
+           "json", "datetime", "typing", "dataclasses", "base64", "shutil", "tempfile", "zipfile", "hashlib",
+           "concurrent.futures", "locale", "signal", "traceback")
+FORWARDED = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
+
+
+def _read_all(fd):
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _send_message(sock, data, fds=()):
+    import socket  # pylint: disable=import-outside-toplevel
+
+    header = len(data).to_bytes(8, "big")
+    if fds:
+        socket.send_fds(sock, [header], list(fds))
+    else:
+        sock.sendall(header)
+    sock.sendall(data)
+
+
+def _receive_exactly(sock, size):
+    chunks, left = [], size
+    while left:
+        chunk = sock.recv(min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("connection closed")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive_message(sock, fds=0):
+    import socket  # pylint: disable=import-outside-toplevel
+
+    received = []
+    if fds:
+        header, received, _flags, _address = socket.recv_fds(sock, 8, fds)
+        if len(header) < 8:
+            header += _receive_exactly(sock, 8 - len(header))
+    else:
+        header = _receive_exactly(sock, 8)
+    return _receive_exactly(sock, int.from_bytes(header, "big")), received
+
+
+def _start_again(source):
+    """Run SOURCE as the program of this interpreter, as it would have without the server: start again (same command
+    line, the variable removed) with SOURCE on standard input."""
+    os.environ.pop(SWITCH, None)
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:  # the writer: the pipe may hold less than SOURCE
+        os.close(read_end)
+        try:
+            view = memoryview(source)
+            while view:
+                view = view[os.write(write_end, view):]
+        finally:
+            os._exit(0)  # pylint: disable=protected-access
+    os.close(write_end)
+    os.dup2(read_end, 0)
+    os.close(read_end)
+    os.execv(sys.executable, getattr(sys, "orig_argv", None) or [sys.executable])
+
+
+def _hand_over(path, source):
+    """Have the server at PATH run SOURCE; exit with its status. False when there is no server to take it."""
+    import json  # pylint: disable=import-outside-toplevel
+    import signal  # pylint: disable=import-outside-toplevel
+    import socket  # pylint: disable=import-outside-toplevel
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        request = json.dumps({"argv": sys.argv, "cwd": os.getcwd(), "env": dict(os.environ), "path": sys.path,
+                              "executable": sys.executable}).encode("utf-8")
+        _send_message(sock, request, fds=(0, 1, 2))
+        _send_message(sock, source)
+        child = int(_receive_message(sock)[0])
+    except (OSError, EOFError, ValueError):
+        sock.close()
+        return False
+    received = []
+
+    def forward(signum, _frame):
+        received.append(signum)
+        try:
+            os.kill(child, signum)
+        except OSError:
+            pass
+
+    for name in FORWARDED:
+        signal.signal(getattr(signal, name), forward)
+    try:
+        status = int(_receive_message(sock)[0])
+    except (OSError, EOFError, ValueError):
+        # The child died without an exit: by a signal. Die by the one passed on, or as killed.
+        signum = received[-1] if received else signal.SIGKILL
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        status = 128 + signum
+    os._exit(status)  # pylint: disable=protected-access
+
+
+def enable():
+    """At start-up (the .pth line): hand a pipelined module run over to the server the switch names. Returns False
+    when this process is not one, or the switch is off; does not return otherwise."""
+    path = os.environ.get(SWITCH, "")
+    if path in ("", "0") or getattr(sys, "restorekit_module_forkserver", False):
+        return False
+    sys.restorekit_module_forkserver = True  # the .pth line runs once per site directory (lib and lib64)
+    if len(getattr(sys, "orig_argv", ())) != 1 or sys.argv != [""] or sys.flags.interactive or os.isatty(0):
+        return False
+    source = _read_all(0)
+    if WRAPPER_MARK not in source or not _hand_over(path, source):
+        _start_again(source)
+    return False  # not reached
+
+
+# The server.
+
+def _new_streams():
+    import io  # pylint: disable=import-outside-toplevel
+
+    def text(fd, mode, errors, line_buffering):
+        raw = io.FileIO(fd, mode, closefd=False)
+        buffered = io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
+        return io.TextIOWrapper(buffered, encoding="utf-8", errors=errors, line_buffering=line_buffering)
+
+    sys.stdin = sys.__stdin__ = text(0, "r", "strict", False)
+    sys.stdout = sys.__stdout__ = text(1, "w", "strict", False)
+    sys.stderr = sys.__stderr__ = text(2, "w", "backslashreplace", True)
+
+
+def _run(conn):
+    """In the forked child: take the process's place and run its program; never returns."""
+    import atexit  # pylint: disable=import-outside-toplevel
+    import importlib.machinery  # pylint: disable=import-outside-toplevel
+    import json  # pylint: disable=import-outside-toplevel
+    import locale  # pylint: disable=import-outside-toplevel
+    import signal  # pylint: disable=import-outside-toplevel
+    import threading  # pylint: disable=import-outside-toplevel
+    import time  # pylint: disable=import-outside-toplevel
+    import traceback  # pylint: disable=import-outside-toplevel
+    import types  # pylint: disable=import-outside-toplevel
+
+    status = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        request, fds = _receive_message(conn, fds=3)
+        source = _receive_message(conn)[0]
+        request = json.loads(request)
+        if request["executable"] != sys.executable or len(fds) != 3:
+            conn.close()
+            os._exit(0)  # pylint: disable=protected-access
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.setpgid(0, 0)  # what the module starts goes with it when the process that waits is killed
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        time.tzset()
+        try:
+            locale.setlocale(locale.LC_CTYPE, "")
+        except locale.Error:
+            pass
+        sys.argv = request["argv"]
+        sys.path = [""] + request["path"]
+        _new_streams()
+        finished = []
+
+        def watch():
+            try:
+                conn.recv(1)
+            except OSError:
+                pass
+            if not finished:  # the waiting process died: so does the run
+                os.killpg(0, signal.SIGKILL)
+
+        _send_message(conn, str(os.getpid()).encode())
+        threading.Thread(target=watch, daemon=True).start()
+        main = types.ModuleType("__main__")  # as the interpreter makes it for a program read on standard input
+        main.__dict__.update({"__builtins__": __builtins__, "__file__": "<stdin>", "__cached__": None,
+                              "__loader__": importlib.machinery.BuiltinImporter, "__annotations__": {}})
+        sys.modules["__main__"] = main
+        try:
+            exec(compile(source, "<stdin>", "exec"), main.__dict__)  # pylint: disable=exec-used
+            status = 0
+        except SystemExit as exit_:
+            if exit_.code is None:
+                status = 0
+            elif isinstance(exit_.code, int):
+                status = exit_.code
+            else:
+                sys.stderr.write("%s\n" % (exit_.code,))
+                status = 1
+        except BaseException:  # pylint: disable=broad-except
+            traceback.print_exc()
+            status = 1
+        threading._shutdown()  # pylint: disable=protected-access  # as the interpreter's exit: wait for its threads
+        atexit._run_exitfuncs()  # pylint: disable=protected-access
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        finished.append(True)
+        _send_message(conn, str(status & 0xFF).encode())
+    finally:
+        os._exit(status & 0xFF)  # pylint: disable=protected-access
+
+
+def serve(path):
+    """Import PRELOAD, listen at PATH and fork a child per connection until standard input closes."""
+    import gc  # pylint: disable=import-outside-toplevel
+    import importlib  # pylint: disable=import-outside-toplevel
+    import select  # pylint: disable=import-outside-toplevel
+    import signal  # pylint: disable=import-outside-toplevel
+    import socket  # pylint: disable=import-outside-toplevel
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]
+    gc.collect()
+    gc.freeze()  # the children leave the imported modules' pages alone
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # no zombies: nobody waits for a child here
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(64)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    try:
+        while True:
+            ready = select.select([server, sys.stdin], [], [])[0]
+            if sys.stdin in ready:
+                return 0
+            conn = server.accept()[0]
+            if os.fork() == 0:
+                server.close()
+                _run(conn)
+            conn.close()
+    finally:
+        if os.getpid() == SERVER_PID[0]:
+            server.close()
+            os.unlink(path)
+
+
+SERVER_PID = [0]
+
+
+def start(path, python=None):
+    """Start a server at PATH under PYTHON (default: this interpreter); the Popen, once it listens. Closing its standard
+    input stops it."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+
+    proc = subprocess.Popen([python or sys.executable, os.path.abspath(__file__), "--serve", path],  # pylint: disable=consider-using-with
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
+    if proc.stdout.readline() != b"ready\n":
+        proc.wait()
+        raise RuntimeError("the module fork server did not start (exit %s)" % proc.returncode)
+    return proc
+
+
+def stop(proc):
+    proc.stdin.close()
+    proc.stdout.close()
+    proc.wait()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"] and len(sys.argv) == 3:
+        SERVER_PID[0] = os.getpid()
+        sys.exit(serve(sys.argv[2]))
+    # Run from the checkout (make venv), so this directory is on the path: the command line (install, uninstall) is
+    # tools/ansiballz_bytecode_cache.py's.
+    from ansiballz_bytecode_cache import command_line  # pylint: disable=import-error
+
+    sys.exit(command_line(sys.argv[1:], os.path.abspath(__file__), MODULE))
