@@ -45,6 +45,11 @@ PRELOAD = ("boto3", "boto3.session", "botocore.session", "botocore.client", "bot
            "s3transfer.manager", "urllib3", "dateutil.parser", "dateutil.tz", "jmespath", "pymysql",
            "json", "datetime", "typing", "dataclasses", "base64", "shutil", "tempfile", "zipfile", "hashlib",
            "concurrent.futures", "locale", "signal", "traceback")
+# What the child takes over from the process that waits, whatever the server started with: sys.path, the standard
+# streams as they were made, and sys.dont_write_bytecode.
+TAKEN_OVER = ("PYTHONPATH", "PYTHONIOENCODING", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE")
+# The switches of the venv's other start-up hooks (tools/): read once, when a process starts.
+HOOK_SWITCHES = ("_BYTECODE_CACHE", "_BUILD_CACHE", "_BOTOCORE_DATA_CACHE", "_STARTUP_GC")
 FORWARDED = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
 
 
@@ -97,18 +102,52 @@ def _start_again(source):
     line, the variable removed) with SOURCE on standard input."""
     os.environ.pop(SWITCH, None)
     read_end, write_end = os.pipe()
-    if os.fork() == 0:  # the writer: the pipe may hold less than SOURCE
-        os.close(read_end)
+    writer = os.fork()
+    if writer == 0:  # the pipe may hold less than SOURCE: a grandchild writes it, nobody's child once this one exits
         try:
-            view = memoryview(source)
-            while view:
-                view = view[os.write(write_end, view):]
+            if os.fork() == 0:
+                os.close(read_end)
+                for fd in (0, 1, 2):
+                    os.close(fd)
+                view = memoryview(source)
+                while view:
+                    view = view[os.write(write_end, view):]
         finally:
             os._exit(0)  # pylint: disable=protected-access
+    os.waitpid(writer, 0)
     os.close(write_end)
     os.dup2(read_end, 0)
     os.close(read_end)
     os.execv(sys.executable, getattr(sys, "orig_argv", None) or [sys.executable])
+
+
+def _die_of(signum):
+    """Exit as a process killed by SIGNUM does."""
+    import signal  # pylint: disable=import-outside-toplevel
+
+    if signum not in (signal.SIGKILL, signal.SIGSTOP):
+        signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signum])
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)  # pylint: disable=protected-access
+
+
+def _streams():
+    """How this process's sys.stdin, stdout and stderr are made: encoding, errors, line buffering, write-through, and
+    whether the text layer writes to the descriptor without a buffer (-u, PYTHONUNBUFFERED)."""
+    import io  # pylint: disable=import-outside-toplevel
+
+    return [[stream.encoding, stream.errors, stream.line_buffering, stream.write_through,
+             isinstance(stream.buffer, io.FileIO)] if stream is not None else None
+            for stream in (sys.stdin, sys.stdout, sys.stderr)]
+
+
+def _interpreter_settings(environ):
+    """What the server's imports and the other hooks of the venv read once, when a process starts: a module run goes to
+    the server only when these are the server's."""
+    return sorted((name, value) for name, value in environ.items()
+                  if (name.startswith("PYTHON") and name not in TAKEN_OVER)
+                  or (name.startswith("RESTOREKIT_") and name.endswith(HOOK_SWITCHES)))
 
 
 def _hand_over(path, source):
@@ -120,8 +159,12 @@ def _hand_over(path, source):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
+        umask = os.umask(0o22)
+        os.umask(umask)
         request = json.dumps({"argv": sys.argv, "cwd": os.getcwd(), "env": dict(os.environ), "path": sys.path,
-                              "executable": sys.executable}).encode("utf-8")
+                              "executable": sys.executable, "umask": umask, "streams": _streams(),
+                              "dont_write_bytecode": sys.dont_write_bytecode,
+                              "settings": _interpreter_settings(os.environ)}).encode("utf-8")
         _send_message(sock, request, fds=(0, 1, 2))
         _send_message(sock, source)
         child = int(_receive_message(sock)[0])
@@ -142,11 +185,10 @@ def _hand_over(path, source):
     try:
         status = int(_receive_message(sock)[0])
     except (OSError, EOFError, ValueError):
-        # The child died without an exit: by a signal. Die by the one passed on, or as killed.
-        signum = received[-1] if received else signal.SIGKILL
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-        status = 128 + signum
+        # The server went away before the run ended: die by the signal passed on, or as killed.
+        _die_of(received[-1] if received else signal.SIGKILL)
+    if status < 0:
+        _die_of(-status)
     os._exit(status)  # pylint: disable=protected-access
 
 
@@ -167,98 +209,124 @@ def enable():
 
 # The server.
 
-def _new_streams():
+def _new_streams(settings):
+    """sys.stdin, stdout and stderr over descriptors 0, 1 and 2, with the encoding, errors and buffering the process
+    that waits has (they follow its locale and PYTHONIOENCODING)."""
     import io  # pylint: disable=import-outside-toplevel
 
-    def text(fd, mode, errors, line_buffering):
+    def text(fd, mode, setting):
+        if setting is None:
+            return None
+        encoding, errors, line_buffering, write_through, unbuffered = setting
         raw = io.FileIO(fd, mode, closefd=False)
-        buffered = io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
-        return io.TextIOWrapper(buffered, encoding="utf-8", errors=errors, line_buffering=line_buffering)
+        buffered = raw if unbuffered else io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
+        return io.TextIOWrapper(buffered, encoding=encoding, errors=errors, line_buffering=line_buffering,
+                                write_through=write_through)
 
-    sys.stdin = sys.__stdin__ = text(0, "r", "strict", False)
-    sys.stdout = sys.__stdout__ = text(1, "w", "strict", False)
-    sys.stderr = sys.__stderr__ = text(2, "w", "backslashreplace", True)
+    sys.stdin = sys.__stdin__ = text(0, "r", settings[0])
+    sys.stdout = sys.__stdout__ = text(1, "w", settings[1])
+    sys.stderr = sys.__stderr__ = text(2, "w", settings[2])
 
 
-def _run(conn):
-    """In the forked child: take the process's place and run its program; never returns."""
+def _run_program(source):
+    """In the runner: run SOURCE as the interpreter runs a program read on standard input; never returns."""
     import atexit  # pylint: disable=import-outside-toplevel
     import importlib.machinery  # pylint: disable=import-outside-toplevel
-    import json  # pylint: disable=import-outside-toplevel
-    import locale  # pylint: disable=import-outside-toplevel
     import signal  # pylint: disable=import-outside-toplevel
     import threading  # pylint: disable=import-outside-toplevel
-    import time  # pylint: disable=import-outside-toplevel
-    import traceback  # pylint: disable=import-outside-toplevel
     import types  # pylint: disable=import-outside-toplevel
 
-    status = 1
+    main = types.ModuleType("__main__")  # as the interpreter makes it for a program read on standard input
+    main.__dict__.update({"__builtins__": __builtins__, "__file__": "<stdin>", "__cached__": None,
+                          "__loader__": importlib.machinery.BuiltinImporter, "__annotations__": {}})
+    sys.modules["__main__"] = main
+    status, interrupted = 1, False
+    try:
+        exec(compile(source, "<stdin>", "exec", dont_inherit=True), main.__dict__)  # pylint: disable=exec-used
+        status = 0
+    except SystemExit as exit_:
+        if exit_.code is None:
+            status = 0
+        elif isinstance(exit_.code, int):
+            status = exit_.code
+        else:
+            sys.stderr.write("%s\n" % (exit_.code,))
+    except BaseException as error:  # pylint: disable=broad-except
+        interrupted = isinstance(error, KeyboardInterrupt)
+        error.__traceback__ = error.__traceback__.tb_next  # without this function's frame
+        sys.excepthook(type(error), error, error.__traceback__)
+    try:
+        threading._shutdown()  # pylint: disable=protected-access  # as at the interpreter's exit: wait for its threads
+        atexit._run_exitfuncs()  # pylint: disable=protected-access
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except BaseException:  # pylint: disable=broad-except
+        pass
+    if interrupted:  # the interpreter dies of SIGINT after an uncaught KeyboardInterrupt
+        _die_of(signal.SIGINT)
+    os._exit(status & 0xFF)  # pylint: disable=protected-access
+
+
+def _handle(conn, settings):
+    """In the server's child: take the request on CONN, fork the runner, wait for it and send its exit status; never
+    returns. SETTINGS are the server's interpreter settings."""
+    import json  # pylint: disable=import-outside-toplevel
+    import locale  # pylint: disable=import-outside-toplevel
+    import select  # pylint: disable=import-outside-toplevel
+    import signal  # pylint: disable=import-outside-toplevel
+    import socket  # pylint: disable=import-outside-toplevel
+    import struct  # pylint: disable=import-outside-toplevel
+    import time  # pylint: disable=import-outside-toplevel
+
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         request, fds = _receive_message(conn, fds=3)
         source = _receive_message(conn)[0]
         request = json.loads(request)
-        if request["executable"] != sys.executable or len(fds) != 3:
-            conn.close()
-            os._exit(0)  # pylint: disable=protected-access
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
+        peer = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+        if (request["executable"] != sys.executable or len(fds) != 3 or peer[1:] != (os.getuid(), os.getgid())
+                or [list(pair) for pair in settings] != request["settings"]):
+            os._exit(0)  # pylint: disable=protected-access  # the process starts again on its own
+        runner = os.fork()
+        if runner == 0:
+            conn.close()  # what the module forks does not hold the connection open
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+                os.close(fd)
+            os.setpgid(0, 0)  # what the module starts goes with it when the process that waits is killed
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            os.umask(request["umask"])
+            os.chdir(request["cwd"])
+            os.environ.clear()
+            os.environ.update(request["env"])
+            time.tzset()
+            try:
+                locale.setlocale(locale.LC_CTYPE, "")
+            except locale.Error:
+                pass
+            sys.argv = request["argv"]
+            sys.path = [""] + request["path"]
+            sys.dont_write_bytecode = request["dont_write_bytecode"]
+            _new_streams(request["streams"])
+            _run_program(source)
+        for fd in fds:
             os.close(fd)
-        os.setpgid(0, 0)  # what the module starts goes with it when the process that waits is killed
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        time.tzset()
-        try:
-            locale.setlocale(locale.LC_CTYPE, "")
-        except locale.Error:
-            pass
-        sys.argv = request["argv"]
-        sys.path = [""] + request["path"]
-        _new_streams()
-        finished = []
-
-        def watch():
-            try:
-                conn.recv(1)
-            except OSError:
-                pass
-            if not finished:  # the waiting process died: so does the run
-                os.killpg(0, signal.SIGKILL)
-
-        _send_message(conn, str(os.getpid()).encode())
-        threading.Thread(target=watch, daemon=True).start()
-        main = types.ModuleType("__main__")  # as the interpreter makes it for a program read on standard input
-        main.__dict__.update({"__builtins__": __builtins__, "__file__": "<stdin>", "__cached__": None,
-                              "__loader__": importlib.machinery.BuiltinImporter, "__annotations__": {}})
-        sys.modules["__main__"] = main
-        try:
-            exec(compile(source, "<stdin>", "exec"), main.__dict__)  # pylint: disable=exec-used
-            status = 0
-        except SystemExit as exit_:
-            if exit_.code is None:
-                status = 0
-            elif isinstance(exit_.code, int):
-                status = exit_.code
-            else:
-                sys.stderr.write("%s\n" % (exit_.code,))
-                status = 1
-        except BaseException:  # pylint: disable=broad-except
-            traceback.print_exc()
-            status = 1
-        threading._shutdown()  # pylint: disable=protected-access  # as the interpreter's exit: wait for its threads
-        atexit._run_exitfuncs()  # pylint: disable=protected-access
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
-        finished.append(True)
-        _send_message(conn, str(status & 0xFF).encode())
+        _send_message(conn, str(runner).encode())
+        exited = os.pidfd_open(runner)
+        while True:
+            ready = select.select([conn, exited], [], [])[0]
+            if exited in ready:
+                break
+            if not conn.recv(1):  # the process that waits died: so does the run, and what it started
+                os.killpg(runner, signal.SIGKILL)
+                os.waitpid(runner, 0)
+                os._exit(0)  # pylint: disable=protected-access
+        status = os.waitstatus_to_exitcode(os.waitpid(runner, 0)[1])
+        _send_message(conn, str(status).encode())
     finally:
-        os._exit(status & 0xFF)  # pylint: disable=protected-access
+        os._exit(0)  # pylint: disable=protected-access
 
 
 def serve(path):
@@ -269,13 +337,14 @@ def serve(path):
     import signal  # pylint: disable=import-outside-toplevel
     import socket  # pylint: disable=import-outside-toplevel
 
+    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]  # a module of tools/ never shadows one a module imports
+    settings = _interpreter_settings(os.environ)
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except ImportError:
             pass
-    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
-        del sys.path[0]
     gc.collect()
     gc.freeze()  # the children leave the imported modules' pages alone
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # no zombies: nobody waits for a child here
@@ -292,7 +361,7 @@ def serve(path):
             conn = server.accept()[0]
             if os.fork() == 0:
                 server.close()
-                _run(conn)
+                _handle(conn, settings)
             conn.close()
     finally:
         if os.getpid() == SERVER_PID[0]:
@@ -303,13 +372,16 @@ def serve(path):
 SERVER_PID = [0]
 
 
-def start(path, python=None):
-    """Start a server at PATH under PYTHON (default: this interpreter); the Popen, once it listens. Closing its standard
-    input stops it."""
+def start(path, python=None, env=None):
+    """Start a server at PATH under PYTHON (default: this interpreter) in ENV (default: this process's environment
+    without its PYTHON* variables, as the suites' plays have it); the Popen, once it listens. Closing its standard input
+    stops it."""
     import subprocess  # pylint: disable=import-outside-toplevel
 
+    if env is None:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
     proc = subprocess.Popen([python or sys.executable, os.path.abspath(__file__), "--serve", path],  # pylint: disable=consider-using-with
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True, env=env)
     if proc.stdout.readline() != b"ready\n":
         proc.wait()
         raise RuntimeError("the module fork server did not start (exit %s)" % proc.returncode)

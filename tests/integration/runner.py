@@ -282,7 +282,7 @@ def start_module_forkserver(logs):
     path = os.path.join(logs, "forkserver.socket")
     if len(path) > 100:  # a Unix socket's path is at most 107 bytes
         path = os.path.join(tempfile.mkdtemp(prefix="rk-forkserver-"), "socket")
-    server = tool.start(path)
+    server = tool.start(path, env=dict(os.environ))  # the lanes' environment (lane_environment) is made from it
     os.environ[tool.SWITCH] = path
     return tool, server
 

@@ -25,7 +25,12 @@ del sys.path[0]
 WRAPPER = tool.WRAPPER_MARK.decode() + """
 import json, os, sys
 import __main__
-print(json.dumps({"argv": sys.argv, "cwd": os.getcwd(), "said": os.environ.get("SAID"), "ppid": os.getppid(),
+parent = open("/proc/%d/stat" % os.getppid()).read().rsplit(")", 1)[1].split()
+print(json.dumps({"argv": sys.argv, "cwd": os.getcwd(), "said": os.environ.get("SAID"), "grandparent": int(parent[2]),
+                  "streams": [[stream.encoding, stream.errors, stream.line_buffering, stream.write_through,
+                               type(stream.buffer).__name__] for stream in (sys.stdin, sys.stdout, sys.stderr)],
+                  "dont_write_bytecode": sys.dont_write_bytecode,
+                  "umask": os.umask(0o22),
                   "globals": sorted(globals()), "file": __main__.__file__, "spec": __spec__, "doc": __doc__,
                   "stdin": sys.stdin.read(), "main": __name__, "path0": sys.path[0], "boto3": "boto3" in sys.modules}))
 sys.stderr.write("to stderr\\n")
@@ -43,11 +48,13 @@ def server(tmp_path_factory):
 
 
 def run(program, path, cwd, **env):
-    environment = dict(os.environ, **env)
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
+    environment.update(env)
     environment.pop("RESTOREKIT_MODULE_FORKSERVER", None)
     if path is not None:
         environment["RESTOREKIT_MODULE_FORKSERVER"] = path
-    return subprocess.run([PYTHON], input=program, cwd=str(cwd), env=environment, capture_output=True, text=True,
+    return subprocess.run([PYTHON], input=program, cwd=str(cwd), env=environment, capture_output=True, encoding="utf-8",
+                          errors="surrogateescape",
                           check=False, timeout=120)
 
 
@@ -62,27 +69,45 @@ def test_the_venv_runs_this_checkouts_tool():
         assert pth.read() == "import %s; %s.enable()\n" % (tool.MODULE, tool.MODULE)
 
 
-def test_a_wrapper_runs_in_a_child_of_the_server_as_it_would_in_a_process_of_its_own(server, tmp_path):
+@pytest.mark.parametrize("taken_over", [{}, {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
+                                              "PYTHONIOENCODING": "latin-1:replace"}])
+def test_a_wrapper_runs_in_a_child_of_the_server_as_it_would_in_a_process_of_its_own(server, tmp_path, taken_over):
     proc, path = server
-    forked = run(WRAPPER, path, tmp_path, SAID="hello", STATUS="3")
-    alone = run(WRAPPER, None, tmp_path, SAID="hello", STATUS="3")
+    forked = run(WRAPPER, path, tmp_path, SAID="hello", STATUS="3", **taken_over)
+    alone = run(WRAPPER, None, tmp_path, SAID="hello", STATUS="3", **taken_over)
     assert (forked.returncode, alone.returncode) == (3, 3)
     assert forked.stderr == alone.stderr == "to stderr\n"
     ran, expected = json.loads(forked.stdout), json.loads(alone.stdout)
-    assert ran.pop("ppid") == proc.pid and expected.pop("ppid") != proc.pid
+    assert ran.pop("grandparent") == proc.pid and expected.pop("grandparent") != proc.pid
     assert ran.pop("boto3") and not expected.pop("boto3")  # the child starts with what the server imported
     assert ran == expected
     assert ran["argv"] == [""] and ran["cwd"] == str(tmp_path) and ran["said"] == "hello" and ran["stdin"] == ""
     assert ran["main"] == "__main__" and ran["path0"] == "" and ran["file"] == "<stdin>"
 
 
-def test_an_uncaught_exception_and_a_message_exit_as_the_interpreter_would(server, tmp_path):
+@pytest.mark.parametrize("body, status", [
+    ("raise ValueError('bad input')", 1),
+    ("import sys; sys.exit('stopped here')", 1),
+    ("raise KeyboardInterrupt", -signal.SIGINT),
+    ("import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", -signal.SIGSEGV),
+    ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", -signal.SIGKILL),
+    ("print('a', '\\udcff')", 0),
+])
+def test_exceptions_exits_and_deaths_end_as_in_a_process_of_its_own(server, tmp_path, body, status):
     _proc, path = server
-    for body in ("raise ValueError('bad input')", "import sys; sys.exit('stopped here')"):
-        program = tool.WRAPPER_MARK.decode() + body + "\n"
-        forked, alone = run(program, path, tmp_path), run(program, None, tmp_path)
-        assert forked.returncode == alone.returncode == 1
-        assert forked.stderr.splitlines()[-1] == alone.stderr.splitlines()[-1]
+    program = tool.WRAPPER_MARK.decode() + body + "\n"
+    forked, alone = run(program, path, tmp_path), run(program, None, tmp_path)
+    assert forked.returncode == alone.returncode == status
+    assert (forked.stdout, forked.stderr) == (alone.stdout, alone.stderr)
+
+
+def test_other_interpreter_settings_run_the_wrapper_as_usual(server, tmp_path):
+    """A hook's switch or a PYTHON* variable the server did not start with: the process runs the wrapper itself."""
+    proc, path = server
+    for setting in ({"RESTOREKIT_STARTUP_GC": "0"}, {"PYTHONHASHSEED": "7"}):
+        done = run(WRAPPER, path, tmp_path, **setting)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["grandparent"] != proc.pid
 
 
 def test_any_other_program_runs_as_usual_whole(server, tmp_path):
@@ -119,7 +144,8 @@ def start_sleeper(path, tmp_path):
         "child = subprocess.Popen(['sleep', '600'])\n"
         "open(sys.argv[0] or %r, 'w').write('%%d %%d' %% (os.getpid(), child.pid))\n"
         "time.sleep(600)\n" % str(tmp_path / "pids"))
-    environment = dict(os.environ, RESTOREKIT_MODULE_FORKSERVER=path)
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
+    environment["RESTOREKIT_MODULE_FORKSERVER"] = path
     waiting = subprocess.Popen([PYTHON], stdin=subprocess.PIPE, env=environment, cwd=str(tmp_path),  # pylint: disable=consider-using-with
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     waiting.stdin.write(program.encode())
