@@ -11,17 +11,18 @@ module run, paid again by each of the suites' thousands of tasks.
 and waits on a Unix socket. When a process of the venv's Python starts as ansible-core runs a pipelined module - no
 argument, the program on standard input - and ``RESTOREKIT_MODULE_FORKSERVER`` names that socket, the ``.pth`` line
 of this file reads the program, and, when it is an AnsiballZ wrapper, hands it over with the process's arguments,
-working directory, environment, ``sys.path`` and standard streams (their descriptors). The server forks; the child
-takes the streams, the directory and the environment as its own and runs the wrapper as ``__main__``, as the
-interpreter would have; the module imports its module_utils from the wrapper's payload, as usual (the server imports
-nothing of ``ansible`` or a collection), and boto3 from the modules already imported. The process that started waits
-and exits with the child's status, passing on the signals it gets (a task's timeout, a Ctrl-C). When it dies without
-an exit (SIGKILL), the child and what it started are killed. Anything else - a program that is not a wrapper, no
-server at the socket - runs as it would have without this file: the process starts again with the same program on its
-standard input.
+working directory, environment, umask, ``sys.path`` and standard streams (their descriptors, and how its ``sys.stdin``,
+``stdout`` and ``stderr`` were made). The server forks a handler, the handler forks the runner: the runner takes all
+of that as its own and runs the wrapper as ``__main__``, as the interpreter would have; the module imports its
+module_utils from the wrapper's payload, as usual (the server imports nothing of ``ansible`` or a collection), and
+boto3 from the modules already imported. The process that started waits and exits with the runner's status, or dies
+of the signal that killed it, passing on the signals it gets (a task's timeout, a Ctrl-C). When it is killed, the
+handler kills the runner and what the runner started. Anything else - a program that is not a wrapper, no server at
+the socket, another user, interpreter settings the server did not start with (``_interpreter_settings``) - runs as it
+would have without this file: the process starts again with the same program on its standard input.
 
 What changes is the time: the module's code, its arguments and its answers are those of a process of its own. Not
-the same: the module's parent process is the server's, not the one ansible-core started (which waits for it).
+the same: the module's parent process is the handler, not the one ansible-core started (which waits for it).
 
 The suites turn it on (tests/e2e/conftest.py, one server per pytest process; tests/integration/runner.py) by setting
 the variable in the environment of the plays they run; a bastion never has it: ``make venv`` installs it into the

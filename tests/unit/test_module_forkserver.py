@@ -69,8 +69,10 @@ def test_the_venv_runs_this_checkouts_tool():
         assert pth.read() == "import %s; %s.enable()\n" % (tool.MODULE, tool.MODULE)
 
 
-@pytest.mark.parametrize("taken_over", [{}, {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
-                                              "PYTHONIOENCODING": "latin-1:replace"}])
+TAKEN_OVER = {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "latin-1:replace"}
+
+
+@pytest.mark.parametrize("taken_over", [{}, TAKEN_OVER])
 def test_a_wrapper_runs_in_a_child_of_the_server_as_it_would_in_a_process_of_its_own(server, tmp_path, taken_over):
     proc, path = server
     forked = run(WRAPPER, path, tmp_path, SAID="hello", STATUS="3", **taken_over)
