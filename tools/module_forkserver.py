@@ -45,7 +45,10 @@ PRELOAD = ("boto3", "boto3.session", "botocore.session", "botocore.client", "bot
            "botocore.loaders", "botocore.regions", "botocore.credentials", "botocore.httpsession", "botocore.stub",
            "s3transfer.manager", "urllib3", "dateutil.parser", "dateutil.tz", "jmespath", "pymysql",
            "json", "datetime", "typing", "dataclasses", "base64", "shutil", "tempfile", "zipfile", "hashlib",
-           "concurrent.futures", "locale", "signal", "traceback")
+           "concurrent.futures", "locale", "signal", "traceback",
+           # what ansible.module_utils.basic and amazon.aws's module_utils import from outside the payload
+           "ctypes", "argparse", "distro", "packaging.version", "gettext", "typing_extensions", "unicodedata",
+           "encodings.idna", "stringprep", "pkgutil", "grp", "pwd", "syslog")
 # What the child takes over from the process that waits, whatever the server started with: sys.path, the standard
 # streams as they were made, and sys.dont_write_bytecode.
 TAKEN_OVER = ("PYTHONPATH", "PYTHONIOENCODING", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE")
