@@ -160,6 +160,9 @@ def _hand_over(path, source):
     import signal  # pylint: disable=import-outside-toplevel
     import socket  # pylint: disable=import-outside-toplevel
 
+    forwarded = [getattr(signal, name) for name in FORWARDED]
+    # Held until they can be passed on: one that came before the runner's pid would end this process and leave the run.
+    signal.pthread_sigmask(signal.SIG_BLOCK, forwarded)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
@@ -174,6 +177,7 @@ def _hand_over(path, source):
         child = int(_receive_message(sock)[0])
     except (OSError, EOFError, ValueError):
         sock.close()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, forwarded)
         return False
     received = []
 
@@ -184,8 +188,9 @@ def _hand_over(path, source):
         except OSError:
             pass
 
-    for name in FORWARDED:
-        signal.signal(getattr(signal, name), forward)
+    for signum in forwarded:
+        signal.signal(signum, forward)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, forwarded)
     try:
         status = int(_receive_message(sock)[0])
     except (OSError, EOFError, ValueError):
@@ -315,19 +320,31 @@ def _handle(conn, settings):
             sys.dont_write_bytecode = request["dont_write_bytecode"]
             _new_streams(request["streams"])
             _run_program(source)
-        for fd in fds:
-            os.close(fd)
-        _send_message(conn, str(runner).encode())
-        exited = os.pidfd_open(runner)
-        while True:
-            ready = select.select([conn, exited], [], [])[0]
-            if exited in ready:
-                break
-            if not conn.recv(1):  # the process that waits died: so does the run, and what it started
+        try:
+            os.setpgid(runner, runner)  # as the runner does: whichever comes first
+        except OSError:
+            pass
+        try:
+            for fd in fds:
+                os.close(fd)
+            _send_message(conn, str(runner).encode())
+            exited = os.pidfd_open(runner)
+            while True:
+                ready = select.select([conn, exited], [], [])[0]
+                if exited in ready:
+                    break
+                if not conn.recv(1):
+                    raise EOFError("the process that waits died")
+            status = os.waitstatus_to_exitcode(os.waitpid(runner, 0)[1])
+        except BaseException:  # pylint: disable=broad-except
+            # Nobody waits for the run any more (killed, or gone before it learnt the runner's pid): it ends, and
+            # what it started with it.
+            try:
                 os.killpg(runner, signal.SIGKILL)
-                os.waitpid(runner, 0)
-                os._exit(0)  # pylint: disable=protected-access
-        status = os.waitstatus_to_exitcode(os.waitpid(runner, 0)[1])
+            except OSError:
+                pass
+            os.waitpid(runner, 0)
+            raise
         _send_message(conn, str(status).encode())
     finally:
         os._exit(0)  # pylint: disable=protected-access

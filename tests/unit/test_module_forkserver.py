@@ -175,3 +175,24 @@ def test_a_signal_reaches_the_module_and_the_process_dies_of_it(server, tmp_path
     assert waiting.wait(timeout=30) == -signal.SIGTERM
     assert wait_gone(module)
     os.kill(started, signal.SIGKILL)  # a module killed by a signal leaves what it started, as a process of its own does
+
+
+def test_a_signal_at_any_moment_of_the_hand_over_leaves_no_module_behind(server, tmp_path):
+    """SIGTERM to the waiting process early or late in the hand-over: it dies of it, and no runner is left running."""
+    _proc, path = server
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTHON")}
+    environment["RESTOREKIT_MODULE_FORKSERVER"] = path
+    for attempt in range(24):
+        pids = tmp_path / ("pids-%d" % attempt)
+        program = tool.WRAPPER_MARK.decode() + (
+            "import os, time\nopen(%r, 'w').write(str(os.getpid()))\ntime.sleep(600)\n" % str(pids))
+        waiting = subprocess.Popen([PYTHON], stdin=subprocess.PIPE, env=environment, cwd=str(tmp_path),  # pylint: disable=consider-using-with
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        waiting.stdin.write(program.encode())
+        waiting.stdin.close()
+        time.sleep(0.01 * attempt)  # from before the hand-over to well after the module started
+        waiting.send_signal(signal.SIGTERM)
+        assert waiting.wait(timeout=30) == -signal.SIGTERM
+        time.sleep(0.05)  # a runner that was about to write its pid has done so
+        if pids.exists() and pids.read_text():
+            assert wait_gone(int(pids.read_text())), attempt
