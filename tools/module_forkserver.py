@@ -31,6 +31,7 @@ project's ``.venv`` only, like the caches beside it (``--install``, ``--uninstal
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -382,15 +383,11 @@ def serve(path):
             conn = server.accept()[0]
             if os.fork() == 0:
                 server.close()
-                _handle(conn, settings)
+                _handle(conn, settings)  # never returns
             conn.close()
     finally:
-        if os.getpid() == SERVER_PID[0]:
-            server.close()
-            os.unlink(path)
-
-
-SERVER_PID = [0]
+        server.close()
+        os.unlink(path)
 
 
 def start(path, python=None, env=None):
@@ -415,9 +412,41 @@ def stop(proc):
     proc.wait()
 
 
+@contextlib.contextmanager
+def serving(python=None, env=None):
+    """A server for the suites while the block runs, named by RESTOREKIT_MODULE_FORKSERVER in this process's
+    environment (the plays' environments are made from it); yields its socket's path, or None when
+    RESTOREKIT_MODULE_FORKSERVER=0, when PYTHON's venv does not have the .pth line, or when it does not start. PYTHON
+    and ENV as start()'s."""
+    import shutil  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import tempfile  # pylint: disable=import-outside-toplevel
+    import warnings  # pylint: disable=import-outside-toplevel
+
+    purelib = subprocess.run([python or sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    server = path = None
+    if os.environ.get(SWITCH) != "0" and os.path.exists(os.path.join(purelib, MODULE + ".pth")):
+        # A Unix socket's path is at most 107 bytes: under /tmp, whatever TMPDIR is.
+        directory = tempfile.mkdtemp(prefix="rk-forkserver-", dir="/tmp" if os.path.isdir("/tmp") else None)
+        path = os.path.join(directory, "socket")
+        try:
+            server = start(path, python=python, env=env)
+            os.environ[SWITCH] = path
+        except (OSError, RuntimeError) as error:
+            warnings.warn("no module fork server, the plays' modules start on their own: %s" % error)
+            shutil.rmtree(directory, ignore_errors=True)
+    try:
+        yield path if server else None
+    finally:
+        if server:
+            os.environ.pop(SWITCH, None)
+            stop(server)
+            shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"] and len(sys.argv) == 3:
-        SERVER_PID[0] = os.getpid()
         sys.exit(serve(sys.argv[2]))
     # Run from the checkout (make venv), so this directory is on the path: the command line (install, uninstall) is
     # tools/ansiballz_bytecode_cache.py's.

@@ -8,15 +8,12 @@ And the module fork server (tools/module_forkserver.py) the plays of each pytest
 unless RESTOREKIT_MODULE_FORKSERVER=0 is in the environment."""
 
 import os
-import shutil
-import sys
-import tempfile
-import warnings
 
 import pytest
 
 from emulator.testing import backup, clean_faults, emulator, world  # noqa: F401  pylint: disable=unused-import
-from tests.e2e.helpers import PYTHON, ROOT
+from tests.e2e.helpers import PYTHON
+from tools import module_forkserver as forkserver
 
 # Slowest first, as measured per file with `pytest --junitxml` under `make units` (each a few minutes of
 # ansible-playbook runs; test_awx runs its seven AWX jobs one after the other).
@@ -48,30 +45,5 @@ def pytest_collection_modifyitems(session, config, items):  # pylint: disable=un
 def module_forkserver():
     """One fork server per pytest process, named by RESTOREKIT_MODULE_FORKSERVER in the environment of the plays
     (tests/e2e/helpers.py's ansible_env passes it on); None when turned off or not installed in the venv."""
-    sys.path.insert(0, os.path.join(ROOT, "tools"))
-    try:
-        import module_forkserver as tool  # pylint: disable=import-outside-toplevel,import-error
-    finally:
-        del sys.path[0]
-    installed = os.path.join(os.path.dirname(os.path.dirname(PYTHON)), "lib", "python%d.%d" % sys.version_info[:2],
-                             "site-packages", tool.MODULE + ".pth")
-    if os.environ.get(tool.SWITCH) == "0" or not os.path.exists(installed):
-        yield None
-        return
-    # A Unix socket's path is at most 107 bytes: under /tmp, whatever TMPDIR is.
-    directory = tempfile.mkdtemp(prefix="rk-forkserver-", dir="/tmp" if os.path.isdir("/tmp") else None)
-    path = os.path.join(directory, "socket")
-    try:
-        server = tool.start(path, python=PYTHON)
-    except (OSError, RuntimeError) as error:
-        warnings.warn("no module fork server, the plays' modules start on their own: %s" % error)
-        shutil.rmtree(directory, ignore_errors=True)
-        yield None
-        return
-    os.environ[tool.SWITCH] = path
-    try:
+    with forkserver.serving(python=PYTHON) as path:
         yield path
-    finally:
-        os.environ.pop(tool.SWITCH, None)
-        tool.stop(server)
-        shutil.rmtree(directory, ignore_errors=True)

@@ -36,6 +36,7 @@ if ROOT not in sys.path:
 
 from emulator.client import Emulator  # noqa: E402  pylint: disable=wrong-import-position
 from emulator.seed import seed  # noqa: E402  pylint: disable=wrong-import-position
+from tools import module_forkserver  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 # A staging root of its own: `make sanity` replaces .build/ansible_collections/restorekit/aws whenever it runs, and an
@@ -260,38 +261,10 @@ def main(argv=None):
 
     logs = args.logs or tempfile.mkdtemp(prefix="restorekit-integration-")
     os.makedirs(logs, exist_ok=True)
-    forkserver = start_module_forkserver(logs)
-    try:
+    # The module fork server the molecule scenarios' modules start from (ansible-test passes it on to no target); the
+    # lanes' environments (lane_environment) are made from this one, so is the server's.
+    with module_forkserver.serving(env=dict(os.environ)):
         return run_lanes(target_names, scenario_names, logs, args)
-    finally:
-        stop_module_forkserver(forkserver)
-
-
-def start_module_forkserver(logs):
-    """The module fork server (tools/module_forkserver.py) the molecule scenarios' modules start from, named in the
-    lanes' environment (ansible-test passes it on to no target); None when RESTOREKIT_MODULE_FORKSERVER=0 or the venv
-    does not have it."""
-    sys.path.insert(0, os.path.join(ROOT, "tools"))
-    try:
-        import module_forkserver as tool  # pylint: disable=import-outside-toplevel,import-error
-    finally:
-        del sys.path[0]
-    installed = os.path.join(sysconfig.get_paths()["purelib"], tool.MODULE + ".pth")
-    if os.environ.get(tool.SWITCH) == "0" or not os.path.exists(installed):
-        return None
-    path = os.path.join(logs, "forkserver.socket")
-    if len(path) > 100:  # a Unix socket's path is at most 107 bytes
-        path = os.path.join(tempfile.mkdtemp(prefix="rk-forkserver-"), "socket")
-    server = tool.start(path, env=dict(os.environ))  # the lanes' environment (lane_environment) is made from it
-    os.environ[tool.SWITCH] = path
-    return tool, server
-
-
-def stop_module_forkserver(forkserver):
-    if forkserver:
-        tool, server = forkserver
-        os.environ.pop(tool.SWITCH, None)
-        tool.stop(server)
 
 
 def run_lanes(target_names, scenario_names, logs, args):

@@ -196,3 +196,16 @@ def test_a_signal_at_any_moment_of_the_hand_over_leaves_no_module_behind(server,
         time.sleep(0.05)  # a runner that was about to write its pid has done so
         if pids.exists() and pids.read_text():
             assert wait_gone(int(pids.read_text())), attempt
+
+
+def test_serving_names_its_server_while_the_block_runs_and_is_off_at_zero(tmp_path, monkeypatch):
+    monkeypatch.delenv("RESTOREKIT_MODULE_FORKSERVER", raising=False)
+    with tool.serving(python=PYTHON) as path:
+        assert os.environ["RESTOREKIT_MODULE_FORKSERVER"] == path
+        done = run(WRAPPER, path, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["boto3"]  # run by the server
+    assert "RESTOREKIT_MODULE_FORKSERVER" not in os.environ and not os.path.exists(path)
+    monkeypatch.setenv("RESTOREKIT_MODULE_FORKSERVER", "0")
+    with tool.serving(python=PYTHON) as path:
+        assert path is None and os.environ["RESTOREKIT_MODULE_FORKSERVER"] == "0"
